@@ -1,0 +1,1 @@
+"""Readers: one pure function per source format, `bytes (+ hints) -> ReadResult`."""
