@@ -1,0 +1,305 @@
+"""Web pages to blocks: `html_to_blocks`.
+
+Stages, each a function of the module named in brackets:
+
+1. check the bytes (empty, binary, oversized) and decode them [encoding];
+2. parse with lxml's HTML parser: C code, no recursion in Python, depth capped by libxml2;
+3. read the head (title, site name, base URL); strip scripts, styles and hidden parts
+   [html_meta, html_content];
+4. mark page chrome and find the content region [html_content];
+5. read the page's metadata: breadcrumbs, update date, page ID, contact box [html_meta];
+6. turn the region into blocks, then drop template sections and boilerplate lines
+   [html_blocks, here];
+7. list the documents and pages the content links to [html_meta].
+
+lxml is used directly rather than through BeautifulSoup: the tree is the same libxml2 parse,
+without a second, Python-object tree that is several times slower to build and walk.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+from lxml import etree
+
+from extract.blocks import Block, BlockKind, Problem, ReadResult
+from extract.readers.encoding import decode
+from extract.readers.html_blocks import Anchor, Draft, clean_text, region_to_drafts
+from extract.readers.html_content import (
+    CHROME_MAX_SHARE,
+    MIN_CONTENT_CHARS,
+    Element,
+    Region,
+    find_region,
+    mark_chrome,
+    mark_heading_chrome,
+    strip_invisible,
+    text_sizes,
+)
+from extract.readers.html_meta import (
+    anchors_to_links,
+    document_type,
+    is_not_found,
+    page_title,
+    read_breadcrumbs,
+    read_contact,
+    read_head,
+    read_page_facts,
+)
+from extract.readers.html_rules import HtmlRules, html_rules, phrase_key
+
+MEDIA_TYPE = "text/html"
+# Larger inputs are not web pages we can use; refusing them keeps memory bounded.
+MAX_INPUT_BYTES = 64 * 1024 * 1024
+# Bytes looked at to tell a binary file from a page.
+BINARY_PROBE_BYTES = 8192
+# Share of control bytes above which the input is not text (text has next to none).
+BINARY_CONTROL_SHARE = 0.05
+# A boilerplate notice is a line, not a paragraph that happens to name Adobe Reader.
+MAX_BOILERPLATE_CHARS = 120
+# A related-links section is links and little else.
+LINK_SECTION_SHARE = 0.7
+
+_MAGIC = (
+    b"%PDF",
+    b"PK\x03\x04",
+    b"\x89PNG",
+    b"GIF8",
+    b"\xff\xd8\xff",
+    b"\xd0\xcf\x11\xe0",
+    b"\x1f\x8b",
+)
+_CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
+_HTML_OPEN = re.compile(r"<(?:html|body)[\s>]", re.IGNORECASE)
+_HTML_CLOSE = re.compile(r"</(?:html|body)\s*>", re.IGNORECASE)
+
+
+def html_to_blocks(
+    data: bytes, *, url: str | None = None, charset: str | None = None
+) -> ReadResult:
+    """Return a web page's content blocks, title, metadata, links and problems.
+
+    `url` is where the page was fetched from (to resolve links), `charset` the encoding the
+    server declared. Bad input never raises: the result is `failed` with a problem code.
+    """
+    problem = _check_bytes(data)
+    if problem is not None:
+        return _failed(problem)
+    decoded = decode(data, charset)
+    problems = list(decoded.problems)
+    if _HTML_OPEN.search(decoded.text[:4096]) and not _HTML_CLOSE.search(decoded.text):
+        problems.append(Problem("truncated_html", "the page ends before </body> or </html>"))
+    doc = _parse(decoded.text, problems)
+    if doc is None:
+        return _failed(*problems, encoding=decoded.encoding)
+    rules = html_rules()
+    result = _read_page(doc, url, rules, problems)
+    result.encoding = decoded.encoding
+    return result
+
+
+def _read_page(
+    doc: Element, url: str | None, rules: HtmlRules, problems: list[Problem]
+) -> ReadResult:
+    """Return the reading of a parsed page (stages 3 to 7)."""
+    head = read_head(doc, url)
+    forms = strip_invisible(doc, rules)
+    body = doc.find("body")
+    if body is None:
+        body = doc
+    sizes = text_sizes(body)
+    chrome = mark_chrome(body, rules, sizes, forms)
+    contacts = mark_heading_chrome(body, rules, sizes, chrome)
+    h1s = [el.text_content() for el in body.iter("h1")]
+    if is_not_found([head.title or "", *h1s[:2]], rules):
+        problems.append(Problem("no_main_content", "the page says it does not exist", "error"))
+        return _failed(*problems)
+    region = find_region(body, rules, text_sizes(body, skip=chrome))
+    metadata = _metadata(body, region, contacts, rules)
+    limit = CHROME_MAX_SHARE * sizes.plain.get(region.root, 0)
+
+    def skip(el: Element) -> bool:
+        return el in chrome and sizes.plain.get(el, 0) < limit
+
+    def is_document(href: str) -> bool:
+        return document_type(href, rules) is not None
+
+    drafts, anchors = region_to_drafts(
+        region.root, start=region.start, end=region.end, skip=skip, is_document=is_document
+    )
+    drafts, anchors = _drop_template_parts(drafts, anchors, rules)
+    drafts = _with_page_heading(drafts, body, chrome)
+    if sum(len(d.block.text) for d in drafts) < MIN_CONTENT_CHARS:
+        problems.append(
+            Problem("no_main_content", "no content found among the page chrome", "error")
+        )
+        return _failed(*problems)
+    return ReadResult(
+        blocks=[d.block for d in drafts],
+        media_type=MEDIA_TYPE,
+        title=page_title(drafts, head),
+        metadata=metadata,
+        links=anchors_to_links(anchors, head.base, rules),
+        problems=problems,
+    )
+
+
+def _check_bytes(data: bytes) -> Problem | None:
+    """Return why the bytes cannot be a web page, or None when they may be one."""
+    if not data.strip():
+        return Problem("empty_input", "the file is empty", "error")
+    if len(data) > MAX_INPUT_BYTES:
+        return Problem("too_large", f"{len(data)} bytes is more than a web page", "error")
+    probe = data[:BINARY_PROBE_BYTES]
+    if probe.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None  # UTF-16 text has NUL bytes by design
+    controls = len(probe) - len(probe.translate(None, _CONTROL))
+    if probe.startswith(_MAGIC) or controls > BINARY_CONTROL_SHARE * len(probe):
+        return Problem("binary_input", "the file is binary, not a web page", "error")
+    return None
+
+
+def _parse(text: str, problems: list[Problem]) -> Element | None:
+    """Return the parsed page, or None (with a problem) when nothing could be parsed."""
+    # huge_tree lifts the 10 MB text-node limit and moves the depth cap from 256 to 2048.
+    parser = lxml.html.HTMLParser(
+        encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True, no_network=True
+    )
+    try:
+        doc = lxml.html.document_fromstring(text.encode("utf-8", errors="replace"), parser=parser)
+    except (etree.ParserError, ValueError) as error:
+        problems.append(Problem("no_main_content", f"no markup to read: {error}", "error"))
+        return None
+    for entry in parser.error_log:
+        if "depth" in entry.message.lower():
+            problems.append(
+                Problem("too_deep", "markup nested too deep; the rest of the page is not read")
+            )
+            break
+    return doc
+
+
+def _metadata(
+    body: Element, region: Region, contacts: list[Element], rules: HtmlRules
+) -> dict[str, str | list[str]]:
+    """Return breadcrumbs, update date, page ID and the contact box's fields."""
+    metadata: dict[str, str | list[str]] = {}
+    crumbs = read_breadcrumbs(body, rules)
+    if crumbs:
+        metadata["breadcrumbs"] = crumbs
+    metadata.update(read_page_facts(body.text_content(), rules))
+    inside = [c for c in contacts if any(a is region.root for a in c.iterancestors())]
+    for box in inside or contacts:
+        lines, _anchors = region_to_drafts(
+            box, start=None, end=None, skip=lambda _el: False, is_document=lambda _h: False
+        )
+        mailtos = [
+            a.get("href", "")[7:].split("?")[0]
+            for a in box.iter("a")
+            if a.get("href", "").lower().startswith("mailto:")
+        ]
+        contact = read_contact(lines, mailtos, rules)
+        if contact:
+            metadata.update(contact)
+            break
+    return metadata
+
+
+def _drop_template_parts(
+    drafts: list[Draft], anchors: list[Anchor], rules: HtmlRules
+) -> tuple[list[Draft], list[Anchor]]:
+    """Return the drafts without template sections and boilerplate lines (and their links).
+
+    A section under a heading the templates print about the page itself ("このページに関する
+    お問い合わせ") goes whole; one under a related-links heading ("関連情報") goes when it is
+    links to other pages and nothing else.
+    """
+    drop = [False] * len(drafts)
+    documents = {
+        a.draft for a in anchors if a.draft < len(drafts) and _is_document_anchor(a, rules)
+    }
+    in_page: dict[int, list[Anchor]] = {}
+    for anchor in anchors:
+        in_page.setdefault(anchor.draft, []).append(anchor)
+    for i, draft in enumerate(drafts):
+        block = draft.block
+        key = phrase_key(block.text)
+        if len(block.text) <= MAX_BOILERPLATE_CHARS and (
+            key in rules.boilerplate_blocks or any(p in key for p in rules.boilerplate_contains)
+        ):
+            drop[i] = True
+        if block.kind is not BlockKind.HEADING and _only_in_page_links(key, in_page.get(i, [])):
+            drop[i] = True  # a table of contents repeating the headings, or "back to top"
+        if block.kind is not BlockKind.HEADING:
+            continue
+        section = _section(drafts, i)
+        if key.startswith(rules.self_headings):
+            for k in [i, *section]:
+                drop[k] = True
+        elif key in rules.aside_headings and section and not documents.intersection(section):
+            text = sum(len(drafts[k].block.text) for k in section)
+            links = sum(drafts[k].link_chars for k in section)
+            if links >= LINK_SECTION_SHARE * text:
+                for k in [i, *section]:
+                    drop[k] = True
+    kept_index: dict[int, int] = {}
+    kept: list[Draft] = []
+    for i, draft in enumerate(drafts):
+        if not drop[i]:
+            kept_index[i] = len(kept)
+            kept.append(draft)
+    kept_anchors = [
+        Anchor(a.href, a.text, a.after, kept_index[a.draft])
+        for a in anchors
+        if a.draft in kept_index
+    ]
+    return kept, kept_anchors
+
+
+def _only_in_page_links(key: str, anchors: list[Anchor]) -> bool:
+    """Return whether a line (as a phrase key) is nothing but links within the page."""
+    if not anchors or not all(a.href.startswith("#") for a in anchors):
+        return False
+    return phrase_key("".join(a.text for a in anchors)) == key
+
+
+def _section(drafts: list[Draft], at: int) -> list[int]:
+    """Return the indexes of the drafts under the heading at `at`, up to the next such heading."""
+    level = drafts[at].block.level or 1
+    section: list[int] = []
+    for k in range(at + 1, len(drafts)):
+        block = drafts[k].block
+        if block.kind is BlockKind.HEADING and (block.level or 1) <= level:
+            break
+        section.append(k)
+    return section
+
+
+def _is_document_anchor(anchor: Anchor, rules: HtmlRules) -> bool:
+    """Return whether an anchor points at a document file."""
+    return document_type(anchor.href, rules) is not None
+
+
+def _with_page_heading(drafts: list[Draft], body: Element, chrome: set[Element]) -> list[Draft]:
+    """Return the drafts led by the page's h1 when the template printed it above the content."""
+    if any(d.block.kind is BlockKind.HEADING and d.block.level == 1 for d in drafts):
+        return drafts
+    h1s = [
+        el
+        for el in body.iter("h1")
+        if el not in chrome and not any(a in chrome for a in el.iterancestors())
+    ]
+    if len(h1s) != 1:
+        return drafts
+    text, _indent = clean_text(h1s[0].text_content())
+    if not text:
+        return drafts
+    return [Draft(Block(BlockKind.HEADING, text, level=1)), *drafts]
+
+
+def _failed(*problems: Problem, encoding: str | None = None) -> ReadResult:
+    """Return the result for a page with nothing usable."""
+    return ReadResult(
+        blocks=[], media_type=MEDIA_TYPE, encoding=encoding, problems=list(problems), failed=True
+    )
