@@ -19,6 +19,7 @@ without a second, Python-object tree that is several times slower to build and w
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import lxml.html
 from lxml import etree
@@ -27,11 +28,11 @@ from extract.blocks import Block, BlockKind, Problem, ReadResult
 from extract.readers.encoding import decode
 from extract.readers.html_blocks import Anchor, Draft, clean_text, region_to_drafts
 from extract.readers.html_content import (
-    CHROME_MAX_SHARE,
-    MIN_CONTENT_CHARS,
     Element,
     Region,
+    find_marker,
     find_region,
+    landmarks,
     mark_chrome,
     mark_heading_chrome,
     strip_invisible,
@@ -73,6 +74,12 @@ _MAGIC = (
 _CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
 _HTML_OPEN = re.compile(r"<(?:html|body)[\s>]", re.IGNORECASE)
 _HTML_CLOSE = re.compile(r"</(?:html|body)\s*>", re.IGNORECASE)
+# Nesting kept when a page is too deep for libxml2 (2,048): real pages stay far below.
+MAX_DEPTH = 512
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)[^>]*?(/?)>")
+_VOID = frozenset(
+    "area base br col embed hr img input link meta param source track wbr".split()  # noqa: SIM905
+)
 
 
 def html_to_blocks(
@@ -88,15 +95,27 @@ def html_to_blocks(
         return _failed(problem)
     decoded = decode(data, charset)
     problems = list(decoded.problems)
-    if _HTML_OPEN.search(decoded.text[:4096]) and not _HTML_CLOSE.search(decoded.text):
+    encoding = decoded.encoding
+    text = decoded.text
+    del decoded  # the text is parsed below; holding it would double a big page's memory
+    if _HTML_OPEN.search(text[:4096]) and not _HTML_CLOSE.search(text):
         problems.append(Problem("truncated_html", "the page ends before </body> or </html>"))
-    doc = _parse(decoded.text, problems)
+    doc = _parse(text, problems)
+    del text
     if doc is None:
-        return _failed(*problems, encoding=decoded.encoding)
-    rules = html_rules()
-    result = _read_page(doc, url, rules, problems)
-    result.encoding = decoded.encoding
+        return _failed(*problems, encoding=encoding)
+    result = _read_page(doc, url, html_rules(), problems)
+    result.encoding = encoding
     return result
+
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """Where the content is and which elements inside it to skip as chrome."""
+
+    region: Region
+    chrome: set[Element]  # the outermost elements marked as chrome
+    contacts: list[Element]  # contact boxes, in document order
 
 
 def _read_page(
@@ -108,29 +127,27 @@ def _read_page(
     body = doc.find("body")
     if body is None:
         body = doc
-    sizes = text_sizes(body)
-    chrome = mark_chrome(body, rules, sizes, forms)
-    contacts = mark_heading_chrome(body, rules, sizes, chrome)
     h1s = [el.text_content() for el in body.iter("h1")]
     if is_not_found([head.title or "", *h1s[:2]], rules):
         problems.append(Problem("no_main_content", "the page says it does not exist", "error"))
         return _failed(*problems)
-    region = find_region(body, rules, text_sizes(body, skip=chrome))
-    metadata = _metadata(body, region, contacts, rules)
-    limit = CHROME_MAX_SHARE * sizes.plain.get(region.root, 0)
-
-    def skip(el: Element) -> bool:
-        return el in chrome and sizes.plain.get(el, 0) < limit
+    layout = _layout(body, rules, forms)
+    region = layout.region
+    metadata = _metadata(body, region, layout.contacts, rules)
 
     def is_document(href: str) -> bool:
         return document_type(href, rules) is not None
 
     drafts, anchors = region_to_drafts(
-        region.root, start=region.start, end=region.end, skip=skip, is_document=is_document
+        region.root,
+        start=region.start,
+        end=region.end,
+        skip=layout.chrome.__contains__,
+        is_document=is_document,
     )
     drafts, anchors = _drop_template_parts(drafts, anchors, rules)
-    drafts = _with_page_heading(drafts, body, chrome)
-    if sum(len(d.block.text) for d in drafts) < MIN_CONTENT_CHARS:
+    drafts = _with_page_heading(drafts, body, layout.chrome)
+    if not drafts:
         problems.append(
             Problem("no_main_content", "no content found among the page chrome", "error")
         )
@@ -143,6 +160,20 @@ def _read_page(
         links=anchors_to_links(anchors, head.base, rules),
         problems=problems,
     )
+
+
+def _layout(body: Element, rules: HtmlRules, forms: set[Element]) -> _Layout:
+    """Return the content region, the chrome to skip in it and the contact boxes.
+
+    The per-element text sizes live only here: on a big page they weigh as much as the tree.
+    """
+    sizes = text_sizes(body)
+    start = find_marker(body, rules.content_start, rules.marker_words, sizes)
+    protected = landmarks(body, start)
+    chrome = mark_chrome(body, rules, forms, protected)
+    contacts = mark_heading_chrome(body, rules, sizes, chrome, protected)
+    region = find_region(body, rules, sizes.without(chrome), start)
+    return _Layout(region, chrome, contacts)
 
 
 def _check_bytes(data: bytes) -> Problem | None:
@@ -161,7 +192,24 @@ def _check_bytes(data: bytes) -> Problem | None:
 
 
 def _parse(text: str, problems: list[Problem]) -> Element | None:
-    """Return the parsed page, or None (with a problem) when nothing could be parsed."""
+    """Return the parsed page, or None (with a problem) when nothing could be parsed.
+
+    libxml2 stops reading at 2,048 levels of nesting (unclosed <font> tags get there) and
+    drops the rest of the page; such a page is parsed again with the tags below
+    MAX_DEPTH levels removed, so their text is kept in the enclosing element.
+    """
+    doc, too_deep = _parse_once(text, problems)
+    if doc is None or not too_deep:
+        return doc
+    problems.append(
+        Problem("too_deep", f"markup nested deeper than {MAX_DEPTH} levels; deeper tags ignored")
+    )
+    return _parse_once(_flatten_deep(text, MAX_DEPTH), problems)[0]
+
+
+def _parse_once(text: str, problems: list[Problem]) -> tuple[Element | None, bool]:
+    """Return the page parsed by lxml (None when there is no markup) and whether it hit the
+    parser's depth limit."""
     # huge_tree lifts the 10 MB text-node limit and moves the depth cap from 256 to 2048.
     parser = lxml.html.HTMLParser(
         encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True, no_network=True
@@ -170,14 +218,33 @@ def _parse(text: str, problems: list[Problem]) -> Element | None:
         doc = lxml.html.document_fromstring(text.encode("utf-8", errors="replace"), parser=parser)
     except (etree.ParserError, ValueError) as error:
         problems.append(Problem("no_main_content", f"no markup to read: {error}", "error"))
-        return None
-    for entry in parser.error_log:
-        if "depth" in entry.message.lower():
-            problems.append(
-                Problem("too_deep", "markup nested too deep; the rest of the page is not read")
-            )
-            break
-    return doc
+        return None, False
+    return doc, any("depth" in entry.message.lower() for entry in parser.error_log)
+
+
+def _flatten_deep(text: str, limit: int) -> str:
+    """Return the markup without the tags that open deeper than `limit` levels."""
+    out: list[str] = []
+    stack: list[tuple[str, bool]] = []  # open tags: name, kept
+    position = 0
+    for match in _TAG.finditer(text):
+        closing, name, self_closing = match.group(1), match.group(2).lower(), match.group(3)
+        if name in _VOID or self_closing:
+            continue
+        if not closing:
+            kept = len(stack) < limit
+            stack.append((name, kept))
+        else:
+            at = next((k for k in range(len(stack) - 1, -1, -1) if stack[k][0] == name), None)
+            if at is None:
+                continue
+            kept = stack[at][1]
+            del stack[at:]
+        if not kept:
+            out.append(text[position : match.start()])
+            position = match.end()
+    out.append(text[position:])
+    return "".join(out)
 
 
 def _metadata(

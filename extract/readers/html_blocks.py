@@ -241,6 +241,8 @@ def is_layout_table(table: Element) -> bool:
     rows = _rows(table)
     if rows and all(len(_cells(tr)) <= 1 for tr in rows):
         return True
+    if next(table.iterdescendants(*HEADING_LEVELS), None) is None:
+        return False
     return any(
         _heading_chars(cell) not in (0, _text_chars(cell)) for tr in rows for cell in _cells(tr)
     )
@@ -290,6 +292,7 @@ def _table(walk: _Walk, table: Element) -> None:
                     grid[(r + dr, c + dc)] = text
             c += colspan
         width = max(width, c)
+    labelled = next(table.iterdescendants(*HEADING_LEVELS), None) is not None
     out_row = 0
     for r, tr in enumerate(rows):
         if not any(printed[r]):
@@ -302,20 +305,25 @@ def _table(walk: _Walk, table: Element) -> None:
             cells=row_cells,
             table=index,
             row=out_row,
-            header=_is_header(tr),
+            header=_is_header(tr, labelled),
         )
         walk.drafts.append(Draft(block, min(_row_links(walk, tr), len(line))))
         out_row += 1
 
 
-def _is_header(tr: Element) -> bool:
-    """Return whether a row labels columns: in <thead>, or every cell a th or a lone heading."""
+def _is_header(tr: Element, labelled: bool) -> bool:
+    """Return whether a row labels columns: in <thead>, or every cell a th or a lone heading.
+
+    `labelled` says whether the table has headings in its cells at all.
+    """
     cells = _cells(tr)
     if not cells:
         return False
-    if tr.getparent().tag == "thead":
+    if tr.getparent().tag == "thead" or all(cell.tag == "th" for cell in cells):
         return True
-    return all(cell.tag == "th" or 0 < _heading_chars(cell) == _text_chars(cell) for cell in cells)
+    return labelled and all(
+        cell.tag == "th" or 0 < _heading_chars(cell) == _text_chars(cell) for cell in cells
+    )
 
 
 def _row_links(walk: _Walk, tr: Element) -> int:
@@ -344,12 +352,16 @@ def _cells(tr: Element) -> list[Element]:
 
 def _span(value: str | None) -> int:
     """Return a rowspan/colspan attribute as a count of at least 1."""
+    if value is None:
+        return 1
     digits = re.match(r"\s*(\d+)", value or "")
     return max(int(digits.group(1)), 1) if digits else 1
 
 
 def cell_text(el: Element) -> str:
     """Return an element's text with its block-level parts and line breaks as spaces."""
+    if len(el) == 0:
+        return str(el.text or "")
     parts: list[str] = []
     for event, node in etree.iterwalk(el, events=("start", "end")):
         if event == "start":
@@ -370,10 +382,14 @@ def clean_text(text: str) -> tuple[str, int]:
 
     "　本市では、\\n行政改革を" → ("本市では、行政改革を", 1).
     """
-    text = _ZERO_WIDTH.sub("", text)
-    text = _WIDE_BREAK.sub("", text)
+    if not text.isascii():
+        text = _ZERO_WIDTH.sub("", text)
+        if "\n" in text:
+            text = _WIDE_BREAK.sub("", text)
     text = _SPACES.sub(" ", text)
-    text = _AROUND_NEWLINE.sub("\n", text).strip(" \n")
+    if _HARD_NEWLINE in text:
+        text = _AROUND_NEWLINE.sub("\n", text)
+    text = text.strip(" \n")
     stripped = text.lstrip("\u3000")
     indent = len(text) - len(stripped)
     return stripped.rstrip("\u3000 "), indent

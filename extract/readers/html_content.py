@@ -12,8 +12,9 @@ this order of evidence:
 
 Chrome is marked by tag (nav, aside, footer), ARIA role, class/id tokens (nav, menu,
 breadcrumb, footer, sidebar...), survey forms and, later, by the headings templates print
-("このページに関するお問い合わせ"). An element is chrome only while it holds less than half
-the text around it, so a stray token on a page wrapper ("column_rnavi") never hides the page.
+("このページに関するお問い合わせ"). An element holding a landmark of the content (the skip
+marker, `<main>`, the page's only `<h1>`) is never chrome, so a stray token on a page wrapper
+("column_rnavi") cannot hide the page, however short its text.
 """
 
 from __future__ import annotations
@@ -29,15 +30,11 @@ from extract.readers.html_rules import HtmlRules, class_tokens, phrase_key
 
 Element = Any  # lxml.html.HtmlElement: lxml ships no type information
 
-# Chrome never holds most of a page's text: an element that does is the page, whatever its class.
-CHROME_MAX_SHARE = 0.5
 # Density descent steps into a child holding this share of its parent's non-link text;
 # a content column beside a sidebar holds 80-99%, a list item among its siblings far less.
 DOMINANT_SHARE = 0.75
 # A skip marker is a short line; longer text that merely contains the phrase is content.
 MARKER_MAX_CHARS = 40
-# Characters of non-link text after a skip marker for it to be taken as the content start.
-MIN_CONTENT_CHARS = 10
 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _USER_FORMS = etree.XPath(
@@ -74,68 +71,118 @@ def strip_invisible(doc: Element, rules: HtmlRules) -> set[Element]:
     return forms
 
 
-@dataclass(slots=True)
 class TextSizes:
-    """Characters of text under each element: all of it, and the part outside links."""
+    """Characters of text under each element: all of it, and the part outside links.
 
-    total: dict[Element, int]
-    plain: dict[Element, int]
+    Counted once, bottom-up; `without(chrome)` gives a view where chrome adds nothing to
+    its ancestors, at the cost of one walk up from each chrome element.
+    """
+
+    def __init__(self, sizes: dict[Element, tuple[int, int]], removed: dict[Element, int]):
+        self._sizes = sizes
+        self._removed = removed
+
+    def total(self, el: Element) -> int:
+        """Return all the characters of text under `el`."""
+        return self._sizes.get(el, (0, 0))[0]
+
+    def plain(self, el: Element) -> int:
+        """Return the characters of text under `el` outside links (and outside chrome)."""
+        return self._sizes.get(el, (0, 0))[1] - self._removed.get(el, 0)
+
+    def without(self, chrome: set[Element]) -> TextSizes:
+        """Return a view of these sizes where the `chrome` elements count for nothing."""
+        removed: dict[Element, int] = {}
+        for el in chrome:
+            if any(a in chrome for a in el.iterancestors()):
+                continue  # counted with the outer chrome element
+            size = self.plain(el)
+            removed[el] = removed.get(el, 0) + size
+            for ancestor in el.iterancestors():
+                removed[ancestor] = removed.get(ancestor, 0) + size
+        return TextSizes(self._sizes, removed)
 
 
-def text_sizes(root: Element, skip: set[Element] | None = None) -> TextSizes:
-    """Return the text sizes of every element under `root`, counting nothing inside `skip`."""
-    total: dict[Element, int] = {}
-    linked: dict[Element, int] = {}
+def text_sizes(root: Element) -> TextSizes:
+    """Return the text sizes of every element under `root`."""
+    sizes: dict[Element, tuple[int, int]] = {}
     # Reversed document order meets every descendant before its ancestor.
     for el in reversed(list(_elements(root))):
-        if skip and el in skip:
-            total[el] = linked[el] = 0
-            continue
-        size = _chars(el.text)
-        links = 0
+        total = _chars(el.text)
+        plain = total
         for child in el:
-            size += total.get(child, 0) + _chars(child.tail)
-            links += linked.get(child, 0)
-        total[el] = size
-        linked[el] = size if el.tag == "a" and el.get("href") is not None else links
-    return TextSizes(total, {el: total[el] - linked[el] for el in total})
+            child_total, child_plain = sizes.get(child, (0, 0))
+            tail = _chars(child.tail)
+            total += child_total + tail
+            plain += child_plain + tail
+        if el.tag == "a" and el.get("href") is not None:
+            plain = 0
+        sizes[el] = (total, plain)
+    return TextSizes(sizes, {})
+
+
+def landmarks(body: Element, start: Element | None) -> set[Element]:
+    """Return the content's landmarks and all their ancestors: elements that are not chrome.
+
+    Landmarks: the skip marker, `<main>` / role="main", and the page's `<h1>` when it has
+    only one (pages that print several use them for menus and logos too).
+    """
+    marks = [el for el in _elements(body) if el.tag == "main" or el.get("role") == "main"]
+    h1s = list(body.iter("h1"))
+    if len(h1s) == 1:
+        marks.append(h1s[0])
+    if start is not None:
+        marks.append(start)
+    protected: set[Element] = set()
+    for mark in marks:
+        protected.add(mark)
+        protected.update(mark.iterancestors())
+    return protected
 
 
 def mark_chrome(
-    body: Element, rules: HtmlRules, sizes: TextSizes, forms: set[Element]
+    body: Element, rules: HtmlRules, forms: set[Element], protected: set[Element]
 ) -> set[Element]:
     """Return the outermost elements of `body` that are page chrome by their markup."""
-    limit = CHROME_MAX_SHARE * sizes.plain.get(body, 0)
     chrome: set[Element] = set()
+    names: dict[str, bool] = {}  # class/id values repeat across a page: judge each once
     walker = etree.iterwalk(body, events=("start",))
     for _event, el in walker:
-        if el is body or not isinstance(el.tag, str):
+        if el is body or el in protected or not isinstance(el.tag, str):
             continue
-        if sizes.plain.get(el, 0) <= limit and (el in forms or is_chrome(el, rules)):
+        if el in forms or is_chrome(el, rules, names):
             chrome.add(el)
             walker.skip_subtree()
     return chrome
 
 
-def is_chrome(el: Element, rules: HtmlRules) -> bool:
+def is_chrome(el: Element, rules: HtmlRules, seen: dict[str, bool] | None = None) -> bool:
     """Return whether an element's tag, role or class/id tokens say it is page chrome."""
     tag = el.tag
     if tag in rules.chrome_tags:
         return True
-    role = (el.get("role") or "").strip().lower()
-    if role in rules.chrome_roles or (tag == "header" and not _inside_content(el)):
-        return role != "main"
+    role = el.get("role")
+    if role is not None or tag == "header":
+        role = (role or "").strip().lower()
+        if role in rules.chrome_roles or (tag == "header" and not _inside_content(el)):
+            return role != "main"
     names = f"{el.get('id') or ''} {el.get('class') or ''}"
-    return any(rules.is_chrome_token(token) for token in class_tokens(names))
+    if names == " ":
+        return False
+    if seen is not None and names in seen:
+        return seen[names]
+    verdict = any(rules.is_chrome_token(token) for token in class_tokens(names))
+    if seen is not None:
+        seen[names] = verdict
+    return verdict
 
 
-def find_region(body: Element, rules: HtmlRules, sizes: TextSizes) -> Region:
-    """Return the page's content region (`sizes` count no chrome)."""
-    start = find_marker(body, rules.content_start, sizes)
+def find_region(body: Element, rules: HtmlRules, sizes: TextSizes, start: Element | None) -> Region:
+    """Return the page's content region (`sizes` count no chrome; `start` is the skip marker)."""
     if start is not None:
         root = _marker_root(start, body, sizes)
         if root is not None:
-            end = find_marker(body, rules.content_end, sizes, after=start)
+            end = find_marker(body, rules.content_end, rules.marker_words, sizes, after=start)
             return Region(root, start, end, "marker")
     mains = [el for el in _elements(body) if el.tag == "main" or el.get("role") == "main"]
     main = _dominant(mains, sizes, share=0.0)
@@ -150,20 +197,32 @@ def find_region(body: Element, rules: HtmlRules, sizes: TextSizes) -> Region:
 
 
 def find_marker(
-    root: Element, phrases: frozenset[str], sizes: TextSizes, after: Element | None = None
+    root: Element,
+    phrases: frozenset[str],
+    words: tuple[str, ...],
+    sizes: TextSizes,
+    after: Element | None = None,
 ) -> Element | None:
-    """Return the outermost element whose whole text is one of `phrases` (after `after`)."""
-    seen = after is None
-    for el in _elements(root):
-        if not seen:
-            seen = el is after
-            continue
-        if (
-            0 < sizes.total.get(el, 0) <= MARKER_MAX_CHARS
-            and phrase_key(el.text_content()) in phrases
-            and (after is None or not _is_ancestor(after, el))
-        ):
-            return el
+    """Return the outermost element whose whole text is one of `phrases` (after `after`).
+
+    Only text containing one of `words` (which every phrase contains) is looked at, so the
+    search costs one XPath pass instead of a phrase comparison per element.
+    """
+    test = " or ".join(f"contains(., '{word}')" for word in words)
+    found = (after if after is not None else root).xpath(
+        f"{'following::text()' if after is not None else './/text()'}[{test}]"
+    )
+    for text in found:
+        node = text.getparent()
+        if node is not None and text.is_tail:
+            node = node.getparent()
+        chain: list[Element] = []
+        while node is not None and 0 < sizes.total(node) <= MARKER_MAX_CHARS:
+            chain.append(node)
+            node = node.getparent()
+        for candidate in reversed(chain):
+            if phrase_key(candidate.text_content()) in phrases:
+                return candidate
     return None
 
 
@@ -175,9 +234,9 @@ def _marker_root(marker: Element, body: Element, sizes: TextSizes) -> Element | 
         parent = node.getparent()
         if parent is None:
             return None
-        following += sum(sizes.plain.get(sib, 0) + _chars(sib.tail) for sib in node.itersiblings())
+        following += sum(sizes.plain(sib) + _chars(sib.tail) for sib in node.itersiblings())
         following += _chars(node.tail)
-        if following >= MIN_CONTENT_CHARS:
+        if following > 0:
             return parent
         node = parent
     return None
@@ -187,12 +246,12 @@ def _dominant(candidates: list[Element], sizes: TextSizes, share: float) -> Elem
     """Return the candidate with most text if it has content and `share` of all candidates'."""
     if not candidates:
         return None
-    best = max(candidates, key=lambda el: sizes.plain.get(el, 0))
-    size = sizes.plain.get(best, 0)
+    best = max(candidates, key=lambda el: sizes.plain(el))
+    size = sizes.plain(best)
     # Nested candidates would count twice: compare with the outermost ones only.
     outer = [c for c in candidates if not any(_is_ancestor(o, c) for o in candidates if o is not c)]
-    everything = sum(sizes.plain.get(c, 0) for c in outer)
-    if size < MIN_CONTENT_CHARS or size < share * everything:
+    everything = sum(sizes.plain(c) for c in outer)
+    if size == 0 or size < share * everything:
         return None
     return best
 
@@ -204,8 +263,8 @@ def _descend(body: Element, sizes: TextSizes) -> Element:
         children = [c for c in node if isinstance(c.tag, str)]
         if not children:
             return node
-        best = max(children, key=lambda el: sizes.plain.get(el, 0))
-        if sizes.plain.get(best, 0) < max(DOMINANT_SHARE * sizes.plain.get(node, 0), 1):
+        best = max(children, key=lambda el: sizes.plain(el))
+        if sizes.plain(best) < max(DOMINANT_SHARE * sizes.plain(node), 1):
             return node
         node = best
 
@@ -231,7 +290,11 @@ def _chars(text: str | None) -> int:
 
 
 def mark_heading_chrome(
-    body: Element, rules: HtmlRules, sizes: TextSizes, chrome: set[Element]
+    body: Element,
+    rules: HtmlRules,
+    sizes: TextSizes,
+    chrome: set[Element],
+    protected: set[Element],
 ) -> list[Element]:
     """Add to `chrome` the boxes a template heading opens; return the contact boxes.
 
@@ -239,15 +302,14 @@ def mark_heading_chrome(
     お問い合わせ</h2>...</div>"). A heading written among the content's own paragraphs has
     text before it in every ancestor, so it opens no box and stays (the block filters see it).
     """
-    limit = CHROME_MAX_SHARE * sizes.plain.get(body, 0)
     contacts: set[Element] = set()
-    for el in _elements(body):
-        if el.tag not in ("h1", "h2", "h3", "h4", "h5", "h6", "legend") or el in chrome:
+    for el in body.iter("h1", "h2", "h3", "h4", "h5", "h6", "legend"):
+        if el in chrome:
             continue
         key = phrase_key(el.text_content())
         if not (key.startswith(rules.self_headings) or key in rules.aside_headings):
             continue
-        box = _box_opened_by(el, body, sizes, limit)
+        box = _box_opened_by(el, body, sizes, protected)
         if box is None or any(a in chrome for a in box.iterancestors()):
             continue
         chrome.add(box)
@@ -257,21 +319,23 @@ def mark_heading_chrome(
         names = class_tokens(f"{el.get('id') or ''} {el.get('class') or ''}")
         if any(c in t for t in names for c in rules.contact_tokens):
             contacts.add(el)
-    return [el for el in _elements(body) if el in contacts]
+    if len(contacts) < 2:
+        return list(contacts)
+    return [el for el in _elements(body) if el in contacts]  # in document order
 
 
 def _box_opened_by(
-    heading: Element, body: Element, sizes: TextSizes, limit: float
+    heading: Element, body: Element, sizes: TextSizes, protected: set[Element]
 ) -> Element | None:
     """Return the outermost ancestor whose text starts with `heading`, if any."""
     box = None
     node = heading
     while True:
         parent = node.getparent()
-        if parent is None or parent is body or sizes.plain.get(parent, 0) > limit:
+        if parent is None or parent is body or parent in protected:
             return box
         if _chars(parent.text) or any(
-            sizes.total.get(sib, 0) or _chars(sib.tail) for sib in node.itersiblings(preceding=True)
+            sizes.total(sib) or _chars(sib.tail) for sib in node.itersiblings(preceding=True)
         ):
             return box
         box = parent

@@ -9,6 +9,8 @@ from datetime import date
 from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 
+from lxml import etree
+
 from extract.blocks import BlockKind, Link
 from extract.readers.html_blocks import Anchor, Draft, cell_text, clean_text
 from extract.readers.html_rules import HtmlRules, class_tokens, phrase_key
@@ -17,6 +19,9 @@ Element = Any  # lxml.html.HtmlElement
 
 # A department name is a short line ("健康局環境衛生課"); longer lines are prose.
 MAX_DEPARTMENT_CHARS = 60
+# Templates print the update date and page ID next to the title or after the body: on a
+# huge page only its ends are searched.
+META_SCAN_CHARS = 100_000
 # How far after a link its file size may be printed ("資料（PDF：512KB）").
 SIZE_LOOKAHEAD_CHARS = 40
 
@@ -27,11 +32,12 @@ _SIZE = re.compile(
     r"\s*[:：/／,、]?\s*)?[0-9０-９][0-9０-９,，.．]*\s*"
     r"(?:[KkＫｋMmＭｍGgＧｇ][BbＢｂ]|キロバイト|メガバイト|バイト)"
 )
+_NAMED = etree.XPath(".//*[@id or @class or @aria-label or @itemtype]")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _NUMBER = r"\+?\d[\d\-‐ー−()（） ]{4,}\d"
 _DATE = (
-    r"(?:(?P<era>{eras})(?P<eyear>元|\d{{1,2}})|(?P<year>\d{{4}}))年\s*(?P<month>\d{{1,2}})月"
-    r"\s*(?P<day>\d{{1,2}})日|(?P<y2>\d{{4}})[/.\-](?P<m2>\d{{1,2}})[/.\-](?P<d2>\d{{1,2}})"
+    r"(?:(?:(?P<era>{eras})(?P<eyear>元|\d{{1,2}})|(?P<year>\d{{4}}))年\s*(?P<month>\d{{1,2}})月"
+    r"\s*(?P<day>\d{{1,2}})日|(?P<y2>\d{{4}})[/.\-](?P<m2>\d{{1,2}})[/.\-](?P<d2>\d{{1,2}}))"
 )
 
 
@@ -108,13 +114,15 @@ def _unbalanced(parts: list[str]) -> bool:
 def read_breadcrumbs(body: Element, rules: HtmlRules) -> list[str]:
     """Return the breadcrumb trail's items, home first."""
     trail = None
-    for el in body.iter():
-        if not isinstance(el.tag, str):
-            continue
-        names = class_tokens(f"{el.get('id') or ''} {el.get('class') or ''}")
+    seen: dict[str, bool] = {}  # class/id values repeat across a page: judge each once
+    for el in _NAMED(body):
+        names = f"{el.get('id') or ''} {el.get('class') or ''}"
+        if names not in seen:
+            tokens = class_tokens(names)
+            seen[names] = any(c in t for t in tokens for c in rules.breadcrumb_tokens)
         label = (el.get("aria-label") or "").lower()
         if (
-            any(c in t for t in names for c in rules.breadcrumb_tokens)
+            seen[names]
             or "パンくず" in label
             or "breadcrumb" in label
             or "BreadcrumbList" in (el.get("itemtype") or "")
@@ -143,7 +151,9 @@ def _strip_label(text: str, labels: tuple[str, ...]) -> str:
 
 
 def read_page_facts(text: str, rules: HtmlRules) -> dict[str, str]:
-    """Return the page's update date (ISO) and page ID printed anywhere in its text."""
+    """Return the page's update date (ISO) and page ID printed near its top or bottom."""
+    if len(text) > 2 * META_SCAN_CHARS:
+        text = text[:META_SCAN_CHARS] + "\n" + text[-META_SCAN_CHARS:]
     text = unicodedata.normalize("NFKC", text)
     facts: dict[str, str] = {}
     eras = "|".join(rules.eras)

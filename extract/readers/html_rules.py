@@ -47,6 +47,7 @@ class HtmlRules:
     breadcrumb_tokens: tuple[str, ...]
     content_start: frozenset[str]
     content_end: frozenset[str]
+    marker_words: tuple[str, ...]
     not_found: tuple[str, ...]
     boilerplate_blocks: frozenset[str]
     boilerplate_contains: tuple[str, ...]
@@ -99,6 +100,7 @@ def html_rules() -> HtmlRules:
         breadcrumb_tokens=tuple(chrome["breadcrumb_tokens"]),
         content_start=frozenset(_keys(phrases["content_start"])),
         content_end=frozenset(_keys(phrases["content_end"])),
+        marker_words=tuple(phrases["marker_words"]),
         not_found=_keys(phrases["not_found"]),
         boilerplate_blocks=frozenset(_keys(phrases["boilerplate_blocks"])),
         boilerplate_contains=_keys(phrases["boilerplate_contains"]),
