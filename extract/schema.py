@@ -199,4 +199,3 @@ def walk(nodes: list[Node]) -> list[Node]:
         out.append(node)
         stack.extend(reversed(node.children))
     return out
-

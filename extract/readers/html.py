@@ -12,8 +12,9 @@ Stages, each a function of the module named in brackets:
    [html_blocks, here];
 7. list the documents and pages the content links to [html_meta].
 
-lxml is used directly rather than through BeautifulSoup: the tree is the same libxml2 parse,
-without a second, Python-object tree that is several times slower to build and walk.
+lxml's etree is used directly, not BeautifulSoup nor lxml.html: the same libxml2 parse without
+a second tree of Python objects (BeautifulSoup) or a Python class lookup per element
+(lxml.html), both several times slower on the walks below.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import lxml.html
 from lxml import etree
 
 from extract.blocks import Block, BlockKind, Problem, ReadResult
@@ -36,6 +36,7 @@ from extract.readers.html_content import (
     mark_chrome,
     mark_heading_chrome,
     strip_invisible,
+    text_of,
     text_sizes,
 )
 from extract.readers.html_meta import (
@@ -51,8 +52,9 @@ from extract.readers.html_meta import (
 from extract.readers.html_rules import HtmlRules, html_rules, phrase_key
 
 MEDIA_TYPE = "text/html"
-# Larger inputs are not web pages we can use; refusing them keeps memory bounded.
-MAX_INPUT_BYTES = 64 * 1024 * 1024
+# Larger inputs are no web page we can use; refusing them bounds memory (the tree and its
+# bookkeeping take 15 to 25 times the page).
+MAX_INPUT_BYTES = 32 * 1024 * 1024
 # Bytes looked at to tell a binary file from a page.
 BINARY_PROBE_BYTES = 8192
 # Share of control bytes above which the input is not text (text has next to none).
@@ -127,7 +129,7 @@ def _read_page(
     body = doc.find("body")
     if body is None:
         body = doc
-    h1s = [el.text_content() for el in body.iter("h1")]
+    h1s = [text_of(el) for el in body.iter("h1")]
     if is_not_found([head.title or "", *h1s[:2]], rules):
         problems.append(Problem("no_main_content", "the page says it does not exist", "error"))
         return _failed(*problems)
@@ -211,13 +213,16 @@ def _parse_once(text: str, problems: list[Problem]) -> tuple[Element | None, boo
     """Return the page parsed by lxml (None when there is no markup) and whether it hit the
     parser's depth limit."""
     # huge_tree lifts the 10 MB text-node limit and moves the depth cap from 256 to 2048.
-    parser = lxml.html.HTMLParser(
+    parser = etree.HTMLParser(
         encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True, no_network=True
     )
     try:
-        doc = lxml.html.document_fromstring(text.encode("utf-8", errors="replace"), parser=parser)
-    except (etree.ParserError, ValueError) as error:
+        doc = etree.fromstring(text.encode("utf-8", errors="replace"), parser)
+    except (etree.LxmlError, ValueError) as error:
         problems.append(Problem("no_main_content", f"no markup to read: {error}", "error"))
+        return None, False
+    if doc is None:
+        problems.append(Problem("no_main_content", "no markup to read", "error"))
         return None, False
     return doc, any("depth" in entry.message.lower() for entry in parser.error_log)
 
@@ -255,7 +260,7 @@ def _metadata(
     crumbs = read_breadcrumbs(body, rules)
     if crumbs:
         metadata["breadcrumbs"] = crumbs
-    metadata.update(read_page_facts(body.text_content(), rules))
+    metadata.update(read_page_facts(text_of(body), rules))
     inside = [c for c in contacts if any(a is region.root for a in c.iterancestors())]
     for box in inside or contacts:
         lines, _anchors = region_to_drafts(
@@ -291,25 +296,25 @@ def _drop_template_parts(
         in_page.setdefault(anchor.draft, []).append(anchor)
     for i, draft in enumerate(drafts):
         block = draft.block
-        key = phrase_key(block.text)
-        if len(block.text) <= MAX_BOILERPLATE_CHARS and (
-            key in rules.boilerplate_blocks or any(p in key for p in rules.boilerplate_contains)
-        ):
-            drop[i] = True
-        if block.kind is not BlockKind.HEADING and _only_in_page_links(key, in_page.get(i, [])):
-            drop[i] = True  # a table of contents repeating the headings, or "back to top"
-        if block.kind is not BlockKind.HEADING:
+        heading = block.kind is BlockKind.HEADING
+        if len(block.text) > MAX_BOILERPLATE_CHARS and not heading:
             continue
-        section = _section(drafts, i)
-        if key.startswith(rules.self_headings):
-            for k in [i, *section]:
+        key = phrase_key(block.text)
+        if key in rules.boilerplate_blocks or rules.boilerplate_contains.search(key):
+            drop[i] = True
+        elif not heading and i in in_page and _only_in_page_links(key, in_page[i]):
+            drop[i] = True  # a table of contents repeating the headings, or "back to top"
+        elif heading and key.startswith(rules.self_headings):
+            for k in [i, *_section(drafts, i)]:
                 drop[k] = True
-        elif key in rules.aside_headings and section and not documents.intersection(section):
-            text = sum(len(drafts[k].block.text) for k in section)
-            links = sum(drafts[k].link_chars for k in section)
-            if links >= LINK_SECTION_SHARE * text:
-                for k in [i, *section]:
-                    drop[k] = True
+        elif heading and key in rules.aside_headings:
+            section = _section(drafts, i)
+            if section and not documents.intersection(section):
+                text = sum(len(drafts[k].block.text) for k in section)
+                links = sum(drafts[k].link_chars for k in section)
+                if links >= LINK_SECTION_SHARE * text:
+                    for k in [i, *section]:
+                        drop[k] = True
     kept_index: dict[int, int] = {}
     kept: list[Draft] = []
     for i, draft in enumerate(drafts):
@@ -359,7 +364,7 @@ def _with_page_heading(drafts: list[Draft], body: Element, chrome: set[Element])
     ]
     if len(h1s) != 1:
         return drafts
-    text, _indent = clean_text(h1s[0].text_content())
+    text, _indent = clean_text(text_of(h1s[0]))
     if not text:
         return drafts
     return [Draft(Block(BlockKind.HEADING, text, level=1)), *drafts]

@@ -21,7 +21,7 @@ from lxml import etree
 
 from extract.blocks import Block, BlockKind
 
-Element = Any  # lxml.html.HtmlElement
+Element = Any  # lxml.etree._Element
 
 # fmt: off
 BLOCK_TAGS = frozenset({
@@ -170,10 +170,12 @@ def _open(walk: _Walk, el: Element, walker: Any) -> None:
         _line_break(walk)
     elif tag in BLOCK_TAGS:
         walk.flush()
-    if tag == "table" and not is_layout_table(el):
-        _table(walk, el)
-        walker.skip_subtree()
-        return
+    if tag == "table":
+        rows = _rows(el)
+        if not is_layout_table(el, rows):
+            _table(walk, el, rows)
+            walker.skip_subtree()
+            return
     ctx = _Context(el, lists=walk.depth("lists"), definitions=walk.depth("definitions"))
     if walk.stack:
         ctx.pre = walk.stack[-1].pre
@@ -227,7 +229,7 @@ def _close(walk: _Walk, el: Element, *, skipped: bool) -> None:
     walk.add(el.tail)
 
 
-def is_layout_table(table: Element) -> bool:
+def is_layout_table(table: Element, rows: list[Element]) -> bool:
     """Return whether a table lays out content rather than holding data.
 
     Layout: role="presentation", a table inside it, a single column, or a cell where a
@@ -236,9 +238,8 @@ def is_layout_table(table: Element) -> bool:
     """
     if (table.get("role") or "").lower() in ("presentation", "none"):
         return True
-    if any(el.tag == "table" for el in table.iterdescendants()):
+    if next(table.iterdescendants("table"), None) is not None:
         return True
-    rows = _rows(table)
     if rows and all(len(_cells(tr)) <= 1 for tr in rows):
         return True
     if next(table.iterdescendants(*HEADING_LEVELS), None) is None:
@@ -255,10 +256,10 @@ def _heading_chars(cell: Element) -> int:
 
 def _text_chars(el: Element) -> int:
     """Return an element's characters of text, spaces aside."""
-    return len("".join(el.text_content().split()))
+    return len("".join("".join(el.itertext()).split()))
 
 
-def _table(walk: _Walk, table: Element) -> None:
+def _table(walk: _Walk, table: Element, rows: list[Element]) -> None:
     """Append a data table's caption and rows as drafts.
 
     `cells` hold the grid with rowspan/colspan expanded (a spanning cell's text in every
@@ -271,7 +272,6 @@ def _table(walk: _Walk, table: Element) -> None:
         text, indent = clean_text(cell_text(caption))
         if text:
             walk.drafts.append(Draft(Block(BlockKind.PARAGRAPH, text, indent=indent)))
-    rows = _rows(table)
     grid: dict[tuple[int, int], str] = {}
     printed: list[list[str]] = []
     width = 0
@@ -333,7 +333,7 @@ def _row_links(walk: _Walk, tr: Element) -> int:
         href = (a.get("href") or "").strip()
         if not href:
             continue
-        text, _indent = clean_text(a.text_content())
+        text, _indent = clean_text("".join(a.itertext()))
         after, _indent = clean_text(a.tail or "")
         walk.anchors.append(Anchor(href, text, after, len(walk.drafts)))
         chars += 0 if walk.is_document(href) else len(text)

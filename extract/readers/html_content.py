@@ -28,7 +28,7 @@ from lxml import etree
 
 from extract.readers.html_rules import HtmlRules, class_tokens, phrase_key
 
-Element = Any  # lxml.html.HtmlElement: lxml ships no type information
+Element = Any  # lxml.etree._Element: lxml ships no type information
 
 # Density descent steps into a child holding this share of its parent's non-link text;
 # a content column beside a sidebar holds 80-99%, a list item among its siblings far less.
@@ -66,7 +66,7 @@ def strip_invisible(doc: Element, rules: HtmlRules) -> set[Element]:
         if (
             el.get("hidden") is not None or _HIDDEN_STYLE.search(style)
         ) and el.getparent() is not None:
-            el.drop_tree()
+            drop_tree(el)
     etree.strip_elements(doc, *rules.drop_tags, with_tail=False)
     return forms
 
@@ -221,7 +221,7 @@ def find_marker(
             chain.append(node)
             node = node.getparent()
         for candidate in reversed(chain):
-            if phrase_key(candidate.text_content()) in phrases:
+            if phrase_key(text_of(candidate)) in phrases:
                 return candidate
     return None
 
@@ -306,7 +306,7 @@ def mark_heading_chrome(
     for el in body.iter("h1", "h2", "h3", "h4", "h5", "h6", "legend"):
         if el in chrome:
             continue
-        key = phrase_key(el.text_content())
+        key = phrase_key(text_of(el))
         if not (key.startswith(rules.self_headings) or key in rules.aside_headings):
             continue
         box = _box_opened_by(el, body, sizes, protected)
@@ -340,3 +340,20 @@ def _box_opened_by(
             return box
         box = parent
         node = parent
+
+
+def text_of(el: Element) -> str:
+    """Return all the text inside an element."""
+    return "".join(el.itertext())
+
+
+def drop_tree(el: Element) -> None:
+    """Remove an element and what it holds, keeping the text that follows it."""
+    parent = el.getparent()
+    if el.tail:
+        previous = el.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)

@@ -15,7 +15,7 @@ from extract.blocks import BlockKind, Link
 from extract.readers.html_blocks import Anchor, Draft, cell_text, clean_text
 from extract.readers.html_rules import HtmlRules, class_tokens, phrase_key
 
-Element = Any  # lxml.html.HtmlElement
+Element = Any  # lxml.etree._Element
 
 # A department name is a short line ("健康局環境衛生課"); longer lines are prose.
 MAX_DEPARTMENT_CHARS = 60
@@ -61,7 +61,7 @@ def read_head(doc: Element, url: str | None) -> HeadInfo:
         return None
 
     title_el = doc.find(".//title")
-    title = clean_text(title_el.text_content())[0] if title_el is not None else ""
+    title = clean_text("".join(title_el.itertext()))[0] if title_el is not None else ""
     base = url
     for el in doc.iter("base", "link"):
         href = (el.get("href") or "").strip()

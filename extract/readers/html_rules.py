@@ -50,7 +50,7 @@ class HtmlRules:
     marker_words: tuple[str, ...]
     not_found: tuple[str, ...]
     boilerplate_blocks: frozenset[str]
-    boilerplate_contains: tuple[str, ...]
+    boilerplate_contains: re.Pattern[str]  # matches a phrase key holding any of them
     self_headings: tuple[str, ...]
     aside_headings: frozenset[str]
     contact_heading_words: tuple[str, ...]
@@ -103,7 +103,9 @@ def html_rules() -> HtmlRules:
         marker_words=tuple(phrases["marker_words"]),
         not_found=_keys(phrases["not_found"]),
         boilerplate_blocks=frozenset(_keys(phrases["boilerplate_blocks"])),
-        boilerplate_contains=_keys(phrases["boilerplate_contains"]),
+        boilerplate_contains=re.compile(
+            "|".join(map(re.escape, _keys(phrases["boilerplate_contains"])))
+        ),
         self_headings=_keys(phrases["self_headings"]),
         aside_headings=frozenset(_keys(phrases["aside_headings"])),
         contact_heading_words=_keys(phrases["contact_heading_words"]),
