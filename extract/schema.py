@@ -199,3 +199,4 @@ def walk(nodes: list[Node]) -> list[Node]:
         out.append(node)
         stack.extend(reversed(node.children))
     return out
+
