@@ -40,8 +40,8 @@ def sources(raw_dir: Path) -> Iterator[Path]:
     """Source files under `raw_dir` in a stable order (hidden files and folders skipped)."""
     for path in sorted(raw_dir.rglob("*")):
         parts = path.relative_to(raw_dir).parts
-        if any(p.startswith(".") for p in parts) or not path.is_file():
-            continue
+        if any(p.startswith(".") for p in parts) or path.is_dir():
+            continue  # a dangling link stays in: reading it fails and is reported
         if path.suffix.lower() in SOURCE_SUFFIXES:
             yield path
 
