@@ -112,7 +112,7 @@ def atom_pattern() -> re.Pattern[str]:
                rf"|(?<![0-9.,])(?P<ev_n>{count}|半){S}(?P<ev_u>年|{month_units})"
                rf"(?P<ev_k>{alternation(w.recurrence_suffixes)})(?![年月日週])"),
         "D": (rf"(?:(?P<d_pre>{alternation(w.duration_prefixes)}){S})?(?<![0-9.,])"
-              rf"(?:(?P<d_n>{count}|半)(?![0-9]){S}(?P<d_u>{dur_units})(?!隔)"
+              rf"(?:(?P<d_n>{count}|半)(?![0-9]){S}(?P<d_u>{dur_units})(?![隔齢])"
               rf"|(?P<d_h>半)年"
               rf"|(?P<d_w>[0-9]{{1,3}}){S}年(?={alternation(w.duration_suffixes)})"
               rf"|(?(d_pre)(?P<d_p>[0-9]{{1,3}})(?![0-9]){S}年(?!度)|(?!)))"

@@ -59,17 +59,18 @@ def _links() -> _Links:
     """Return the link patterns, built once from the word lists."""
     w = words()
     approx = rf"(?:(?:{alternation(w.approx_words)}){S})?"
+    weekday = rf"(?:{S}\([{w.weekdays}](?:曜日?)?\))?"
     return _Links(
-        sep=re.compile(rf"{S}(?:{alternation(w.range_separators)}){S}{approx}"),
+        sep=re.compile(rf"{weekday}{S}(?:{alternation(w.range_separators)}){S}{approx}"),
         phrase=re.compile(rf"(?:{alternation(w.range_phrases)})(?:{alternation(w.phrase_verbs)})?"
                           rf"[、,]?{S}{approx}"),
         dot=re.compile(rf"{S}・{S}"),
-        list_=re.compile(rf"(?:\([{w.weekdays}]\))?{S}(?:{alternation(w.list_separators)}){S}"),
+        list_=re.compile(rf"{weekday}{S}(?:{alternation(w.list_separators)}){S}"),
         range_end=re.compile(rf"{S}(?:{alternation(w.range_end_words)})"),
         open_start=re.compile(rf"{S}(?P<w>{alternation(w.open_start_words)})"),
         open_end=re.compile(rf"{S}(?:{alternation(w.range_end_words)})"),
         length_gap=re.compile(rf"(?:{S}の)?{S}"),
-        tilde_after=re.compile(rf"{S}[~〜]"),
+        tilde_after=re.compile(rf"{weekday}{S}[~〜]"),
         tilde_before=re.compile(rf"[~〜]{S}$"),
         duration_ok=re.compile(
             rf"$|[^{CJK}\u30a1-\u30fa\u30fcA-Za-z0-9]|{alternation(w.bare_year_duration_followers)}"),
@@ -265,10 +266,12 @@ def _single(text: str, atoms: list[Atom], i: int, a: Atom, ctx: Atom | None,
         if d is not None and start is not None:
             return Expr(a.start, d.end, start, point), 2, full
         return Expr(a.start, m.end(), None, point), 1, full
-    m = links.tilde_after.match(text, a.end)
-    if m:
-        return Expr(a.start, m.end(), point, None), 1, full
-    m = links.tilde_before.search(text, max(prev_end, a.start - 4), a.start)
-    if m:
-        return Expr(m.start(), a.end, None, point), 1, full
+    after = links.tilde_after.match(text, a.end)
+    before = links.tilde_before.search(text, max(prev_end, a.start - 4), a.start)
+    if after and before:  # ～2025年11月16日～: a date set off by wave dashes, not a range
+        return Expr(a.start, a.end, point, point), 1, full
+    if after:
+        return Expr(a.start, after.end(), point, None), 1, full
+    if before:
+        return Expr(before.start(), a.end, None, point), 1, full
     return Expr(a.start, a.end, point, point), 1, full
