@@ -130,7 +130,14 @@ def atom_pattern() -> re.Pattern[str]:
                rf"(?:{S}(?P<m_d>3[01]|[12][0-9]|0?[1-9])(?![0-9]){S}日)?(?P<m_s>末日|末)?"),
         "DY": r"(?<![0-9.,/])(?P<dy_d>3[01]|[12][0-9]|0?[1-9])(?![0-9])日(?!間)",
     }
-    return re.compile("|".join(f"(?P<{k}>{v})" for k, v in parts.items()))
+    # Every atom starts with one of these characters: checking it first lets the scanner
+    # skip other positions without trying each alternative there.
+    first = set("0123456789年半" + KANJI_DIGITS + latin + kabbr)
+    first.update(e.name[0] for e in eras())
+    first.update(word[0] for word in (*w.recurrence_words, *w.duration_prefixes))
+    starts = "".join(sorted(first))
+    body = "|".join(f"(?P<{k}>{v})" for k, v in parts.items())
+    return re.compile(f"(?=[{re.escape(starts)}])(?:{body})")
 
 
 @cache
