@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from extract.periods.jsonl import expr_to_json
 from extract.periods.types import TimeExpr
 
 Finder = Callable[[str], list[TimeExpr]]
@@ -58,6 +59,25 @@ class PeriodScore:
     def precision(self) -> float:
         """Return the share of extracted expressions that overlap a gold surface."""
         return 1 - self.false_positives / self.extracted if self.extracted else 1.0
+
+    def summary(self) -> str:
+        """Return the readable report (totals, per-form counts, what went wrong)."""
+        return report(self)
+
+    def as_json(self) -> dict[str, Any]:
+        """Return the score as JSON-ready data, with every miss and false positive."""
+        return {
+            "gold": self.gold, "found": self.found, "extracted": self.extracted,
+            "false_positives": self.false_positives,
+            "recall": round(self.recall, 4), "precision": round(self.precision, 4),
+            "by_form": {k: {"found": f, "gold": n} for k, (f, n) in sorted(self.by_form.items())},
+            "sentences": [{
+                "index": s.index, "text": s.text, "form": s.form,
+                "misses": [{"gold": m.gold, "got": [expr_to_json(e) for e in m.got]}
+                           for m in s.misses],
+                "false_positives": [expr_to_json(e) for e in s.false_positives],
+            } for s in self.sentences],
+        }
 
 
 def read_sentences(path: Path) -> list[dict[str, Any]]:
