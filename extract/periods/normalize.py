@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 # Circled numbers keep their shape: NFKC would turn 1-① into 1-1, a number range.
 _KEEP = re.compile(r"[\u2460-\u24ff\u2776-\u2793\u3251-\u325f\u32b1-\u32bf]")
@@ -20,7 +22,7 @@ class Normalized:
     """Normalized text and, for each of its characters, the offset it came from."""
 
     text: str
-    origin: tuple[int, ...] | None  # None: identity map (the text needed no change)
+    origin: Sequence[int] | None  # None: one character per character, same offsets
 
     def to_raw(self, start: int, end: int) -> tuple[int, int]:
         """Return the raw-text span of the normalized span [start, end)."""
@@ -31,33 +33,47 @@ class Normalized:
 
 def normalize(raw: str) -> Normalized:
     """Return `raw` NFKC-normalized (circled numbers kept) and letter-spacing removed."""
-    if _is_nfkc(raw) and not _LETTER_SPACED.search(raw):
-        return Normalized(raw, None)
-    chars: list[str] = []
-    origin: list[int] = []
-    for i, ch in enumerate(raw):
-        if ch.isascii() or _KEEP.match(ch):
-            chars.append(ch)
-            origin.append(i)
-            continue
-        for out in unicodedata.normalize("NFKC", ch):
-            chars.append(out)
-            origin.append(i)
-    text = "".join(chars)
+    changed = {}
+    for ch in set(raw):  # each distinct character once: the text itself may be megabytes
+        if not ch.isascii() and not _KEEP.match(ch):
+            out = unicodedata.normalize("NFKC", ch)
+            if out != ch:
+                changed[ch] = out
+    text, origin = raw, None
+    if changed:
+        text = raw.translate({ord(k): v for k, v in changed.items()})
+        if len(text) != len(raw) or any(len(v) != 1 for v in changed.values()):
+            origin = _origin_of_translation(raw, changed)
     if _LETTER_SPACED.search(text):
         text, origin = _join_letter_spaced(text, origin)
-    return Normalized(text, tuple(origin))
+    return Normalized(text, origin)
 
 
-def _is_nfkc(raw: str) -> bool:
-    """Return True when NFKC leaves `raw` unchanged and it holds no circled number."""
-    return unicodedata.is_normalized("NFKC", raw)
+def _origin_of_translation(raw: str, changed: dict[str, str]) -> list[int]:
+    """Return, for each character of the translated text, its offset in `raw` (㍻ → 平成)."""
+    resized = "".join(re.escape(k) for k, v in changed.items() if len(v) != 1)
+    origin: list[int] = []
+    last = 0
+    for m in re.finditer(f"[{resized}]", raw):
+        origin.extend(range(last, m.start()))
+        origin.extend([m.start()] * len(changed[m.group()]))
+        last = m.end()
+    origin.extend(range(last, len(raw)))
+    return origin
 
 
-def _join_letter_spaced(text: str, origin: list[int]) -> tuple[str, list[int]]:
+def _join_letter_spaced(text: str, origin: Sequence[int] | None) -> tuple[str, list[int]]:
     """Return `text` with the spaces inside letter-spaced runs dropped, and the kept origins."""
-    drop: set[int] = set()
+    source: Sequence[int] = range(len(text)) if origin is None else origin
+    parts: list[str] = []
+    kept: list[Sequence[int]] = []
+    last = 0
     for m in _LETTER_SPACED.finditer(text):
-        drop.update(range(m.start() + 1, m.end(), 2))
-    kept = [i for i in range(len(text)) if i not in drop]
-    return "".join(text[i] for i in kept), [origin[i] for i in kept]
+        parts.append(text[last:m.start()])
+        parts.append(m.group()[::2])
+        kept.append(source[last:m.start()])
+        kept.append(source[m.start():m.end():2])
+        last = m.end()
+    parts.append(text[last:])
+    kept.append(source[last:])
+    return "".join(parts), list(chain.from_iterable(kept))
