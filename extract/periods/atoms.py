@@ -96,6 +96,7 @@ def atom_pattern() -> re.Pattern[str]:
         rf"{re.escape(k)}(?:{alternation(v)})" for k, v in w.not_recurrence_after.items())
     every_words = alternation(tuple(w.recurrence_words))
     count = rf"(?:[0-9]{{1,3}}|[{KANJI_DIGITS}]{{1,3}})"
+    ages = "".join(w.age_words)  # 1歳6か月児: an age, not a length
     parts = {
         # 年度 2023 2024 2025: a schedule table's header row.
         "T": rf"(?P<t_h>年度|年)[ \t]+(?P<t_ys>{WESTERN_YEAR}(?:[ \t]+{WESTERN_YEAR})+)(?![0-9])",
@@ -109,10 +110,11 @@ def atom_pattern() -> re.Pattern[str]:
         "DC": (rf"(?:(?P<dc_era>{full}){S}(?P<dc_en>[1-9]0)"
                rf"|(?<![0-9])(?P<dc_y>1[89][0-9]0|20[0-9]0))(?![0-9]){S}年代"),
         "EV": (rf"(?P<ev_w>(?!{daily_not})(?:{every_words}))"
+               rf"|(?:(?<![0-9.,])(?P<ev_on>{count}){S})?年{S}(?:{alternation(w.once_words)})(?!目)"
                rf"|(?<![0-9.,])(?P<ev_n>{count}|半){S}(?P<ev_u>年|{month_units})"
                rf"(?P<ev_k>{alternation(w.recurrence_suffixes)})(?![年月日週])"),
-        "D": (rf"(?:(?P<d_pre>{alternation(w.duration_prefixes)}){S})?(?<![0-9.,])"
-              rf"(?:(?P<d_n>{count}|半)(?![0-9]){S}(?P<d_u>{dur_units})(?![隔齢])"
+        "D": (rf"(?:(?P<d_pre>{alternation(w.duration_prefixes)}){S})?(?<![0-9.,{ages}])"
+              rf"(?:(?P<d_n>{count}|半)(?![0-9]){S}(?P<d_u>{dur_units})(?![隔齢児])"
               rf"|(?P<d_h>半)年"
               rf"|(?P<d_w>[0-9]{{1,3}}){S}年(?={alternation(w.duration_suffixes)})"
               rf"|(?(d_pre)(?P<d_p>[0-9]{{1,3}})(?![0-9]){S}年(?!度)|(?!)))"
@@ -255,6 +257,9 @@ def _every(m: re.Match[str], s: int, e: int) -> Atom | None:
     g = m.group
     if g("ev_w"):
         return Atom("every", s, e, value=words().recurrence_words[g("ev_w")])
+    if g("ev_n") is None:  # 年1回, 5年に1度
+        n = to_int(g("ev_on")) if g("ev_on") else 1
+        return Atom("every", s, e, value=f"P{n}Y") if n else None
     n_text = g("ev_n")
     if n_text == "半":
         return Atom("every", s, e, value="P6M" if g("ev_u") == "年" else "P15D")

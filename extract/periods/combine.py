@@ -17,12 +17,14 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from extract.periods.atoms import CJK, Atom, S
-from extract.periods.rules import alternation, words
+from extract.periods.rules import alternation, eras, words
 from extract.periods.values import add_length, format_point, resolve
 
 # A two-digit year with no era anywhere before it is read as 20NN (15年度 = FY2015): plans
 # written since 2000 abbreviate western years this way; older ones print their era.
 DEFAULT_CENTURY = 2000
+# Characters before a bare N年 searched for a school-grade word (中学1年, 高校 2年).
+GRADE_LOOKBACK = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +53,7 @@ class _Links:
     length_gap: re.Pattern[str]
     tilde_after: re.Pattern[str]
     tilde_before: re.Pattern[str]
+    grade_before: re.Pattern[str]
     duration_ok: re.Pattern[str]
 
 
@@ -72,6 +75,7 @@ def _links() -> _Links:
         length_gap=re.compile(rf"(?:{S}の)?{S}"),
         tilde_after=re.compile(rf"{weekday}{S}[~〜]"),
         tilde_before=re.compile(rf"[~〜]{S}$"),
+        grade_before=re.compile(rf"(?:{alternation(w.grade_prefixes)}){S}$"),
         duration_ok=re.compile(
             rf"$|[^{CJK}\u30a1-\u30fa\u30fcA-Za-z0-9]|{alternation(w.bare_year_duration_followers)}"),
     )
@@ -145,6 +149,12 @@ def _from_context(a: Atom, ctx: Atom | None) -> Atom | None:
     return None
 
 
+def _next_era(a: Atom) -> Atom | None:
+    """Return `a` read in the era after its own, or None when its era is the last."""
+    later = [e.start for e in eras() if a.era is not None and e.start > a.era]
+    return replace(a, era=min(later)) if later else None
+
+
 def _point(a: Atom) -> str | None:
     """Return the point string of a completed atom, or None when a part is still missing."""
     year, unit = a.western_year, a.unit or a.bare
@@ -195,7 +205,13 @@ def _try_range(text: str, atoms: list[Atom], i: int,
     if link == "dot" and (first.month is not None or last.month is not None
                           or last.western_year != (first.western_year or 0) + 1):
         return None  # 平成27・28年度 is a range; 9日・10日 and 21・23年 are lists
-    if resolve(start, end=False) > resolve(end, end=False):
+    if resolve(start, end=False) > resolve(end, end=False) and b.era is None and not b.western:
+        # 平成30年度～2年度: an abbreviated end smaller than the start is in the next era.
+        later = _next_era(last)
+        if later is None:
+            return None
+        last, end = later, _point(later)
+    if end is None or resolve(start, end=False) > resolve(end, end=False):
         return None
     stop, used = b.end, 2
     m = links.range_end.match(text, stop)
@@ -242,8 +258,10 @@ def _single(text: str, atoms: list[Atom], i: int, a: Atom, ctx: Atom | None,
     """Return the expression of point `a` alone (with its open end or length), atoms used."""
     links = _links()
     if a.is_bare_year:
-        # N年 with no era: a year only in a range or list; alone it is a length (20年が経過).
-        if not links.duration_ok.match(text, a.end):
+        # N年 with no era: a year only in a range or list; alone it is a length (20年が経過),
+        # unless a school grade (中学1年).
+        if not links.duration_ok.match(text, a.end) or links.grade_before.search(
+                text, max(0, a.start - GRADE_LOOKBACK), a.start):
             return None, 1, None
         assert a.year is not None
         return Expr(a.start, a.end, duration=f"P{a.year}Y"), 1, None

@@ -52,6 +52,9 @@ class Words:
     first_half_words: tuple[str, ...]
     second_half_words: tuple[str, ...]
     review_words: tuple[str, ...]
+    grade_prefixes: tuple[str, ...]
+    age_words: tuple[str, ...]
+    once_words: tuple[str, ...]
 
 
 def _load(name: str) -> Any:
