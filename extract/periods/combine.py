@@ -25,6 +25,9 @@ from extract.periods.values import add_length, format_point, resolve
 DEFAULT_CENTURY = 2000
 # Characters before a bare N年 searched for a school-grade word (中学1年, 高校 2年).
 GRADE_LOOKBACK = 6
+# Characters before a point searched for the wave dash of an open start (～平成20年度):
+# the dash and up to two spaces.
+TILDE_LOOKBACK = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +52,7 @@ class _Links:
     list_: re.Pattern[str]
     range_end: re.Pattern[str]
     open_start: re.Pattern[str]
-    open_end: re.Pattern[str]
+    relative: re.Pattern[str]
     length_gap: re.Pattern[str]
     tilde_after: re.Pattern[str]
     tilde_before: re.Pattern[str]
@@ -71,7 +74,7 @@ def _links() -> _Links:
         list_=re.compile(rf"{weekday}{S}(?:{alternation(w.list_separators)}){S}"),
         range_end=re.compile(rf"{S}(?:{alternation(w.range_end_words)})"),
         open_start=re.compile(rf"{S}(?P<w>{alternation(w.open_start_words)})"),
-        open_end=re.compile(rf"{S}(?:{alternation(w.range_end_words)})"),
+        relative=re.compile(rf"{S}(?:{alternation(w.relative_after)})"),
         length_gap=re.compile(rf"(?:{S}の)?{S}"),
         tilde_after=re.compile(rf"{weekday}{S}[~〜]"),
         tilde_before=re.compile(rf"[~〜]{S}$"),
@@ -186,7 +189,7 @@ def _try_range(text: str, atoms: list[Atom], i: int,
     links = _links()
     if links.sep.fullmatch(gap):
         link = "sep"
-    elif links.phrase.fullmatch(gap) and links.open_end.match(text, b.end):
+    elif links.phrase.fullmatch(gap) and links.range_end.match(text, b.end):
         link = "phrase"
     elif links.dot.fullmatch(gap):
         link = "dot"
@@ -241,12 +244,14 @@ def _list_head(text: str, atoms: list[Atom], i: int, ctx: Atom | None) -> Atom:
     if i + 1 >= len(atoms):
         return a
     b = atoms[i + 1]
-    if b.kind not in ("point", "md", "day") or not _links().list_.fullmatch(text, a.end, b.start):
+    links = _links()
+    if b.kind not in ("point", "md", "day") or not links.list_.fullmatch(text, a.end, b.start):
         return a
     if a.unit is None and b.unit is not None and a.month is None:
         a = replace(a, unit=b.unit)  # 平成 21、23 年: the first takes the unit of the last
     head = _from_context(a, ctx) if not a.is_bare_year or ctx is not None else None
-    if head is not None and (b.kind != "point" or b.western_year is None):
+    if head is not None and (b.kind != "point" or b.western_year is None) \
+            and not links.relative.match(text, b.end):  # 平成20年と30年後: 30年後 is no year
         filled = _complete(b, head)
         if filled is not None:
             atoms[i + 1] = filled
@@ -271,13 +276,13 @@ def _single(text: str, atoms: list[Atom], i: int, a: Atom, ctx: Atom | None,
         return None, 1, None
     m = links.open_start.match(text, a.end)
     if m:
-        if m.group("w") in ("から", "からの", "より"):
+        if m.group("w") in words().length_after_start:
             d = _length_after(text, atoms, i + 1, m.end())
             end = add_length(point, d.months, forward=True) if d is not None else None
             if d is not None and end is not None:
                 return Expr(a.start, d.end, point, end), 2, full
         return Expr(a.start, m.end(), point, None), 1, full
-    m = links.open_end.match(text, a.end)
+    m = links.range_end.match(text, a.end)
     if m:
         d = _length_after(text, atoms, i + 1, m.end())
         start = add_length(point, d.months, forward=False) if d is not None else None
@@ -285,7 +290,7 @@ def _single(text: str, atoms: list[Atom], i: int, a: Atom, ctx: Atom | None,
             return Expr(a.start, d.end, start, point), 2, full
         return Expr(a.start, m.end(), None, point), 1, full
     after = links.tilde_after.match(text, a.end)
-    before = links.tilde_before.search(text, max(prev_end, a.start - 4), a.start)
+    before = links.tilde_before.search(text, max(prev_end, a.start - TILDE_LOOKBACK), a.start)
     if after and before:  # ～2025年11月16日～: a date set off by wave dashes, not a range
         return Expr(a.start, a.end, point, point), 1, full
     if after:

@@ -33,6 +33,8 @@ class Words:
     approx_words: tuple[str, ...]
     list_separators: tuple[str, ...]
     open_start_words: tuple[str, ...]
+    length_after_start: tuple[str, ...]
+    relative_after: tuple[str, ...]
     range_end_words: tuple[str, ...]
     point_suffixes: tuple[str, ...]
     duration_prefixes: tuple[str, ...]
