@@ -7,7 +7,8 @@ Reading left to right, each point atom is tried, in this order, as:
 3. a single point, an open start (以降, から, を起点, X～), an end (まで, ～X) or a start or
    end with its length (平成28年から10年間, 平成21年度までの1年間).
 An era left out is inherited from the range partner, else from the nearest earlier year in
-the text (9年度以降 after 平成8年); a two-digit year with nothing to inherit is 20NN.
+the text (9年度以降 after 平成8年), else from the first year printed in full later in the text
+(a table header read before the title); a two-digit year with nothing to inherit is 20NN.
 """
 
 from __future__ import annotations
@@ -88,7 +89,9 @@ def atoms_to_exprs(text: str, atoms: list[Atom]) -> list[Expr]:
     """Return the expressions the atoms of normalized `text` make, in order."""
     atoms = list(atoms)
     out: list[Expr] = []
-    ctx: Atom | None = None  # nearest earlier point whose western year is known
+    # nearest earlier point whose western year is known; before the first, the first one
+    ahead = next((a for a in atoms if a.kind == "point" and a.western_year is not None), None)
+    ctx: Atom | None = None
     i = 0
     while i < len(atoms):
         a = atoms[i]
@@ -104,16 +107,16 @@ def atoms_to_exprs(text: str, atoms: list[Atom]) -> list[Expr]:
         if a.kind != "point":  # a month or day with no year before it: nothing to anchor it
             i += 1
             continue
-        ranged = _try_range(text, atoms, i, ctx)
+        ranged = _try_range(text, atoms, i, ctx, ahead)
         if ranged is not None:
             expr, used, known = ranged
             out.append(expr)
             ctx = known
             i += used
             continue
-        a = _list_head(text, atoms, i, ctx)
+        a = _list_head(text, atoms, i, ctx or ahead)
         prev_end = out[-1].end if out else 0
-        single, used, single_known = _single(text, atoms, i, a, ctx, prev_end)
+        single, used, single_known = _single(text, atoms, i, a, ctx or ahead, prev_end)
         if single is not None:
             out.append(single)
         if single_known is not None:
@@ -177,8 +180,8 @@ def _merge_units(a: Atom, b: Atom) -> tuple[Atom, Atom]:
     return replace(a, unit=ua), replace(b, unit=ub)
 
 
-def _try_range(text: str, atoms: list[Atom], i: int,
-               ctx: Atom | None) -> tuple[Expr, int, Atom] | None:
+def _try_range(text: str, atoms: list[Atom], i: int, ctx: Atom | None,
+               ahead: Atom | None) -> tuple[Expr, int, Atom] | None:
     """Return the range atom `i` starts with the next atom, atoms used, and the known end."""
     if i + 1 >= len(atoms):
         return None
@@ -197,7 +200,7 @@ def _try_range(text: str, atoms: list[Atom], i: int,
         return None
     if a.is_bare_year and ctx is None:
         return None  # 5年から10年: lengths, not years
-    first = _from_context(a, ctx)
+    first = _from_context(a, ctx or ahead)
     last = _complete(b, first) if first is not None else None
     if first is None or last is None:
         return None
