@@ -1,8 +1,9 @@
 """Period engine against ja-timex on the gold period sentences, in one process.
 
 Prints recall and precision (the same scorer for both, `extract.evaluate.periods`) and
-characters per second (median of several timed passes over all sentences, after one untimed
-pass that warms both up). ja-timex is a benchmark-only peer: `pip install -e '.[bench]'`.
+characters per second (median of several timed passes over all sentences, alternating between
+the engines, after one untimed pass that warms both up). ja-timex is a benchmark-only peer:
+`pip install -e '.[bench]'`.
 
     .venv/bin/python bench/periods.py [--gold FILE] [--repeats N]
 """
@@ -76,18 +77,24 @@ def timex_to_exprs(text: str, timexes: list[Any]) -> list[TimeExpr]:
     return out
 
 
-def chars_per_second(find: Callable[[str], object], texts: list[str], repeats: int) -> float:
-    """Return the median characters per second of `find` over all `texts`."""
-    for text in texts:  # warm-up: compiled patterns, caches
-        find(text)
-    total = sum(len(t) for t in texts)
-    rates = []
-    for _ in range(repeats):
-        began = time.perf_counter()
+def chars_per_second(finders: dict[str, Callable[[str], object]], texts: list[str],
+                     repeats: int) -> dict[str, float]:
+    """Return each finder's median characters per second over all `texts`.
+
+    Passes alternate between the finders, so a busy machine slows them alike.
+    """
+    for find in finders.values():  # warm-up: compiled patterns, caches
         for text in texts:
             find(text)
-        rates.append(total / (time.perf_counter() - began))
-    return statistics.median(rates)
+    total = sum(len(t) for t in texts)
+    rates: dict[str, list[float]] = {name: [] for name in finders}
+    for _ in range(repeats):
+        for name, find in finders.items():
+            began = time.perf_counter()
+            for text in texts:
+                find(text)
+            rates[name].append(total / (time.perf_counter() - began))
+    return {name: statistics.median(r) for name, r in rates.items()}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -116,10 +123,8 @@ def main(argv: list[str] | None = None) -> int:
         "extract": score_sentences(rows, find_periods),
         "ja-timex": score_sentences(rows, timex_find),
     }
-    speeds = {
-        "extract": chars_per_second(find_periods, texts, args.repeats),
-        "ja-timex": chars_per_second(parser_.parse, texts, args.repeats),
-    }
+    speeds = chars_per_second({"extract": find_periods, "ja-timex": parser_.parse}, texts,
+                              args.repeats)
     print(f"{len(rows)} sentences, {sum(len(t) for t in texts)} characters, "
           f"{scores['extract'].gold} gold expressions ({args.gold.name}); "
           f"median of {args.repeats} passes")
