@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
 from typing import Any
+
+from extract.rules import load
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,21 +59,16 @@ class Words:
     once_words: tuple[str, ...]
 
 
-def _load(name: str) -> Any:
-    """Return the parsed JSON rule file `name`."""
-    return json.loads((files("extract") / "rules" / name).read_text(encoding="utf-8"))
-
-
 @cache
 def eras() -> tuple[Era, ...]:
     """Return the eras, oldest first."""
-    return tuple(Era(**e) for e in _load("eras.json")["eras"])
+    return tuple(Era(**e) for e in load("eras")["eras"])
 
 
 @cache
 def words() -> Words:
     """Return the period word lists."""
-    raw = _load("periods_words.json")
+    raw = load("periods_words")
     fields: dict[str, Any] = {}
     for name in Words.__slots__:
         value = raw[name]
