@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=7)
     args = parser.parse_args(argv)
     try:
-        from ja_timex import TimexParser
+        from ja_timex import TimexParser  # type: ignore[import-untyped]  # no type hints shipped
     except ImportError:
         print("ja-timex is not installed: run  .venv/bin/pip install -e '.[bench]'",
               file=sys.stderr)
