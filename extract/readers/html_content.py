@@ -125,11 +125,12 @@ def landmarks(body: Element, start: Element | None) -> set[Element]:
     """Return the content's landmarks and all their ancestors: elements that are not chrome.
 
     Landmarks: the skip marker, `<main>` / role="main", and the page's `<h1>` when it has
-    only one (pages that print several use them for menus and logos too).
+    only one and it is not a link (pages with several use them for menus too, and an h1
+    that links is the site's logo).
     """
     marks = [el for el in _elements(body) if el.tag == "main" or el.get("role") == "main"]
     h1s = list(body.iter("h1"))
-    if len(h1s) == 1:
+    if len(h1s) == 1 and next(h1s[0].iter("a"), None) is None:
         marks.append(h1s[0])
     if start is not None:
         marks.append(start)
