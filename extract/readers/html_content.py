@@ -36,6 +36,14 @@ DOMINANT_SHARE = 0.75
 # A skip marker is a short line; longer text that merely contains the phrase is content.
 MARKER_MAX_CHARS = 40
 
+# Elements holding a line of text rather than other blocks: the density descent stops above.
+# fmt: off
+_TEXT_BLOCKS = frozenset({
+    "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "pre", "address", "caption",
+    "figcaption", "legend", "summary", "a", "span", "font", "b", "strong", "em", "i", "u",
+    "small", "big", "label",
+})
+# fmt: on
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _USER_FORMS = etree.XPath(
     "//form[.//textarea or .//select or .//input[not(@type) or "
@@ -258,14 +266,20 @@ def _dominant(candidates: list[Element], sizes: TextSizes, share: float) -> Elem
 
 
 def _descend(body: Element, sizes: TextSizes) -> Element:
-    """Return the deepest element reached by stepping into a child that dominates the text."""
+    """Return the deepest element reached by stepping into a child that dominates the text.
+
+    Only containers are stepped into: a paragraph or heading that dominates a short section
+    is part of the content, not all of it.
+    """
     node = body
     while True:
         children = [c for c in node if isinstance(c.tag, str)]
         if not children:
             return node
         best = max(children, key=lambda el: sizes.plain(el))
-        if sizes.plain(best) < max(DOMINANT_SHARE * sizes.plain(node), 1):
+        if best.tag in _TEXT_BLOCKS or sizes.plain(best) < max(
+            DOMINANT_SHARE * sizes.plain(node), 1
+        ):
             return node
         node = best
 
