@@ -418,3 +418,19 @@ def test_old_layout_table_page() -> None:
         "１\u3000基本方針",
         "本市は、簡素で効率的な行政運営を目指します。",
     ]
+
+
+def test_page_wrappers_without_landmarks_are_not_chrome() -> None:
+    # hand-made fixture: an ASP.NET-style form around everything and a wrapper whose class
+    # carries a navigation token; no skip marker, no <main>, no <h1>
+    html = (
+        "<html><body><form id='aspnetForm'><input type='text' name='q'>"
+        "<div class='lnavi_wrap'><div class='menu'><a href='/'>ホーム</a></div>"
+        "<h2>行政改革の取組</h2><p>本市は事務事業の見直しと定員管理の適正化を進めています。</p>"
+        "<p>令和5年度の取組状況を公表します。</p></div></form></body></html>"
+    )
+    assert texts(html_to_blocks(html.encode())) == [
+        "行政改革の取組",
+        "本市は事務事業の見直しと定員管理の適正化を進めています。",
+        "令和5年度の取組状況を公表します。",
+    ]

@@ -38,6 +38,7 @@ from extract.readers.html_content import (
     strip_invisible,
     text_of,
     text_sizes,
+    wrappers,
 )
 from extract.readers.html_filters import drop_template_parts, with_page_heading
 from extract.readers.html_meta import (
@@ -172,7 +173,7 @@ def _layout(body: Element, rules: HtmlRules, forms: set[Element]) -> _Layout:
     sizes = text_sizes(body)
     start = find_marker(body, rules.content_start, rules.marker_words, sizes)
     protected = landmarks(body, start)
-    chrome = mark_chrome(body, rules, forms, protected)
+    chrome = mark_chrome(body, rules, forms, protected, wrappers(body, sizes))
     contacts = mark_heading_chrome(body, rules, sizes, chrome, protected)
     region = find_region(body, rules, sizes.without(chrome), start)
     return _Layout(region, chrome, contacts)

@@ -13,8 +13,9 @@ this order of evidence:
 Chrome is marked by tag (nav, aside, footer), ARIA role, class/id tokens (nav, menu,
 breadcrumb, footer, sidebar...), survey forms and, later, by the headings templates print
 ("このページに関するお問い合わせ"). An element holding a landmark of the content (the skip
-marker, `<main>`, the page's only `<h1>`) is never chrome, so a stray token on a page wrapper
-("column_rnavi") cannot hide the page, however short its text.
+marker, `<main>`, the page's only `<h1>`) or nearly all of the page's text is never chrome,
+so a stray token on a page wrapper ("column_rnavi") or a form around the whole page
+(ASP.NET) cannot hide the page.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ Element = Any  # lxml.etree._Element: lxml ships no type information
 DOMINANT_SHARE = 0.75
 # A skip marker is a short line; longer text that merely contains the phrase is content.
 MARKER_MAX_CHARS = 40
+# An element with this share of the page's non-link text wraps the page, whatever its class;
+# a footer or sidebar holds that much only beside a content of a few words.
+WRAPPER_SHARE = 0.9
 
 # Elements holding a line of text rather than other blocks: the density descent stops above.
 # fmt: off
@@ -149,41 +153,66 @@ def landmarks(body: Element, start: Element | None) -> set[Element]:
     return protected
 
 
+def wrappers(body: Element, sizes: TextSizes) -> set[Element]:
+    """Return the elements wrapping nearly all the page's text (they nest, one in another)."""
+    found: set[Element] = set()
+    node = body
+    while True:
+        wrapper = max(node, key=sizes.plain, default=None)
+        if wrapper is None or sizes.plain(wrapper) < WRAPPER_SHARE * sizes.plain(body):
+            return found
+        found.add(wrapper)
+        node = wrapper
+
+
 def mark_chrome(
-    body: Element, rules: HtmlRules, forms: set[Element], protected: set[Element]
+    body: Element,
+    rules: HtmlRules,
+    forms: set[Element],
+    protected: set[Element],
+    wrapping: set[Element],
 ) -> set[Element]:
-    """Return the outermost elements of `body` that are page chrome by their markup."""
+    """Return the outermost elements of `body` that are page chrome by their markup.
+
+    `protected` elements are never chrome; `wrapping` ones only by tag or role (a <footer>
+    holding everything is a page of chrome, a <div class="navi_wrap"> holding it all is not).
+    """
     chrome: set[Element] = set()
     names: dict[str, bool] = {}  # class/id values repeat across a page: judge each once
     walker = etree.iterwalk(body, events=("start",))
     for _event, el in walker:
         if el is body or el in protected or not isinstance(el.tag, str):
             continue
-        if el in forms or is_chrome(el, rules, names):
+        if is_chrome_element(el, rules) or (
+            el not in wrapping and (el in forms or is_chrome_name(el, rules, names))
+        ):
             chrome.add(el)
             walker.skip_subtree()
     return chrome
 
 
-def is_chrome(el: Element, rules: HtmlRules, seen: dict[str, bool] | None = None) -> bool:
-    """Return whether an element's tag, role or class/id tokens say it is page chrome."""
+def is_chrome_element(el: Element, rules: HtmlRules) -> bool:
+    """Return whether an element's tag or ARIA role says it is page chrome."""
     tag = el.tag
     if tag in rules.chrome_tags:
         return True
     role = el.get("role")
-    if role is not None or tag == "header":
-        role = (role or "").strip().lower()
-        if role in rules.chrome_roles or (tag == "header" and not _inside_content(el)):
-            return role != "main"
+    if role is None and tag != "header":
+        return False
+    role = (role or "").strip().lower()
+    if role in rules.chrome_roles or (tag == "header" and not _inside_content(el)):
+        return role != "main"
+    return False
+
+
+def is_chrome_name(el: Element, rules: HtmlRules, seen: dict[str, bool]) -> bool:
+    """Return whether an element's class/id tokens say it is page chrome (`seen` caches)."""
     names = f"{el.get('id') or ''} {el.get('class') or ''}"
     if names == " ":
         return False
-    if seen is not None and names in seen:
-        return seen[names]
-    verdict = any(rules.is_chrome_token(token) for token in class_tokens(names))
-    if seen is not None:
-        seen[names] = verdict
-    return verdict
+    if names not in seen:
+        seen[names] = any(rules.is_chrome_token(token) for token in class_tokens(names))
+    return seen[names]
 
 
 def find_region(body: Element, rules: HtmlRules, sizes: TextSizes, start: Element | None) -> Region:
