@@ -63,7 +63,6 @@ class Region:
     root: Element
     start: Element | None  # content begins after this marker element
     end: Element | None  # content stops at this marker element
-    how: str  # "marker" | "main" | "article" | "density": which evidence found it
 
 
 def strip_invisible(doc: Element, rules: HtmlRules) -> set[Element]:
@@ -221,17 +220,17 @@ def find_region(body: Element, rules: HtmlRules, sizes: TextSizes, start: Elemen
         root = _marker_root(start, body, sizes)
         if root is not None:
             end = find_marker(body, rules.content_end, rules.marker_words, sizes, after=start)
-            return Region(root, start, end, "marker")
+            return Region(root, start, end)
     mains = [el for el in _elements(body) if el.tag == "main" or el.get("role") == "main"]
     main = _dominant(mains, sizes, share=0.0)
     if main is not None:
-        return Region(main, None, None, "main")
+        return Region(main, None, None)
     article = _dominant(
         [el for el in _elements(body) if el.tag == "article"], sizes, DOMINANT_SHARE
     )
     if article is not None:
-        return Region(article, None, None, "article")
-    return Region(_descend(body, sizes), None, None, "density")
+        return Region(article, None, None)
+    return Region(_descend(body, sizes), None, None)
 
 
 def find_marker(
