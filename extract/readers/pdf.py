@@ -125,8 +125,8 @@ def _read_page(page: Any, number: int) -> _PageRead:
     tables: list[TableGrid] = []
     for grid in find_grids(page):
         x0, top, x1, bottom = (float(v) for v in grid.bbox)
-        bbox = (x0, top, x1, bottom)
-        inside = [g for g in glyphs if _centre_in(g, to_frame(bbox, g.frame, width, height))]
+        in_frame = {f: to_frame((x0, top, x1, bottom), f, width, height) for f in Frame}
+        inside = [g for g in glyphs if _centre_in(g, in_frame[g.frame])]
         table = grid_to_table(grid, inside, number, width, height)
         if table is not None:
             tables.append(table)

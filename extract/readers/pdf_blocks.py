@@ -24,18 +24,22 @@ from functools import cache
 from extract.blocks import Block, BlockKind
 from extract.readers.pdf_furniture import Furniture, PageLines, heading_key
 from extract.readers.pdf_glyphs import Frame, font_family
-from extract.readers.pdf_layout import Line, is_cjk
+from extract.readers.pdf_layout import Line, Segment, is_cjk, join_segments
 from extract.readers.pdf_tables import TableGrid, continues
 from extract.rules import load
 
 # A line ending this close (in ems) to its column's right edge filled the line: it wrapped.
 FULL_LINE_SLACK_EM = 1.6
+# A line at least this long (in ems) that ends where its neighbours end filled its measure.
+LONG_LINE_EM = 15.0
 # Lines of one paragraph are at most this far apart (in ems of the text).
 LINE_GAP_EM = 1.0
 # Lines of one paragraph differ in size by at most this share.
 SIZE_TOLERANCE = 0.12
 # The second line of an item may start this far (in ems) right of the first (hanging indent).
 HANGING_INDENT_EM = 3.5
+# The first line of a paragraph starts at most this many ems right of the second (字下げ).
+FIRST_INDENT_EM = 2.5
 # Later lines of one paragraph start within this many ems of each other.
 ALIGN_EM = 0.6
 # A box narrower than this (in ems) is a label: its centred lines join into one text.
@@ -54,6 +58,8 @@ HEADING_MAX_CHARS = 60
 UNMARKED_HEADING_MAX_CHARS = 40
 # ... and when the blank space above it is at least this many times the usual line gap.
 ISOLATION_RATIO = 1.6
+# Drafts this far before or after a heading are searched for a repeat of its text.
+REPEAT_WINDOW = 60
 # Heading font sizes within this many points are one size.
 SIZE_STEP_PT = 0.6
 # Share of bold glyphs from which a line is bold.
@@ -70,6 +76,8 @@ _PUA = re.compile("^[\ue000-\uf8ff]")
 
 @dataclass(frozen=True, slots=True)
 class _Rules:
+    side_note: re.Pattern[str]
+    note_reference: re.Pattern[str]
     heading_markers: tuple[re.Pattern[str], ...]
     list_bullets: str
     heading_bullets: str
@@ -84,6 +92,7 @@ class _Rules:
 def _rules() -> _Rules:
     raw = load("pdf_layout")
     return _Rules(
+        re.compile(raw["side_note"]), re.compile(raw["note_reference"]),
         tuple(re.compile(p) for p in raw["heading_markers"]), raw["list_bullets"],
         raw["heading_bullets"], re.compile(raw["sentence_end"]), re.compile(raw["fragment_end"]),
         tuple(raw["caption_prefixes"]), raw["subtitle_starts"], re.compile(raw["date_line"]),
@@ -232,15 +241,20 @@ def _continues(draft: _Draft, line: Line, style: DocStyle, same_page: bool) -> b
         if line.x0 > prev.column[1] or line.x1 < prev.column[0]:
             return False
     if len(draft.lines) == 1:
-        if line.x0 > prev.x0 + HANGING_INDENT_EM * em:
+        if not -FIRST_INDENT_EM * em <= line.x0 - prev.x0 <= HANGING_INDENT_EM * em:
             return False
     elif abs(line.x0 - prev.x0) > ALIGN_EM * em:
         return False
-    full = prev.x1 >= prev.column[1] - FULL_LINE_SLACK_EM * em
+    full = prev.x1 >= prev.column[1] - FULL_LINE_SLACK_EM * em or (
+        # A paragraph set narrower than its column (beside a figure): its long lines end
+        # at one right edge.
+        same_page and prev.x1 - prev.x0 >= LONG_LINE_EM * em
+        and any(abs(x.x1 - prev.x1) <= ALIGN_EM * em for x in [line, *draft.lines[:-1]]))
     if not same_page:
         # Over a page break only an unfinished sentence carries on, into an unindented line.
+        left = min(x.x0 for x in draft.lines)
         return (full and not _rules().sentence_end.search(draft.text)
-                and line.x0 <= line.column[0] + ALIGN_EM * em)
+                and line.x0 <= left + ALIGN_EM * em)
     return full or _centred_label(prev, line, em, style)
 
 
@@ -267,17 +281,31 @@ def _start(page: int, line: Line, box: tuple[float, float, float, float], style:
                   gap_before)
 
 
+def _piece(line: Line, segments: list[Segment]) -> Line:
+    return Line(segments, join_segments(segments), min(s.x0 for s in segments),
+                min(s.top for s in segments), max(s.x1 for s in segments),
+                max(s.bottom for s in segments), statistics.median(s.size for s in segments),
+                line.frame, line.column, line.box)
+
+
 def _bullet_pieces(line: Line) -> list[Line]:
-    """The items of a line whose segments each open with the same list bullet, else [line]."""
+    """The items of a line whose segments each open with the same list bullet, else []."""
     segments = line.segments
     if len(segments) < 2:
-        return [line]
+        return []
     first = marker_family(segments[0].text)
     if first is None or not first.startswith("l") or any(
             marker_family(s.text) != first for s in segments[1:]):
-        return [line]
-    return [Line([s], s.text, s.x0, s.top, s.x1, s.bottom, s.size, line.frame,
-                 line.column, line.box) for s in segments]
+        return []
+    return [_piece(line, [s]) for s in segments]
+
+
+def _side_note(line: Line) -> list[Line]:
+    """A title and the unit note set apart at its end (○繰入金　　（単位：千円）), else []."""
+    segments = line.segments
+    if len(segments) < 2 or not _rules().side_note.match(segments[-1].text):
+        return []
+    return [_piece(line, segments[:-1]), _piece(line, segments[-1:])]
 
 
 def pages_to_drafts(pages: list[PageContent], furniture: Furniture,
@@ -310,18 +338,19 @@ def pages_to_drafts(pages: list[PageContent], furniture: Furniture,
                 continue
             line, box = page.lines.lines[entry], page.lines.boxes[entry]
             same_page = open_draft is not None and open_draft.page == number
-            pieces = _bullet_pieces(line)
-            if len(pieces) > 1:  # ・所属長　・職員: several items set on one line
+            gap = None if prev_line is None or prev_line.box != line.box \
+                else line.top - prev_line.bottom
+            pieces = _bullet_pieces(line) or _side_note(line)
+            if pieces:  # ・所属長　・職員: several items set on one line
                 for piece in pieces:
-                    drafts.append(_start(number, piece, page.lines.frame_box(piece), style, None))
+                    drafts.append(_start(number, piece, page.lines.frame_box(piece), style, gap))
+                    gap = None
                 open_draft = drafts[-1]
             elif open_draft is not None and _continues(open_draft, line, style, same_page):
                 open_draft.lines.append(line)
                 open_draft.boxes.append(box if same_page else open_draft.boxes[-1])
                 open_draft.text = _join(open_draft.text, line.text)
             else:
-                gap = None if prev_line is None or prev_line.box != line.box \
-                    else line.top - prev_line.bottom
                 open_draft = _start(number, line, box, style, gap)
                 drafts.append(open_draft)
             prev_line, last_table, first_on_page = line, None, False
@@ -380,8 +409,10 @@ def _is_heading(k: int, drafts: list[_Draft], style: DocStyle, listed: set[int],
     if re.search(r"\S\s*[⇒→]\s*\S", text):
         return False  # 選出 ⇒ 育成 ⇒ 策定: a flow of steps, not a title
     ratio = draft.size / style.body_size
-    if ratio < MIN_HEADING_SIZE_RATIO or _right_aligned(draft):
+    if ratio < MIN_HEADING_SIZE_RATIO or _off_left(draft):
         return False
+    if _repeated_on_page(k, drafts):
+        return False  # a label repeated on the page (該当数値なし in each chart)
     if ratio >= HEADING_SIZE_RATIO and len(draft.lines) <= 3:
         return True
     single = len(draft.lines) == 1
@@ -393,11 +424,18 @@ def _is_heading(k: int, drafts: list[_Draft], style: DocStyle, listed: set[int],
     return (single or label) and n <= UNMARKED_HEADING_MAX_CHARS and _isolated(k, drafts, style)
 
 
-def _right_aligned(draft: _Draft) -> bool:
-    """True for a short line set flush right (別添１, a date, a signature): never a heading."""
+def _off_left(draft: _Draft) -> bool:
+    """True for a line starting in the right half of its column (別添１, a date, a
+    signature): headings start at the left or are centred."""
     line = draft.lines[0]
     left, right = line.column
-    return line.x0 > (left + right) / 2 and line.x1 >= right - ALIGN_EM * line.size
+    return line.x0 > (left + right) / 2
+
+
+def _repeated_on_page(k: int, drafts: list[_Draft]) -> bool:
+    draft = drafts[k]
+    return any(d is not draft and d.page == draft.page and d.text == draft.text
+               for d in drafts[max(0, k - REPEAT_WINDOW):k + REPEAT_WINDOW])
 
 
 def _demote_repeats(drafts: list[_Draft]) -> None:
@@ -532,13 +570,15 @@ def drafts_to_blocks(drafts: list[_Draft]) -> list[Block]:
                     font_size=table.size or None, cells=cells, table=draft.table_id,
                     row=draft.first_row + r, header=r == 0 and table.header))
             continue
+        text = draft.text
         if draft.heading:
             kind = BlockKind.HEADING
+            text = _rules().note_reference.sub("", text) or text  # 用語※３: a note's mark
         elif draft.family is not None:
             kind = BlockKind.LIST_ITEM
         else:
             kind = BlockKind.PARAGRAPH
-        blocks.append(Block(kind, draft.text, level=draft.level if draft.heading else None,
+        blocks.append(Block(kind, text, level=draft.level if draft.heading else None,
                             indent=_indent(draft), page=draft.page, bbox=draft.bbox,
                             font_size=round(draft.size, 2), bold=draft.bold))
     return blocks

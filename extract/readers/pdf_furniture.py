@@ -32,6 +32,8 @@ FURNITURE_MAX_SIZE_RATIO = 1.12
 TOC_ENTRY_SHARE = 0.6
 # A contents page without a 目次 heading needs at least this many entries.
 TOC_MIN_ENTRIES = 5
+# A line between contents entries this short is a group title of the contents.
+TOC_GROUP_MAX_CHARS = 40
 # Lines of a page read before giving up on finding the 目次 heading.
 TOC_TITLE_WITHIN = 4
 
@@ -154,9 +156,17 @@ def _find_toc(pages: list[PageLines], out: Furniture) -> None:
         out.toc_pages.append(page.number)
         if head is not None:
             out.drop.add((page.number, head))
-        for k, title in entries:
-            out.drop.add((page.number, k))
-            out.toc.append(title)
+        # From the heading to the last entry, lines without a page number are the
+        # contents' group titles (Ⅰ 総合戦略について): contents too.
+        titles_of = dict(entries)
+        first, last = (entries[0][0] if head is None else head), entries[-1][0]
+        for k, line in kept:
+            if k in titles_of:
+                out.drop.add((page.number, k))
+                out.toc.append(titles_of[k])
+            elif first <= k <= last and len(line.text) <= TOC_GROUP_MAX_CHARS:
+                out.drop.add((page.number, k))
+                out.toc.append(line.text)
 
 
 def _has_leaders_or_increasing(page: PageLines, entries: list[tuple[int, str]]) -> bool:

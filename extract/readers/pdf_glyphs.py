@@ -30,6 +30,13 @@ from extract.rules import load
 FAKE_BOLD_OFFSET_EM = 0.15
 # ...and never further apart than this in points, whatever the font size.
 FAKE_BOLD_MAX_OFFSET_PT = 1.5
+# Consecutive characters of the stream one under the other: x within this share of an em,
+# the next top within this gap below (or this overlap above) the previous bottom.
+STACK_ALIGN_EM = 0.15
+STACK_GAP_EM = 0.5
+STACK_OVERLAP_EM = 0.35
+# This many characters stacked in a row are a vertical line, not a label split over lines.
+MIN_STACK = 3
 # Bucket size (points) of the position index used to find duplicates; >= the offset above.
 _CELL_PT = 2.0
 
@@ -141,6 +148,37 @@ def from_frame(box: tuple[float, float, float, float], frame: Frame, width: floa
     return box
 
 
+def _step(prev: dict[str, Any], char: dict[str, Any]) -> str:
+    """How the pen moved from one character to the next: "down", "right" or ""."""
+    em = max(prev["size"], char["size"], 0.1)
+    dy = char["top"] - prev["bottom"]
+    dx = char["x0"] - prev["x1"]
+    if abs(char["x0"] - prev["x0"]) < STACK_ALIGN_EM * em and -STACK_OVERLAP_EM * em <= dy \
+            < STACK_GAP_EM * em:
+        return "down"
+    if abs(char["top"] - prev["top"]) < STACK_ALIGN_EM * em and -STACK_OVERLAP_EM * em <= dx \
+            < STACK_GAP_EM * em:
+        return "right"
+    return ""
+
+
+def _stacked(chars: list[dict[str, Any]]) -> set[int]:
+    """Indexes of upright characters written one under the other in the content stream:
+    vertical writing set with a horizontal font (官報 columns), not the font's own vertical mode.
+    """
+    out: set[int] = set()
+    run: list[int] = []
+    for k in range(1, len(chars) + 1):
+        if k < len(chars) and chars[k]["upright"] and _step(chars[k - 1], chars[k]) == "down":
+            run = run or [k - 1]
+            run.append(k)
+            continue
+        if len(run) >= MIN_STACK:
+            out.update(run)
+        run = []
+    return out
+
+
 def _clean_text(text: str) -> str:
     return _KANGXI.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
 
@@ -183,9 +221,10 @@ def page_glyphs(chars: list[dict[str, Any]], width: float, height: float) -> Pag
         index.setdefault((text, cx, cy), []).append(len(kept))
         kept.append(char)
         copies.append(1)
+    stacked = _stacked(kept)
     glyphs: list[Glyph] = []
-    for char, n in zip(kept, copies, strict=True):
-        frame = _frame(char)
+    for k, (char, n) in enumerate(zip(kept, copies, strict=True)):
+        frame = Frame.DOWN if k in stacked else _frame(char)
         x0, top, x1, bottom = to_frame(
             (char["x0"], char["top"], char["x1"], char["bottom"]), frame, width, height)
         font = font_name(str(char["fontname"]))

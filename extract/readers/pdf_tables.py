@@ -67,11 +67,13 @@ def _is_rule(obj: dict[str, Any]) -> bool:
 
 def find_grids(page: Any) -> list[Any]:
     """pdfplumber tables of a page with at least two columns, leader dots ignored."""
-    rules = [r for r in page.rects if _is_rule(r)] + list(page.lines)
-    if len(rules) + len(page.curves) < MIN_RULES:
+    rects = page.rects
+    rules = [r for r in rects if _is_rule(r)]
+    if len(rules) + len(page.lines) + len(page.curves) < MIN_RULES:
         return []
-    ruled = page.filter(lambda o: o.get("object_type") != "rect" or _is_rule(o))
-    return list(ruled.find_tables())
+    if len(rules) < len(rects):  # leader dots drawn as tiny squares: out of the edge search
+        page = page.filter(lambda o: o.get("object_type") != "rect" or _is_rule(o))
+    return list(page.find_tables())
 
 
 def _cluster(values: list[float]) -> list[float]:
