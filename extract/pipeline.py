@@ -1,0 +1,270 @@
+"""One document from bytes to a validated `Document`: the whole pipeline in one function."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+import traceback
+from pathlib import Path
+
+from extract import __version__
+from extract.blocks import Block, BlockKind, Problem, ReadResult
+from extract.boilerplate import PageFacts, strip_boilerplate
+from extract.errors import InputError
+from extract.measures import Measure, outline_measures
+from extract.normalize import normalize_blocks, normalize_line
+from extract.outline import Placed, Section, blocks_to_outline
+from extract.periods import TimeExpr
+from extract.plans import FoundPlan, find_plans
+from extract.readers import read, sniff_media_type
+from extract.schema import (
+    Document,
+    Issue,
+    Link,
+    Metadata,
+    Municipality,
+    Node,
+    NodeKind,
+    Period,
+    Plan,
+    Role,
+    Severity,
+    Source,
+    Span,
+    Status,
+)
+
+
+def parse_bytes(data: bytes, *, uri: str, media_type: str | None = None,
+                charset: str | None = None) -> Document:
+    """The structured document of one source. Never raises for bad input.
+
+    Stages:
+    1. read       bytes → blocks, page metadata, links, problems (text / HTML / PDF reader)
+    2. normalize  NFKC (keeping ① and Ⅰ), folded spaces, debris dropped
+    3. clean      page furniture out of the content, into metadata
+    4. text       blocks joined into the document text; every block gets its span
+    5. outline    heading tree from markers, markup levels and layout
+    6. periods    every time expression in the text, normalized
+    7. plans      plans named, their roles and periods
+    8. measures   concrete actions under each section (Sudachi-segmented prose, lists, tables)
+    9. assemble   pydantic models, validated on construction
+    """
+    sha256 = hashlib.sha256(data).hexdigest()
+    kind = sniff_media_type(data, uri, media_type)
+    try:
+        result = read(data, name=uri, media_type=kind, charset=charset)  # 1
+    except InputError as error:
+        result = ReadResult([], kind, problems=[Problem(error.code, str(error), "error")],
+                            failed=True)
+    blocks = normalize_blocks(result.blocks)  # 2
+    blocks, facts = strip_boilerplate(blocks)  # 3
+    title, blocks = _title(result, blocks)
+    text, placed = _join(blocks)  # 4
+    root = blocks_to_outline(placed)  # 5
+    exprs = _find_periods(text)  # 6
+    plans = find_plans(text, title, root, exprs)  # 7
+    measures = outline_measures(root)  # 8
+    return _assemble(data, sha256, uri, kind, result, facts, title, text, root, exprs,
+                     plans, measures)  # 9
+
+
+def parse_file(path: Path) -> Document:
+    """The structured document of the file at `path`."""
+    return parse_bytes(path.read_bytes(), uri=path.as_posix())
+
+
+def parse_or_fail(data: bytes, *, uri: str, media_type: str | None = None,
+                  charset: str | None = None) -> Document:
+    """Like `parse_bytes`, but a defect of ours becomes a failed document, not a crash."""
+    try:
+        return parse_bytes(data, uri=uri, media_type=media_type, charset=charset)
+    except Exception as error:  # a bug of ours must not stop a batch
+        sha256 = hashlib.sha256(data).hexdigest()
+        return Document(
+            id=_doc_id(sha256), extractor_version=__version__,
+            source=Source(uri=uri, sha256=sha256, size=len(data),
+                          media_type=media_type or sniff_media_type(data, uri)),
+            status=Status.FAILED,
+            issues=[Issue(code="internal_error", severity=Severity.ERROR,
+                          message=f"{type(error).__name__}: {error}",
+                          where=traceback.format_exc(limit=-1).strip().splitlines()[-1])],
+        )
+
+
+def write_document(doc: Document, path: Path) -> None:
+    """Write `doc` as JSON at `path` atomically: a temp file beside it, then a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = doc.model_dump_json(indent=2, exclude_none=False)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(payload)
+            out.write("\n")
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# -- stages -------------------------------------------------------------------------------------
+
+
+def _find_periods(text: str) -> list[TimeExpr]:
+    from extract.periods import find_periods
+
+    return find_periods(text)
+
+
+def _title(result: ReadResult, blocks: list[Block]) -> tuple[str | None, list[Block]]:
+    """The document title, and the blocks without a leading title line of plain text."""
+    if result.title:
+        return normalize_line(result.title), blocks
+    if blocks and blocks[0].kind in (BlockKind.PARAGRAPH, BlockKind.HEADING) \
+            and len(blocks[0].text) <= 80 and not blocks[0].text.endswith("。"):
+        if blocks[0].kind is BlockKind.HEADING and result.media_type != "text/plain":
+            return blocks[0].text, blocks
+        return blocks[0].text, blocks[1:]
+    return None, blocks
+
+
+def _join(blocks: list[Block]) -> tuple[str, list[Placed]]:
+    """The document text (blocks joined by newlines) and each block with its span in it."""
+    parts: list[str] = []
+    placed: list[Placed] = []
+    pos = 0
+    for block in blocks:
+        placed.append(Placed(block, (pos, pos + len(block.text))))
+        parts.append(block.text)
+        pos += len(block.text) + 1
+    return "\n".join(parts), placed
+
+
+# -- assembly -----------------------------------------------------------------------------------
+
+
+def _doc_id(sha256: str) -> str:
+    return f"doc-{sha256[:16]}"
+
+
+def _node_id(parent: str, label: str | None, title: str | None, seen: dict[str, int]) -> str:
+    base = f"{parent}/{label or ''}{title or ''}"
+    seen[base] = seen.get(base, 0) + 1
+    digest = hashlib.sha1(f"{base}#{seen[base]}".encode()).hexdigest()[:12]
+    return f"n-{digest}"
+
+
+def _period(expr: TimeExpr | None) -> Period | None:
+    if expr is None:
+        return None
+    from extract.periods import resolve
+
+    return Period(
+        text=expr.surface, start=expr.start, end=expr.end, duration=expr.duration,
+        every=expr.every,
+        start_date=resolve(expr.start, end=False) if expr.start else None,
+        end_date=resolve(expr.end, end=True) if expr.end else None,
+    )
+
+
+def _span(span: tuple[int, int] | None, page: int | None) -> Span | None:
+    return None if span is None else Span(page=page, start=span[0], end=span[1])
+
+
+def _nodes(section: Section, measures: dict[int, list[Measure]], parent_id: str,
+           seen: dict[str, int]) -> list[Node]:
+    """Schema nodes for the children of `section`, with measures in reading order."""
+    items: list[tuple[int, Node]] = []
+    for child in section.children:
+        node_id = _node_id(parent_id, child.label, child.title, seen)
+        body = "\n".join(e.text for e in child.body if e.role in ("paragraph", "item", "row"))
+        items.append((child.span[0] if child.span else 0, Node(
+            id=node_id, kind=NodeKind.SECTION, label=child.label, title=child.title, text=body,
+            children=_nodes(child, measures, node_id, seen), source=_span(child.span, child.page),
+        )))
+    for m in measures.get(id(section), []):
+        node_id = _node_id(parent_id, m.label, m.title, seen)
+        items.append((m.span[0], Node(
+            id=node_id, kind=NodeKind.MEASURE, label=m.label, title=m.title,
+            responsible=m.responsible, target=m.target, source=_span(m.span, m.page),
+        )))
+    items.sort(key=lambda pair: pair[0])
+    return [node for _, node in items]
+
+
+_MUNICIPALITY = re.compile(r"(?P<pref>\S{2,3}?[都道府県])?(?P<name>[^\s都道府県「」()]{1,6}?[市町村区])")
+
+
+def _municipality(title: str | None, facts: PageFacts, text: str) -> Municipality | None:
+    for source in (title or "", facts.address or "", facts.department or "", text[:2000]):
+        m = _MUNICIPALITY.search(source)
+        if m:
+            return Municipality(name=m.group("name"), prefecture=m.group("pref"))
+    return None
+
+
+def _assemble(data: bytes, sha256: str, uri: str, kind: str, result: ReadResult,
+              facts: PageFacts, title: str | None, text: str, root: Section,
+              exprs: list[TimeExpr], found: list[FoundPlan],
+              measures: dict[int, list[Measure]]) -> Document:
+    del exprs  # every period the output keeps hangs on a plan or a node
+    issues = [Issue(code=p.code, message=p.message, severity=Severity(p.severity), where=p.where)
+              for p in result.problems]
+    outline = _nodes(root, measures, "", {})
+    status = Status.OK
+    if result.failed:
+        status = Status.FAILED
+    elif not text:
+        status = Status.FAILED
+        issues.append(Issue(code="no_content", severity=Severity.ERROR,
+                            message="no content was left after removing page furniture"))
+    elif any(i.severity is Severity.ERROR for i in issues):
+        status = Status.PARTIAL
+    plan_ids: dict[int, str] = {}
+    plans: list[Plan] = []
+    for p in found:
+        plan_ids[id(p)] = f"p-{hashlib.sha1(p.title.encode()).hexdigest()[:10]}"
+    main_id = next((plan_ids[id(p)] for p in found if p.role == "main"), None)
+    for p in found:
+        plans.append(Plan(
+            id=plan_ids[id(p)], title=p.title, kind=p.kind, role=Role(p.role),
+            parent_id=main_id if p.role == "sub" else None, period=_period(p.period),
+            adopted=p.adopted, aliases=p.aliases,
+            source=_span(p.span, None) if p.span != (0, 0) else None,
+        ))
+    metadata = Metadata(
+        breadcrumbs=facts.breadcrumbs or _list(result.metadata.get("breadcrumbs")),
+        department=facts.department or _str(result.metadata.get("department")),
+        phone=facts.phone or _list(result.metadata.get("phone")),
+        fax=facts.fax or _list(result.metadata.get("fax")),
+        email=facts.email or _list(result.metadata.get("email")),
+        address=facts.address or _str(result.metadata.get("address")),
+        updated=facts.updated or _str(result.metadata.get("updated")),
+        page_id=facts.page_id or _str(result.metadata.get("page_id")),
+    )
+    return Document(
+        id=_doc_id(sha256), extractor_version=__version__,
+        source=Source(uri=uri, sha256=sha256, media_type=result.media_type or kind,
+                      size=len(data), encoding=result.encoding, pages=result.pages),
+        title=title, municipality=_municipality(title, facts, text), status=status,
+        issues=issues, metadata=metadata,
+        links=[Link(url=lk.url, text=lk.text, kind=lk.kind, media_type=lk.media_type,
+                    size_text=lk.size_text) for lk in result.links],
+        text=text, plans=plans, outline=outline,
+    )
+
+
+def _list(value: str | list[str] | None) -> list[str]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _str(value: str | list[str] | None) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    return value[0] if value else None
