@@ -182,6 +182,7 @@ class RunFailure:
     uri: str
     sha256: str
     status: str
+    issues: str  # JSON list of issue codes
     error: str | None
     traceback: str | None
 
@@ -382,7 +383,7 @@ class Catalog:
     def failures(self) -> list[RunFailure]:
         """Return versions whose latest extraction raised or produced a failed document."""
         rows = self._db.execute(
-            "SELECT s.uri, v.sha256, r.status, r.error, r.traceback"
+            "SELECT s.uri, v.sha256, r.status, r.issues, r.error, r.traceback"
             " FROM versions v JOIN sources s ON s.id = v.source_id"
             " JOIN runs r ON r.id = (SELECT max(id) FROM runs WHERE version_id = v.id)"
             " WHERE r.status IN ('error', 'failed') ORDER BY v.id"
