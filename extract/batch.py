@@ -209,6 +209,11 @@ def extract_version(task: Task) -> Result:
                       traceback=traceback.format_exc(), seconds=time.perf_counter() - started)
 
 
+# Held while a worker writes an output: a worker whose parent died exits between two writes,
+# never in the middle of one, so a killed run leaves no temp file behind it.
+_WRITING = threading.Lock()
+
+
 def _extract(task: Task, started: float) -> Result:
     from extract.pipeline import parse_bytes, write_document
     from extract.schema import Municipality, NodeKind, walk
@@ -225,14 +230,16 @@ def _extract(task: Task, started: float) -> Result:
         # Not what we last wrote here: either our own unrecorded write (a killed run) or a
         # reviewer's edit. Only identical bytes tell them apart; an edit is never overwritten.
         fresh = output.with_name(f".{output.name}.fresh.tmp")
-        write_document(doc, fresh)
-        same = sha256_file(fresh) == sha256_file(output)
-        fresh.unlink()
+        with _WRITING:
+            write_document(doc, fresh)
+            same = sha256_file(fresh) == sha256_file(output)
+            fresh.unlink()
         if not same:
             return Result(task.version_id, "kept_edited", output=str(output),
                           issues=issue_codes(doc), seconds=time.perf_counter() - started)
     else:
-        write_document(doc, output)
+        with _WRITING:
+            write_document(doc, output)
     measures = sum(1 for n in walk(doc.outline) if n.kind is NodeKind.MEASURE)
     return Result(task.version_id, status, str(output), sha256_file(output), issue_codes(doc),
                   len(doc.plans), measures, seconds=time.perf_counter() - started)
@@ -249,7 +256,8 @@ def _watch_parent(parent: int) -> None:
     def watch() -> None:
         while os.getppid() == parent:
             time.sleep(PARENT_POLL_SECONDS)
-        os._exit(1)
+        with _WRITING:
+            os._exit(1)
 
     threading.Thread(target=watch, daemon=True).start()
 
@@ -285,6 +293,14 @@ def execute(tasks: list[Task], jobs: int) -> Iterator[Result]:
             except BrokenProcessPool:
                 yield Result(task.version_id, "error", error="the worker process died while "
                              "extracting this document (a crash or out of memory)")
+
+
+def _preload() -> None:
+    """Load the pipeline and its Sudachi dictionary here once: forked workers share them."""
+    import extract.pipeline  # noqa: F401
+    from extract.segment import tokenizer
+
+    tokenizer()
 
 
 def _pool(jobs: int) -> ProcessPoolExecutor:
@@ -374,7 +390,7 @@ def run(raw_dir: Path, out_dir: Path, jobs: int = 1,
         if on_plan is not None:
             on_plan(len(tasks), summary.skipped)
         if jobs > 1 and tasks:
-            import extract.pipeline  # noqa: F401  (loaded once here, inherited by workers)
+            _preload()
         batch = catalog.start_batch(__version__, SCHEMA_VERSION, jobs)
         for result in execute(tasks, jobs):
             state = states[result.version_id]

@@ -6,15 +6,17 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 
 from extract import __version__
-from extract.batch import run, status
+from extract.batch import Task, execute, run, status
 from extract.catalog import Catalog
 from extract.fetch import CrawlOptions, crawl
 from extract.manifest import Site
@@ -199,3 +201,47 @@ def test_fetch_then_run_then_status_in_an_empty_folder(tmp_path: Path) -> None:
 def test_a_folder_that_is_not_there_is_a_clear_error(tmp_path: Path, jobs: int) -> None:
     result = cli("run", str(tmp_path / "nowhere"), "--jobs", str(jobs), cwd=tmp_path)
     assert result.returncode == 1 and "is not a folder" in result.stderr
+
+
+def _kill_readers_of(fifo: Path, stop: threading.Event) -> None:
+    """Kill -9 each child process that opens `fifo` to read it, until `stop` is set."""
+    inode = fifo.stat().st_ino
+    while True:
+        writer = os.open(fifo, os.O_WRONLY)  # returns once a reader has opened it
+        if stop.is_set():
+            os.close(writer)
+            return
+        for proc in Path("/proc").iterdir():
+            try:
+                if not proc.name.isdigit():
+                    continue
+                if int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1]) != os.getpid():
+                    continue
+                if any(os.stat(fd).st_ino == inode for fd in (proc / "fd").iterdir()):
+                    os.kill(int(proc.name), signal.SIGKILL)
+            except (OSError, ValueError):
+                continue
+        os.close(writer)
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs Linux /proc")
+def test_a_worker_that_dies_costs_only_its_own_document(tmp_path: Path) -> None:
+    fifo = tmp_path / "never-ending"
+    os.mkfifo(fifo)  # a worker reading it blocks until the helper kills it
+    tasks = [Task(number, str(sample), f"samples/{sample.name}", "text/plain", None,
+                  str(tmp_path / "out" / f"{number}.json"), None, None, None)
+             for number, sample in enumerate(SAMPLES * 2)]
+    tasks.insert(3, Task(99, str(fifo), "doomed.txt", "text/plain", None,
+                         str(tmp_path / "out" / "99.json"), None, None, None))
+    stop = threading.Event()
+    killer = threading.Thread(target=_kill_readers_of, args=(fifo, stop), daemon=True)
+    killer.start()
+    try:
+        results = {r.version_id: r for r in execute(tasks, jobs=2)}
+    finally:
+        stop.set()
+        os.close(os.open(fifo, os.O_RDONLY | os.O_NONBLOCK))  # let the helper's open return
+        killer.join(timeout=5)
+    assert sorted(results) == sorted(t.version_id for t in tasks)  # each exactly once
+    assert results[99].status == "error" and "worker process died" in (results[99].error or "")
+    assert {r.status for v, r in results.items() if v != 99} == {"ok"}
