@@ -40,6 +40,7 @@ from urllib.parse import unquote, urlsplit
 
 from extract import __version__
 from extract.catalog import CATALOG_FILES, Catalog, RunFailure, RunRecord, VersionState
+from extract.errors import ExtractError
 from extract.schema import SCHEMA_VERSION, Document
 from extract.store import OBJECTS_DIR, RawStore, sha256_file
 
@@ -82,6 +83,7 @@ class Task:
     """One version to extract, with all a worker needs (picklable, no catalog access)."""
 
     version_id: int
+    sha256: str
     stored: str  # path of the bytes in the store
     uri: str
     media_type: str | None
@@ -108,6 +110,10 @@ class Result:
     seconds: float = 0.0
 
 
+class StoreDamaged(ExtractError):
+    """A stored object's bytes no longer match its name (a disk fault, a power cut)."""
+
+
 # -- 1. scan -----------------------------------------------------------------------------
 
 
@@ -131,9 +137,11 @@ def scan(raw: Path, store: RawStore, catalog: Catalog) -> tuple[int, list[Outcom
         try:
             stat = path.stat()
             known = catalog.local_file(relative)
-            if known and known[:2] == (stat.st_size, stat.st_mtime_ns) and store.has(known[2]):
+            if (known is not None and known[:2] == (stat.st_size, stat.st_mtime_ns)
+                    and store.has(known[2], stat.st_size)):
                 continue  # unchanged since the last scan: no need to hash it again
-            stored = store.put_file(path)
+            # No fsync: the file in raw/ is a second copy, should a power cut damage this one.
+            stored = store.put_file(path, durable=False)
         except OSError as error:
             unreadable.append(Outcome(str(path), None, "unreadable",
                                       message=f"{error.strerror}: {path}"))
@@ -188,9 +196,9 @@ def plan(states: list[VersionState], out: Path, store: RawStore) -> tuple[list[T
             continue
         target = str(out / output_path(state))
         ours = state.output_sha256 if state.output_path == target else None
-        tasks.append(Task(state.version_id, str(store.path(state.sha256)), state.uri,
-                          state.media_type, state.charset, target, ours, state.municipality,
-                          state.municipality_code))
+        tasks.append(Task(state.version_id, state.sha256, str(store.path(state.sha256)),
+                          state.uri, state.media_type, state.charset, target, ours,
+                          state.municipality, state.municipality_code))
     sizes = {s.version_id: s.size for s in states}
     tasks.sort(key=lambda t: -sizes[t.version_id])
     return tasks, done
@@ -219,6 +227,8 @@ def _extract(task: Task, started: float) -> Result:
     from extract.schema import Municipality, NodeKind, walk
 
     data = Path(task.stored).read_bytes()
+    if hashlib.sha256(data).hexdigest() != task.sha256:
+        raise StoreDamaged(f"{task.stored} no longer holds the bytes of its name")
     doc = parse_bytes(data, uri=task.uri, media_type=task.media_type, charset=task.charset)
     if doc.municipality is None and task.municipality:
         # The manifest names the municipality the document itself may not.

@@ -61,16 +61,24 @@ class RawStore:
         """Return where the object with this hash lives (whether or not it exists)."""
         return self.objects / sha256[:2] / f"{sha256}.bin"
 
-    def has(self, sha256: str) -> bool:
-        """Return whether the object is stored."""
-        return self.path(sha256).is_file()
+    def has(self, sha256: str, size: int | None = None) -> bool:
+        """Return whether the object is stored (with `size` bytes, when given)."""
+        try:
+            stat = self.path(sha256).stat()
+        except FileNotFoundError:
+            return False
+        return size is None or stat.st_size == size
 
     def read(self, sha256: str) -> bytes:
         """Return the stored bytes of an object."""
         return self.path(sha256).read_bytes()
 
-    def put(self, data: bytes) -> Stored:
-        """Store `data` unless the same bytes are already there; return where it is."""
+    def put(self, data: bytes, *, durable: bool = True) -> Stored:
+        """Store `data` unless the same bytes are already there; return where it is.
+
+        `durable=False` skips the fsync, for bytes that have another copy (a hand-placed file):
+        after a power cut such an object may be damaged, which its recorded size and hash tell.
+        """
         sha = sha256_bytes(data)
         final = self.path(sha)
         if final.is_file():
@@ -80,16 +88,17 @@ class RawStore:
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
+                if durable:
+                    fh.flush()
+                    os.fsync(fh.fileno())
             return Stored(sha, len(data), final, new=self._link(tmp, final))
         finally:
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()
 
-    def put_file(self, source: Path) -> Stored:
+    def put_file(self, source: Path, *, durable: bool = True) -> Stored:
         """Copy the file at `source` into the store (once); return where it is."""
-        return self.put(source.read_bytes())
+        return self.put(source.read_bytes(), durable=durable)
 
     @staticmethod
     def _link(tmp: Path, final: Path) -> bool:

@@ -17,9 +17,10 @@ import pytest
 
 from extract import __version__
 from extract.batch import Task, execute, run, status
-from extract.catalog import Catalog
+from extract.catalog import Catalog, FetchRecord, now
 from extract.fetch import CrawlOptions, crawl
 from extract.manifest import Site
+from extract.store import RawStore, sha256_file
 from tests.loopback import SJIS_PAGE, TEST_MAX_SIZE, batch_site, city_site, corpus_file
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -119,6 +120,21 @@ def test_a_failure_is_recorded_with_its_traceback_and_retried_next_run(tmp_path:
     retried = run(raw, out, jobs=1)
     assert [o.source for o in retried.outcomes] == [victim.uri]
     assert status(raw, out).errors == 0
+
+
+def test_a_damaged_store_object_is_an_error_not_a_wrong_output(tmp_path: Path) -> None:
+    raw, out = tmp_path / "raw", tmp_path / "structured"
+    with Catalog.in_raw(raw) as catalog:
+        catalog.record_fetch(FetchRecord(
+            url="https://www.city.example.lg.jp/plan.txt", outcome="stored", fetched_at=now(),
+            status=200, content_type="text/plain", sha256=sha256_file(SAMPLES[0]),
+            size=SAMPLES[0].stat().st_size))
+    RawStore(raw).put(SAMPLES[0].read_bytes())
+    RawStore(raw).path(sha256_file(SAMPLES[0])).write_bytes(b"\0" * 10)  # a disk fault
+    summary = run(raw, out, jobs=1)
+    assert summary.statuses == {"error": 1}
+    assert "no longer holds the bytes" in (summary.outcomes[0].message or "")
+    assert not list(out.rglob("*/*.json"))
 
 
 def test_an_output_edited_by_hand_is_never_overwritten(tmp_path: Path) -> None:
@@ -228,10 +244,11 @@ def _kill_readers_of(fifo: Path, stop: threading.Event) -> None:
 def test_a_worker_that_dies_costs_only_its_own_document(tmp_path: Path) -> None:
     fifo = tmp_path / "never-ending"
     os.mkfifo(fifo)  # a worker reading it blocks until the helper kills it
-    tasks = [Task(number, str(sample), f"samples/{sample.name}", "text/plain", None,
-                  str(tmp_path / "out" / f"{number}.json"), None, None, None)
+    tasks = [Task(number, sha256_file(sample), str(sample), f"samples/{sample.name}",
+                  "text/plain", None, str(tmp_path / "out" / f"{number}.json"), None, None,
+                  None)
              for number, sample in enumerate(SAMPLES * 2)]
-    tasks.insert(3, Task(99, str(fifo), "doomed.txt", "text/plain", None,
+    tasks.insert(3, Task(99, "0" * 64, str(fifo), "doomed.txt", "text/plain", None,
                          str(tmp_path / "out" / "99.json"), None, None, None))
     stop = threading.Event()
     killer = threading.Thread(target=_kill_readers_of, args=(fifo, stop), daemon=True)
