@@ -62,6 +62,8 @@ class LoopbackSite:
     def __init__(self) -> None:
         self.routes: dict[str, Route] = {}
         self.log: list[Hit] = []
+        self.in_flight = 0
+        self.most_in_flight = 0  # the most requests the server was answering at once
         self._lock = threading.Lock()
         site = self
 
@@ -72,6 +74,15 @@ class LoopbackSite:
                 with site._lock:
                     before = sum(1 for h in site.log if h.path == hit.path)
                     site.log.append(hit)
+                    site.in_flight += 1
+                    site.most_in_flight = max(site.most_in_flight, site.in_flight)
+                try:
+                    self._answer(hit, before)
+                finally:
+                    with site._lock:
+                        site.in_flight -= 1
+
+            def _answer(self, hit: Hit, before: int) -> None:
                 route = site.routes.get(self.path.split("?")[0])
                 reply = route(hit, before) if route else Reply(404, b"<h1>Not Found</h1>",
                                                                 {"Content-Type": "text/html"})

@@ -17,6 +17,7 @@ from extract.store import RawStore, sha256_bytes
 from tests.loopback import (
     SJIS_ANCHOR,
     TEST_MAX_SIZE,
+    Hit,
     LoopbackSite,
     Reply,
     city_site,
@@ -197,6 +198,39 @@ def test_requests_to_one_host_are_spaced_by_the_delay(tmp_path: Path) -> None:
         times = sorted(h.at for h in site.log)
         assert len(times) >= 5
         assert min(b - a for a, b in itertools.pairwise(times)) >= 0.14
+        assert site.most_in_flight == 1
+
+
+def test_refetch_asks_with_last_modified_when_there_is_no_etag(tmp_path: Path) -> None:
+    stamp = "Mon, 01 Apr 2024 00:00:00 GMT"
+    data = corpus_file("seeds/001_30a96376731425c2.txt").read_bytes()
+
+    def plan(hit: Hit, _n: int) -> Reply:
+        if hit.headers.get("if-modified-since") == stamp:
+            return Reply(304)
+        return Reply(200, data, {"Content-Type": "text/plain", "Last-Modified": stamp})
+
+    with LoopbackSite() as site:
+        site.add("/robots.txt", Reply(404))
+        site.add("/plan.txt", plan)
+        raw = tmp_path / "raw"
+        first = crawl([Site((site.url("/plan.txt"),))], raw, FAST)
+        second = crawl([Site((site.url("/plan.txt"),))], raw, FAST)
+        assert (first.outcomes, second.outcomes) == ({"stored": 1}, {"not_modified": 1})
+        assert site.hits("/plan.txt")[-1].headers.get("if-modified-since") == stamp
+
+
+def test_no_more_requests_in_flight_per_host_than_allowed(tmp_path: Path) -> None:
+    links = "".join(f'<a href="/slow{n}.txt">計画{n}</a>' for n in range(6)).encode()
+    with LoopbackSite() as site:
+        site.add("/robots.txt", Reply(404))
+        site.add("/", Reply(200, links, {"Content-Type": "text/html"}))
+        for n in range(6):
+            site.add(f"/slow{n}.txt", Reply(200, b"plan", {"Content-Type": "text/plain"},
+                                            delay=0.2))
+        report = crawl([Site((site.url("/"),))], tmp_path / "raw", replace(FAST, per_host=2))
+        assert report.outcomes["stored"] == 7
+        assert site.most_in_flight == 2  # two at once: the limit, and used
 
 
 def test_a_retry_after_longer_than_the_cap_gives_up_at_once(tmp_path: Path) -> None:
