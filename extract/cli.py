@@ -104,6 +104,8 @@ def run(
                   str(sum(o.plans for o in summary.outcomes)),
                   str(sum(o.measures for o in summary.outcomes)), f"{summary.seconds:.1f}")
     console.print(table)
+    if summary.registered:
+        console.print(f"{summary.registered} new versions of files placed in {raw_dir} by hand")
     for outcome in summary.outcomes:
         if outcome.status in ("error", "unreadable"):
             console.print(f"[red]{outcome.status}[/red] {outcome.source}: {outcome.message}")
@@ -120,6 +122,9 @@ def fetch(
                        ] = Path("raw"),
     name: Annotated[str | None, typer.Option(help="Municipality of the URLs.")] = None,
     code: Annotated[str | None, typer.Option(help="Its 団体コード (6 digits).")] = None,
+    allow: Annotated[list[str] | None, typer.Option(
+        help="Page path prefix to keep to (repeatable); documents may be anywhere on the site."
+    )] = None,
     depth: Annotated[int, typer.Option(help="Link hops from a start URL.")] = 2,
     max_pages: Annotated[int, typer.Option(help="URLs fetched per site.")] = 200,
     delay: Annotated[float, typer.Option(help="Seconds between requests to a host.")] = 1.0,
@@ -142,7 +147,8 @@ def fetch(
         if len(targets) == 1 and not targets[0].startswith(("http://", "https://")):
             sites = load_manifest(Path(targets[0]))
         else:
-            sites = [Site(start_urls=tuple(targets), name=name, code=code)]
+            sites = [Site(start_urls=tuple(targets), name=name, code=code,
+                          allowed_prefixes=tuple(allow or ()))]
         options = CrawlOptions(max_depth=depth, max_pages=max_pages, delay=delay,
                                per_host=per_host, timeout=timeout, retries=retries,
                                max_size=int(max_size_mb * 1024 * 1024), contact=contact)
