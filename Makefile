@@ -14,9 +14,9 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-## Extract the bundled sample plans in raw/samples into structured/samples.
+## Extract every source under raw/ (the bundled samples in raw/samples among them) into structured/.
 samples: $(STAMP)
-	$(BIN)/extract run raw/samples -o structured/samples
+	$(BIN)/extract run raw -o structured
 
 ## The whole test suite (tests reading ../shared skip with a reason when it is absent).
 test: $(STAMP)
@@ -32,4 +32,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/periods.py
 
 clean:
-	rm -rf $(VENV) structured/samples
+	rm -rf $(VENV)
