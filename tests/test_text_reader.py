@@ -26,7 +26,8 @@ def test_binary_file_named_txt_fails_with_binary_input() -> None:
 
 
 def test_shift_jis_text_is_decoded_not_garbled() -> None:
-    original = (SAMPLES / "000_a41e65aa208a94a2.txt").read_text("utf-8")
+    # The real seed re-encoded as a Shift_JIS site would serve it (NBSP has no CP932 code).
+    original = (SAMPLES / "000_a41e65aa208a94a2.txt").read_text("utf-8").replace("\xa0", " ")
     data = original.encode("cp932", errors="strict")
     doc = parse_bytes(data, uri="ayase-sjis.txt")
     assert doc.status is Status.OK
@@ -65,8 +66,9 @@ def test_batch_reports_an_unreadable_file_and_writes_the_rest(tmp_path: Path) ->
     by_name = {Path(o.source).name: o for o in summary.outcomes}
     assert by_name["gone.txt"].status == "unreadable"
     assert "gone.txt" in (by_name["gone.txt"].message or "")
-    written = sorted(p.name for p in out.rglob("*.json"))
-    assert written == sorted(f"{p.name}.json" for p in sorted(SAMPLES.glob("*.txt"))[:2])
+    written = [o for o in summary.outcomes if o.output]
+    assert len(written) == 2
+    assert all(Path(o.output or "").is_file() and o.status == "ok" for o in written)
 
 
 def test_tab_lines_become_table_rows_with_cells() -> None:
