@@ -168,7 +168,7 @@ def _balanced(text: str) -> str:
 def prose_measures(text: str, offset: int, page: int | None) -> list[Measure]:
     """Action phrases committed to in `text` (a paragraph starting at `offset`)."""
     tokens = tokenize(text)
-    found: list[Measure] = []
+    found: _Found = []
     k = 0
     while k < len(tokens):
         tok = tokens[k]

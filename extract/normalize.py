@@ -14,7 +14,9 @@ from dataclasses import replace
 from extract.blocks import Block, BlockKind
 
 # Circled and parenthesized numbers, Roman numerals, and circled katakana: numbering markers.
-_PROTECTED = re.compile(r"[\u2460-\u2473\u2160-\u217f\u3251-\u325f\u32b1-\u32bf\u32d0-\u32fe\u2776-\u2793]")
+_PROTECTED = re.compile(
+    r"[\u2460-\u2473\u2160-\u217f\u3251-\u325f\u32b1-\u32bf\u32d0-\u32fe\u2776-\u2793]"
+)
 # Zero-width and formatting characters carry nothing and break matching.
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2028\u2029\u2060\ufeff\u00ad]")
 _SPACES = re.compile(r"[ \t]+")

@@ -28,7 +28,10 @@ INDENTED_PARAGRAPH_SHARE = 0.5
 # A line ending in one of these is a sentence cut by the layout, not a title.
 _FRAGMENT_END = re.compile(r"[はがをにでともへやの、,。.:：;]$|から$|より$|ため$")
 
-_KATAKANA = "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヲン"
+_KATAKANA = (
+    "アイウエオカキクケコサシスセソタチツテトナニヌネノ"
+    "ハヒフヘホマミムメモヤユヨラリルレロワヲン"
+)
 _KANJI_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")}
 _ROMAN = "ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ"
 
@@ -254,8 +257,8 @@ class _Builder:
                 return
         same_indent = [k for k in positions if self.stack[k].indent == section.indent]
         pool = same_indent or positions
-        follows = [k for k in pool if self.stack[k].num is not None and section.num is not None
-                   and self.stack[k].num + 1 == section.num]
+        follows = [k for k in pool
+                   if section.num is not None and self.stack[k].num == section.num - 1]
         target = (follows or pool)[-1]
         self.stack = self.stack[:target]
         self.push(section)

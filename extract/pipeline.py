@@ -196,7 +196,9 @@ def _nodes(section: Section, measures: dict[int, list[Measure]], parent_id: str,
     return [node for _, node in items]
 
 
-_MUNICIPALITY = re.compile(r"(?P<pref>\S{2,3}?[都道府県])?(?P<name>[^\s都道府県「」()]{1,6}?[市町村区])")
+_MUNICIPALITY = re.compile(
+    r"(?P<pref>\S{2,3}?[都道府県])?(?P<name>[^\s都道府県「」()]{1,6}?[市町村区])"
+)
 
 
 def _municipality(title: str | None, facts: PageFacts, text: str) -> Municipality | None:

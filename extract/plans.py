@@ -160,7 +160,8 @@ def _ranges_in(exprs: list[TimeExpr], start: int, end: int) -> list[TimeExpr]:
             and (e.start or e.end) and not e.tags & {"law", "adopted", "published"}]
 
 
-def find_plans(text: str, title: str | None, root: Section, exprs: list[TimeExpr]) -> list[FoundPlan]:
+def find_plans(text: str, title: str | None, root: Section,
+               exprs: list[TimeExpr]) -> list[FoundPlan]:
     """Every plan the document names, with role and period."""
     v = _vocab()
     found = _Plans()
@@ -222,9 +223,10 @@ def _mentioned(sentence: str, found: _Plans, main: FoundPlan) -> FoundPlan | Non
         # "…を計画期間とする行政改革大綱": a generic name of a plan already found.
         for kind in v.kinds:
             if kind in sentence:
-                plan = found.find(sentence[sentence.find(kind) - 4: sentence.find(kind)] + kind)
-                if plan is not None:
-                    return plan
+                at = sentence.find(kind)
+                named = found.find(sentence[max(at - 4, 0):at] + kind)
+                if named is not None:
+                    return named
         return None
     return best[1]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+
 import pytest
 
 from extract.evaluate.docs import DocScore, evaluate, totals
@@ -32,7 +33,8 @@ def test_seed_outline_f1(seed_scores: list[DocScore]) -> None:
 @pytest.mark.corpus
 def test_seed_plan_periods(seed_scores: list[DocScore]) -> None:
     total = totals(seed_scores).plans
-    assert total is not None and total.recall >= PLAN_PERIODS, [s.misses["plans"] for s in seed_scores]
+    misses = [s.misses["plans"] for s in seed_scores]
+    assert total is not None and total.recall >= PLAN_PERIODS, misses
 
 
 @pytest.mark.corpus

@@ -86,3 +86,12 @@ def test_measures_are_nodes_under_their_section() -> None:
     assert measure.kind is NodeKind.MEASURE
     assert measure.source is not None
     assert doc.text[measure.source.start:measure.source.end].startswith("ネーミングライツ制度")
+
+
+def test_a_sentence_naming_the_contact_desk_is_content_not_a_footer() -> None:
+    # Hand-made, after a real HTML gold page: content went on after such a sentence.
+    text = ("譲渡について\n\n下記の問い合わせ先までご連絡下さい。\n令和7年3月17日受付\n\n"
+            "このページに関するお問い合わせ\n企画課\n電話:0467-70-5635\n")
+    doc = parse_bytes(text.encode(), uri="notice.txt")
+    assert "令和7年3月17日受付" in doc.text
+    assert "0467-70-5635" not in doc.text and doc.metadata.phone == ["0467-70-5635"]
