@@ -297,39 +297,58 @@ def _column_is(column: str | None, words: tuple[str, ...]) -> bool:
 
 
 def _cell_measures(entry: Entry) -> list[Measure]:
+    """The measures a table cell names: one sentence, or names split on "/"."""
+    if "。" in entry.text:
+        return [Measure(entry.text, entry.span, entry.page, entry.label)]
     measures: list[Measure] = []
-    pos = entry.span[0] + (len(entry.label) + 1 if entry.label else 0)
     for part in _CELL_SPLIT.split(entry.text):
         part = _TRAILING.sub("", part.strip())
         if len(part) >= MIN_MEASURE_CHARS - 1:
             start = entry.span[0] + max(entry.text.find(part), 0)
             measures.append(Measure(part, (start, start + len(part)), entry.page, entry.label))
-        pos += len(part) + 1
+    return measures
+
+
+def _names(cell: str) -> list[str]:
+    """Departments or posts listed in a cell: "総務課長\n所属長" → [総務課長, 所属長]."""
+    return [n for n in re.split(r"[\n、,・/／\s]+", cell) if n]
+
+
+def _table_measures(cells: list[Entry]) -> list[Measure]:
+    """Measures of table cells, row by row, with the row's 推進者/担当 and 目標値 cells."""
+    v = _vocab()
+    rows: dict[tuple[int, int] | None, list[Entry]] = {}
+    for cell in cells:
+        rows.setdefault(cell.row, []).append(cell)
+    measures: list[Measure] = []
+    for row in rows.values():
+        responsible = [n for c in row if _column_is(c.column, v.responsible_columns)
+                       for n in _names(c.text)]
+        target = next((c.text for c in row if _column_is(c.column, v.target_columns)), None)
+        for cell in row:
+            text = cell.text
+            if text.startswith("(") and text.endswith(")"):
+                continue  # an annotation of the row, not an item
+            if _column_is(cell.column, v.responsible_columns + v.target_columns):
+                continue
+            if cell.label or _column_is(cell.column, v.measure_columns):
+                for m in _cell_measures(cell):
+                    m.responsible, m.target = list(responsible), target
+                    measures.append(m)
     return measures
 
 
 def section_measures(section: Section, background: bool = False) -> list[Measure]:
     """The measures directly under `section`."""
-    v = _vocab()
     background = background or _is_background(section)
-    measures: list[Measure] = []
+    measures = _table_measures([e for e in section.body if e.role == "cell"])
     for entry in section.body:
         text = entry.text
-        if entry.role == "row":
-            continue
-        if entry.role == "cell":
-            if text.startswith("(") and text.endswith(")"):
-                continue  # an annotation of the row, not an item
-            if _column_is(entry.column, v.responsible_columns) or _column_is(
-                    entry.column, v.target_columns):
-                continue
-            if entry.label or _column_is(entry.column, v.measure_columns):
-                measures.extend(_cell_measures(entry))
-            continue
-        if background:
+        if entry.role in ("row", "cell") or background:
             continue
         short = len(text) <= MAX_ITEM_MEASURE_CHARS and "。" not in text
-        if entry.role == "item" and short:
+        if entry.role == "item" and (short or entry.label):
+            # A numbered entry is the unit the plan itself counts, sentence or not.
             title = _TRAILING.sub("", text).strip()
             if len(title) >= MIN_MEASURE_CHARS:
                 measures.append(Measure(title, entry.span, entry.page, entry.label))
@@ -365,4 +384,16 @@ def outline_measures(root: Section) -> dict[int, list[Measure]]:
     out[id(root)] = []  # the preamble before the first heading introduces; it commits to nothing
     for child in root.children:
         visit(child, False)
+    # A checklist or summary that restates measures word for word adds no new ones.
+    stated: set[str] = set()
+    for section in root.walk():
+        kept = []
+        for m in out[id(section)]:
+            key = re.sub(r"\s", "", m.title)
+            if key in stated:
+                continue
+            if "。" in key or len(key) > MAX_ITEM_MEASURE_CHARS // 2:
+                stated.add(key)  # short names ("多様な主体との連携") may recur in two lists
+            kept.append(m)
+        out[id(section)] = kept
     return out

@@ -126,6 +126,7 @@ class Entry:
     label: str | None = None
     parent_label: str | None = None  # a compound label's parent: "1" of "1-①"
     column: str | None = None  # the header of a table cell's column
+    row: tuple[int, int] | None = None  # (table, row) of a table cell
 
 
 @dataclass(slots=True)
@@ -286,7 +287,7 @@ class _Builder:
             lead = parse_marker(block.cells[0]) if block.cells[0] else None
             shift = 0
             if (lead and lead.title and not lead.family.startswith(("dash_", "bullet"))
-                    and len(lead.title) <= MAX_HEADING_CHARS):
+                    and len(lead.title) <= MAX_HEADING_CHARS and "。" not in lead.title):
                 current = Section(lead.title, lead.label, f"table:{lead.family}", cells[0][1],
                                   block.page, lead.num, table=block.table)
                 self.stack = self.stack[: self.stack.index(owner) + 1]
@@ -298,11 +299,13 @@ class _Builder:
                 if not cell:
                     continue
                 column = header[k + shift] if k + shift < len(header) else None
-                entry = Entry(cell, span, block.page, "cell", column=column)
+                entry = Entry(cell, span, block.page, "cell", column=column,
+                              row=(block.table or 0, block.row or 0))
                 marker = parse_marker(cell)
-                if marker and marker.label and marker.family.startswith("dash_"):
+                if marker and marker.label:
                     entry.label, entry.parent_label, entry.text = (
                         marker.label, marker.parent, marker.title)
+                if marker and marker.parent:
                     if marker.parent not in by_label:
                         pending.append(entry)
                         continue
@@ -330,7 +333,8 @@ class _Builder:
                 continue
             marker = parse_marker(block.text)
             if block.kind is BlockKind.HEADING:
-                section = Section(marker.title if marker and marker.label else block.text,
+                plain = marker is not None and (marker.label or marker.family.startswith("bullet"))
+                section = Section(marker.title if marker and plain else block.text,
                                   marker.label if marker else None, f"h{block.level or 1}",
                                   placed.span, block.page, marker.num if marker else None,
                                   markup_level=block.level or 1)

@@ -197,7 +197,7 @@ def _nodes(section: Section, measures: dict[int, list[Measure]], parent_id: str,
 
 
 _MUNICIPALITY = re.compile(
-    r"(?P<pref>\S{2,3}?[都道府県])?(?P<name>[^\s都道府県「」()]{1,6}?[市町村区])"
+    r"(?P<pref>[一-龥]{2,3}?[都道府県])?(?P<name>[一-龥ぁ-んァ-ヶー]{1,6}?[市町村区])"
 )
 
 

@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 
-from extract.outline import Section
+from extract.outline import Section, _kanji_number
 from extract.periods import TimeExpr
 from extract.rules import load
 from extract.segment import sentences
@@ -68,7 +68,12 @@ def _vocab() -> _Vocab:
 
 
 def _key(name: str) -> str:
-    return re.sub(r"[\s「」『』]", "", unicodedata.normalize("NFKC", name))
+    """A plan name for comparison: NFKC, no spaces or quotes, 第二次 → 第2次."""
+    name = re.sub(r"[\s「」『』]", "", unicodedata.normalize("NFKC", name))
+    return _ORDINAL.sub(lambda m: f"第{_kanji_number(m.group(1))}{m.group(2)}", name)
+
+
+_ORDINAL = re.compile(r"第([一二三四五六七八九十]+)(次|期)")
 
 
 def _kind(name: str) -> str | None:
@@ -89,6 +94,9 @@ def _is_name(name: str) -> bool:
         return kind in _vocab().sub_kinds
     return not name.startswith(("基本", "各", "本", "この", "同"))
 
+
+# What a title adds to a plan's name: its edition and draft state ("…計画 第2次", "(案)").
+_EDITION = re.compile(r"\s*(?:第\d+次|第\d+期|改訂版|概要版|\(案\)|案)\s*$")
 
 _HEADING_NAME = re.compile(
     r"^(?P<generic>[^「」()]*?)「(?P<quoted>[^」]+)」$"  # 新行政改革大綱「あやせ経営戦略プラン」
@@ -167,11 +175,16 @@ def find_plans(text: str, title: str | None, root: Section,
     found = _Plans()
     # 1. The document title names the main plan(s).
     if title:
-        bare = re.sub(r"\s*\([^)]*\)\s*|概要版$|\(案\)", "", title).strip()
-        for part in v.splitter.split(bare):
-            part = re.sub(r"\(案\)|概要版", "", part).strip()
+        unbracketed = re.sub(r"\s*\([^)]*\)\s*", "", title)
+        edition = _EDITION.search(unbracketed)
+        bare = _EDITION.sub("", unbracketed).strip()
+        parts = [_EDITION.sub("", p).strip() for p in v.splitter.split(bare)]
+        for part in parts:
             if _is_name(part):
-                found.add(part, [], (0, 0))
+                alias = [title] if len(parts) == 1 and part != title else []
+                if edition and len(parts) == 1 and edition.group().strip().startswith("第"):
+                    alias.append(edition.group().strip() + part)  # 第2次…計画
+                found.add(part, alias, (0, 0))
     # 2. Headings that name a plan; the period may follow in brackets.
     for section in root.walk()[1:]:
         if not section.title or section.span is None or section.table is not None:
@@ -208,6 +221,17 @@ def find_plans(text: str, title: str | None, root: Section,
     return found.plans
 
 
+def _named(sentence: str, found: _Plans) -> FoundPlan | None:
+    """The plan a sentence names by one of its names (the last named, nearest the verb)."""
+    best: tuple[int, FoundPlan] | None = None
+    for plan in found.plans:
+        for name in plan.names():
+            at = sentence.find(name)
+            if at >= 0 and (best is None or at > best[0]):
+                best = (at, plan)
+    return None if best is None else best[1]
+
+
 def _mentioned(sentence: str, found: _Plans, main: FoundPlan) -> FoundPlan | None:
     v = _vocab()
     best: tuple[int, FoundPlan] | None = None
@@ -242,9 +266,11 @@ def _sentence_periods(text: str, exprs: list[TimeExpr], found: _Plans, main: Fou
         if any(p in sentence for p in v.no_period):
             plan.period_fixed = True
             continue
+        named = _named(sentence, found)
         for expr in exprs:
-            if s <= expr.span[0] < e and "adopted" in expr.tags and plan.adopted is None:
-                plan.adopted = expr.start
+            if named is not None and s <= expr.span[0] < e and "adopted" in expr.tags \
+                    and named.adopted is None:
+                named.adopted = expr.start
         if not any(w in sentence for w in v.period_words) or plan.period is not None:
             continue
         ranges = _ranges_in(exprs, s, e)
