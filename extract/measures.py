@@ -26,6 +26,7 @@ MAX_ITEM_MEASURE_CHARS = 40
 MIN_MEASURE_CHARS = 4
 # A measure's name is a phrase, not a paragraph: stop widening it past this many tokens.
 MAX_PHRASE_TOKENS = 16
+_YEARISH = re.compile(r"[\s\d年度令和平成.~〜→←○●◎・-]*")
 _CELL_SPLIT = re.compile(r"\s*[/／]\s*|\n")
 _TRAILING = re.compile(r"(?:など|等|ほか)$")
 
@@ -331,6 +332,8 @@ def _table_measures(cells: list[Entry]) -> list[Measure]:
                 continue  # an annotation of the row, not an item
             if _column_is(cell.column, v.responsible_columns + v.target_columns):
                 continue
+            if _YEARISH.fullmatch(text) or len(text) < MIN_MEASURE_CHARS - 1:
+                continue  # a year or a mark (○, →) in a schedule
             if cell.label or _column_is(cell.column, v.measure_columns):
                 for m in _cell_measures(cell):
                     m.responsible, m.target = list(responsible), target
@@ -344,16 +347,17 @@ def section_measures(section: Section, background: bool = False) -> list[Measure
     measures = _table_measures([e for e in section.body if e.role == "cell"])
     for entry in section.body:
         text = entry.text
-        if entry.role in ("row", "cell") or background:
+        if entry.role in ("row", "schedule", "cell"):
             continue
         short = len(text) <= MAX_ITEM_MEASURE_CHARS and "。" not in text
-        if entry.role == "item" and (short or entry.label):
+        if entry.role == "item" and (short or entry.label):  # lists count, background or not
             # A numbered entry is the unit the plan itself counts, sentence or not.
             title = _TRAILING.sub("", text).strip()
             if len(title) >= MIN_MEASURE_CHARS:
                 measures.append(Measure(title, entry.span, entry.page, entry.label))
             continue
-        measures.extend(prose_measures(text, entry.span[0], entry.page))
+        if not background:
+            measures.extend(prose_measures(text, entry.span[0], entry.page))
     return _dedupe(measures)
 
 

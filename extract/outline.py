@@ -28,6 +28,13 @@ INDENTED_PARAGRAPH_SHARE = 0.5
 # A line ending in one of these is a sentence cut by the layout, not a title.
 _FRAGMENT_END = re.compile(r"[はがをにでともへやの、,。.:：;]$|から$|より$|ため$")
 
+# A row with this many year cells is a schedule's header.
+MIN_SCHEDULE_YEARS = 3
+# In a schedule the first columns name categories; work items stand under the years.
+SCHEDULE_CATEGORY_COLUMNS = 2
+SCHEDULE_COLUMN = "工程"
+_YEAR_CELL = re.compile(r"(?:令和|平成|昭和|[RHS])?\s*(?:\d{1,2}|元|19\d\d|20\d\d)\s*年度?|(?:19|20)\d\d")
+
 _KATAKANA = (
     "アイウエオカキクケコサシスセソタチツテトナニヌネノ"
     "ハヒフヘホマミムメモヤユヨラリルレロワヲン"
@@ -122,7 +129,7 @@ class Entry:
     text: str
     span: tuple[int, int]
     page: int | None
-    role: str  # "paragraph" | "item" | "cell" | "row"
+    role: str  # "paragraph" | "item" | "cell" | "row" | "schedule" (a row of years)
     label: str | None = None
     parent_label: str | None = None  # a compound label's parent: "1" of "1-①"
     column: str | None = None  # the header of a table cell's column
@@ -270,13 +277,29 @@ class _Builder:
     # -- tables -------------------------------------------------------------------------------
 
     def place_table(self, rows: list[Placed]) -> None:
-        """Rows whose first cell is numbered become sections; other cells are entries."""
+        """Rows whose first cell is numbered become sections; other cells are entries.
+
+        A schedule (a row listing years, as in a 工程表) keeps that row whole, for the plan's
+        period, and marks the cells past the category columns as scheduled work.
+        """
         header: tuple[str, ...] = ()
-        first = rows[0]
-        if first.block.header and not any(parse_marker(c) for c in first.block.cells if c):
+        years = next((k for k, p in enumerate(rows) if _year_row(p.block.cells)), None)
+        if years is not None:
+            for placed in rows[:years]:
+                self.add_body(Entry(placed.block.text, placed.span, placed.block.page, "row"))
+            year_row = rows[years]
+            self.add_body(Entry(year_row.block.text, year_row.span, year_row.block.page,
+                                "schedule"))
+            header = tuple(SCHEDULE_COLUMN if k >= SCHEDULE_CATEGORY_COLUMNS else c
+                           for k, c in enumerate(year_row.block.cells))
+            rows = rows[years + 1:]
+        elif rows[0].block.header and not any(parse_marker(c) for c in rows[0].block.cells if c):
+            first = rows[0]
             header = first.block.cells
             rows = rows[1:]
             self.add_body(Entry(first.block.text, first.span, first.block.page, "row"))
+        if not rows:
+            return
         owner = self.stack[-1]
         by_label: dict[str, Section] = {}
         pending: list[Entry] = []  # compound-labelled cells seen before their section's row
@@ -356,6 +379,11 @@ class _Builder:
                 self.add_body(entry)
             i += 1
         return self.root
+
+
+def _year_row(cells: tuple[str, ...]) -> bool:
+    """True for a row listing years: "年度 2023 2024 2025", "令和3年度 令和4年度 …"."""
+    return sum(bool(_YEAR_CELL.fullmatch(c.strip())) for c in cells) >= MIN_SCHEDULE_YEARS
 
 
 def _cell_offsets(cells: tuple[str, ...], start: int) -> list[tuple[int, int]]:

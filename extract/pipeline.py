@@ -181,7 +181,7 @@ def _nodes(section: Section, measures: dict[int, list[Measure]], parent_id: str,
     items: list[tuple[int, Node]] = []
     for child in section.children:
         node_id = _node_id(parent_id, child.label, child.title, seen)
-        body = "\n".join(e.text for e in child.body if e.role in ("paragraph", "item", "row"))
+        body = "\n".join(e.text for e in child.body if e.role in ("paragraph", "item", "row", "schedule"))
         items.append((child.span[0] if child.span else 0, Node(
             id=node_id, kind=NodeKind.SECTION, label=child.label, title=child.title, text=body,
             children=_nodes(child, measures, node_id, seen), source=_span(child.span, child.page),

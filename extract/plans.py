@@ -95,12 +95,15 @@ def _is_name(name: str) -> bool:
     return not name.startswith(("基本", "各", "本", "この", "同"))
 
 
+# A subtitle set off by wave dashes or a dash: "南国市DX推進方針~国の動向~".
+_SUBTITLE = re.compile(r"\s*[~〜―－-][^~〜―－-]+[~〜―－-]?\s*$")
 # What a title adds to a plan's name: its edition and draft state ("…計画 第2次", "(案)").
 _EDITION = re.compile(r"\s*(?:第\d+次|第\d+期|改訂版|概要版|\(案\)|案)\s*$")
 
 _HEADING_NAME = re.compile(
     r"^(?P<generic>[^「」()]*?)「(?P<quoted>[^」]+)」$"  # 新行政改革大綱「あやせ経営戦略プラン」
-    r"|^(?P<name>[^()]+?)\s*(?:\((?P<paren>[^)]*)\))?(?:の[^()]{1,6})?$"
+    r"|^(?P<name>[^()]+?)\s*(?:\((?P<paren>[^)]*)\))?"
+    r"(?:の[^()]{1,6}|全体像|概要|体系図?|について)?(?:\(案\))?$"
 )
 
 
@@ -175,7 +178,7 @@ def find_plans(text: str, title: str | None, root: Section,
     found = _Plans()
     # 1. The document title names the main plan(s).
     if title:
-        unbracketed = re.sub(r"\s*\([^)]*\)\s*", "", title)
+        unbracketed = _SUBTITLE.sub("", re.sub(r"\s*\([^)]*\)\s*", "", title))
         edition = _EDITION.search(unbracketed)
         bare = _EDITION.sub("", unbracketed).strip()
         parts = [_EDITION.sub("", p).strip() for p in v.splitter.split(bare)]
@@ -278,18 +281,33 @@ def _sentence_periods(text: str, exprs: list[TimeExpr], found: _Plans, main: Fou
             plan.period = ranges[0]
 
 
+def _years_span(text: str, exprs: list[TimeExpr], span: tuple[int, int]) -> TimeExpr | None:
+    """One range over the years a schedule's header row lists (令和3年度 … 令和7年度)."""
+    inside = _ranges_in(exprs, span[0], span[1])
+    if not inside:
+        return None
+    first, last = inside[0], inside[-1]
+    if len(inside) == 1:
+        return first
+    start, end = first.span[0], last.span[1]
+    return TimeExpr(text[start:end], (start, end), first.start, last.end or last.start)
+
+
 def _schedule_periods(text: str, root: Section, exprs: list[TimeExpr], found: _Plans,
                       main: FoundPlan) -> None:
-    """A section titled 推進期間/計画期間 holds the period, maybe as a schedule table."""
+    """A section titled 推進期間/計画期間, or a schedule table (工程表), holds the period."""
     v = _vocab()
-    for section in root.walk()[1:]:
-        if not section.title or not any(w in section.title for w in v.period_words):
-            continue
+    titled = [s for s in root.walk()[1:] if s.title and any(w in s.title for w in v.period_words)]
+    scheduled = [s for s in root.walk() if any(e.role == "schedule" for e in s.body)]
+    for section in titled + [s for s in scheduled if s not in titled]:
         body = [entry for entry in section.body]
         if not body:
             continue
-        start, end = body[0].span[0], body[-1].span[1]
-        ranges = _ranges_in(exprs, start, end)
+        schedule = next((e for e in body if e.role == "schedule"), None)
+        if schedule is not None:
+            ranges = [r] if (r := _years_span(text, exprs, schedule.span)) else []
+        else:
+            ranges = _ranges_in(exprs, body[0].span[0], body[-1].span[1])
         if not ranges:
             continue
         target = main

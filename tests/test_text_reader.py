@@ -26,8 +26,10 @@ def test_binary_file_named_txt_fails_with_binary_input() -> None:
 
 
 def test_shift_jis_text_is_decoded_not_garbled() -> None:
-    # The real seed re-encoded as a Shift_JIS site would serve it (NBSP has no CP932 code).
-    original = (SAMPLES / "000_a41e65aa208a94a2.txt").read_text("utf-8").replace("\xa0", " ")
+    # The real seed re-encoded as a Shift_JIS site would serve it: NBSP has no CP932 code,
+    # and CP932's one wave dash (0x8160) reads back as the full-width tilde.
+    original = (SAMPLES / "000_a41e65aa208a94a2.txt").read_text("utf-8")
+    original = original.replace("\xa0", " ").replace("\u301c", "\uff5e")
     data = original.encode("cp932", errors="strict")
     doc = parse_bytes(data, uri="ayase-sjis.txt")
     assert doc.status is Status.OK
