@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from extract.outline import Entry, Section
+from extract.outline import Entry, Section, is_sentence
 from extract.rules import load
 from extract.segment import Token, tokenize
 
@@ -315,7 +315,7 @@ def _names(cell: str) -> list[str]:
     return [n for n in re.split(r"[\n、,・/／\s]+", cell) if n]
 
 
-def _table_measures(cells: list[Entry]) -> list[Measure]:
+def _table_measures(cells: list[Entry], sentences: bool) -> list[Measure]:
     """Measures of table cells, row by row, with the row's 推進者/担当 and 目標値 cells."""
     v = _vocab()
     rows: dict[tuple[int, int] | None, list[Entry]] = {}
@@ -334,7 +334,8 @@ def _table_measures(cells: list[Entry]) -> list[Measure]:
                 continue
             if _YEARISH.fullmatch(text) or len(text) < MIN_MEASURE_CHARS - 1:
                 continue  # a year or a mark (○, →) in a schedule
-            if cell.label or _column_is(cell.column, v.measure_columns):
+            sentence = sentences and is_sentence(text)
+            if cell.label or sentence or _column_is(cell.column, v.measure_columns):
                 for m in _cell_measures(cell):
                     m.responsible, m.target = list(responsible), target
                     measures.append(m)
@@ -344,7 +345,10 @@ def _table_measures(cells: list[Entry]) -> list[Measure]:
 def section_measures(section: Section, background: bool = False) -> list[Measure]:
     """The measures directly under `section`."""
     background = background or _is_background(section)
-    measures = _table_measures([e for e in section.body if e.role == "cell"])
+    # Sentences in a form's value cells are measures; in a row that is itself a heading
+    # ("①挑戦と進化 | 改革の意識を…"), they describe that heading.
+    sentences = not background and section.table is None
+    measures = _table_measures([e for e in section.body if e.role == "cell"], sentences)
     for entry in section.body:
         text = entry.text
         if entry.role in ("row", "schedule", "cell"):

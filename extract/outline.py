@@ -28,6 +28,8 @@ INDENTED_PARAGRAPH_SHARE = 0.5
 # A line ending in one of these is a sentence cut by the layout, not a title.
 _FRAGMENT_END = re.compile(r"[はがをにでともへやの、,。.:：;]$|から$|より$|ため$")
 
+# A cell this long ending like a verb is a sentence even without 。.
+SENTENCE_CHARS = 20
 # A row with this many year cells is a schedule's header.
 MIN_SCHEDULE_YEARS = 3
 # In a schedule the first columns name categories; work items stand under the years.
@@ -293,7 +295,8 @@ class _Builder:
             header = tuple(SCHEDULE_COLUMN if k >= SCHEDULE_CATEGORY_COLUMNS else c
                            for k, c in enumerate(year_row.block.cells))
             rows = rows[years + 1:]
-        elif rows[0].block.header and not any(parse_marker(c) for c in rows[0].block.cells if c):
+        elif rows[0].block.header and not any(
+                parse_marker(c) or is_sentence(c) for c in rows[0].block.cells if c):
             first = rows[0]
             header = first.block.cells
             rows = rows[1:]
@@ -379,6 +382,11 @@ class _Builder:
                 self.add_body(entry)
             i += 1
         return self.root
+
+
+def is_sentence(text: str) -> bool:
+    """True for a cell holding a sentence ("…に努めます。"), not a label or a name."""
+    return "。" in text or (len(text) >= SENTENCE_CHARS and text[-1] in "るすたい要")
 
 
 def _year_row(cells: tuple[str, ...]) -> bool:

@@ -124,6 +124,10 @@ def _title(result: ReadResult, blocks: list[Block]) -> tuple[str | None, list[Bl
     """The document title, and the blocks without a leading title line of plain text."""
     if result.title:
         return normalize_line(result.title), blocks
+    sized = [b for b in blocks if b.font_size is not None and b.page == 1 and b.text]
+    if sized:  # a PDF's title is the largest type on its first page, and stays content
+        largest = max(b.font_size or 0.0 for b in sized)
+        return next(b.text for b in sized if b.font_size == largest), blocks
     if blocks and blocks[0].kind in (BlockKind.PARAGRAPH, BlockKind.HEADING) \
             and len(blocks[0].text) <= 80 and not blocks[0].text.endswith("。"):
         if blocks[0].kind is BlockKind.HEADING and result.media_type != "text/plain":

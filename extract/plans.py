@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 
-from extract.outline import Section, _kanji_number
+from extract.outline import Entry, Section, _kanji_number
 from extract.periods import TimeExpr
 from extract.rules import load
 from extract.segment import sentences
@@ -264,6 +264,8 @@ def _sentence_periods(text: str, exprs: list[TimeExpr], found: _Plans, main: Fou
     for s, e in sentences(text):
         sentence = text[s:e]
         plan = _mentioned(sentence, found, main)
+        if plan is None and sentence.startswith(v.period_words):
+            plan = main  # "計画期間：平成29年度～平成38年度", a label of the document's own plan
         if plan is None:
             continue
         if any(p in sentence for p in v.no_period):
@@ -281,6 +283,41 @@ def _sentence_periods(text: str, exprs: list[TimeExpr], found: _Plans, main: Fou
             plan.period = ranges[0]
 
 
+# A table's caption stands this many entries above it at most.
+MAX_CAPTION_DISTANCE = 3
+
+
+def _caption_plan(body: list[Entry], table: Entry, found: _Plans) -> FoundPlan | None:
+    """The plan a schedule's caption names: "収支計画（※）" just above the table."""
+    at = body.index(table)
+    for entry in reversed(body[max(0, at - MAX_CAPTION_DISTANCE):at]):
+        if entry.role == "paragraph":
+            name = re.sub(r"\(.*?\)|\s", "", entry.text)
+            plan = found.find(name)
+            if plan is not None:
+                return plan
+    return None
+
+
+def _owners(root: Section, found: _Plans) -> dict[int, FoundPlan]:
+    """The plan each section belongs to: the nearest heading above it that names a plan."""
+    owners: dict[int, FoundPlan] = {}
+
+    def visit(section: Section, inherited: FoundPlan | None) -> None:
+        named = None
+        if section.title:
+            heading = _heading_plan(section.title)
+            named = found.find(heading[0]) if heading else None
+        plan = named or inherited
+        if plan is not None:
+            owners[id(section)] = plan
+        for child in section.children:
+            visit(child, plan)
+
+    visit(root, None)
+    return owners
+
+
 def _years_span(text: str, exprs: list[TimeExpr], span: tuple[int, int]) -> TimeExpr | None:
     """One range over the years a schedule's header row lists (令和3年度 … 令和7年度)."""
     inside = _ranges_in(exprs, span[0], span[1])
@@ -290,13 +327,28 @@ def _years_span(text: str, exprs: list[TimeExpr], span: tuple[int, int]) -> Time
     if len(inside) == 1:
         return first
     start, end = first.span[0], last.span[1]
-    return TimeExpr(text[start:end], (start, end), first.start, last.end or last.start)
+    opening = first.start
+    before = text[span[0]:start].split("\t")
+    cells = [c for c in before if c.strip()]
+    if cells and cells[-1].strip() == "本年度" and opening:
+        # "本年度 30年度 31年度 …": the current year is the one before the first printed year.
+        start = span[0] + text[span[0]:start].rfind("本年度")
+        opening = _shift(opening, -1)
+    return TimeExpr(text[start:end], (start, end), opening, last.end or last.start)
+
+
+def _shift(point: str, years: int) -> str:
+    """`point` moved by whole years: FY2018, -1 → FY2017."""
+    if point.startswith("FY"):
+        return f"FY{int(point[2:]) + years}"
+    return f"{int(point[:4]) + years}{point[4:]}"
 
 
 def _schedule_periods(text: str, root: Section, exprs: list[TimeExpr], found: _Plans,
                       main: FoundPlan) -> None:
     """A section titled 推進期間/計画期間, or a schedule table (工程表), holds the period."""
     v = _vocab()
+    owner = _owners(root, found)
     titled = [s for s in root.walk()[1:] if s.title and any(w in s.title for w in v.period_words)]
     scheduled = [s for s in root.walk() if any(e.role == "schedule" for e in s.body)]
     for section in titled + [s for s in scheduled if s not in titled]:
@@ -310,7 +362,9 @@ def _schedule_periods(text: str, root: Section, exprs: list[TimeExpr], found: _P
             ranges = _ranges_in(exprs, body[0].span[0], body[-1].span[1])
         if not ranges:
             continue
-        target = main
+        target = owner.get(id(section)) or main
+        if schedule is not None:
+            target = _caption_plan(body, schedule, found) or target
         for entry in body:
             first = entry.text.split("\t")[0]
             plan = found.find(first.replace(" ", ""))
