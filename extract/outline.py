@@ -28,6 +28,10 @@ INDENTED_PARAGRAPH_SHARE = 0.5
 # A line ending in one of these is a sentence cut by the layout, not a title.
 _FRAGMENT_END = re.compile(r"[はがをにでともへやの、,。.:：;]$|から$|より$|ため$")
 
+# A title names something: "76.78" set in large type is a figure, not a heading ("猫" is one).
+MIN_TITLE_LETTERS = 1
+# An unmarked plain-text line needs more to pass for a title.
+MIN_UNMARKED_LETTERS = 2
 # A cell this long ending like a verb is a sentence even without 。.
 SENTENCE_CHARS = 20
 # A row with this many year cells is a schedule's header.
@@ -207,8 +211,7 @@ class _Builder:
             return False
         if _is_caption(text) or parse_marker(text) is not None:
             return False
-        letters = sum(ch.isalpha() for ch in text)
-        return letters >= 2 and i + 1 < len(self.placed)
+        return _letters(text) >= MIN_UNMARKED_LETTERS and i + 1 < len(self.placed)
 
     def marked_heading(self, i: int, marker: Marker) -> bool:
         """True when a numbered or bulleted line i is a heading rather than a list item."""
@@ -358,7 +361,7 @@ class _Builder:
                 i = j
                 continue
             marker = parse_marker(block.text)
-            if block.kind is BlockKind.HEADING:
+            if block.kind is BlockKind.HEADING and _letters(block.text) >= MIN_TITLE_LETTERS:
                 plain = marker is not None and (marker.label or marker.family.startswith("bullet"))
                 section = Section(marker.title if marker and plain else block.text,
                                   marker.label if marker else None, f"h{block.level or 1}",
@@ -382,6 +385,10 @@ class _Builder:
                 self.add_body(entry)
             i += 1
         return self.root
+
+
+def _letters(text: str) -> int:
+    return sum(ch.isalpha() for ch in text)
 
 
 def is_sentence(text: str) -> bool:
