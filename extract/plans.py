@@ -217,6 +217,7 @@ def find_plans(text: str, title: str | None, root: Section,
         sub = plan.kind in v.sub_kinds or re.match(r"第\d+期", plan.title) is not None
         plan.role = "sub" if sub else "referenced"
     _sentence_periods(text, exprs, found, main)
+    _phase_periods(text, exprs, found)
     _schedule_periods(text, root, exprs, found, main)
     for plan in found.plans:
         if plan.period_fixed:
@@ -233,6 +234,37 @@ def _named(sentence: str, found: _Plans) -> FoundPlan | None:
             if at >= 0 and (best is None or at > best[0]):
                 best = (at, plan)
     return None if best is None else best[1]
+
+
+_PHASES = re.compile(r"(?:前期|中期|後期|第\d+期)(?:計画|プラン)")
+
+
+def _phase_periods(text: str, exprs: list[TimeExpr], found: _Plans) -> None:
+    """"平成17年度から平成26年度までの間、5年毎に前期計画・後期計画を策定": each phase gets
+    its share of the range, in order."""
+    for s, e in sentences(text):
+        names = [m.group() for m in _PHASES.finditer(text, s, e)]
+        ranges = [x for x in _ranges_in(exprs, s, e) if x.start and x.end]
+        every = next((x.every for x in exprs if s <= x.span[0] < e and x.every), None)
+        if len(names) < 2 or not ranges or every is None:
+            continue
+        step = int(re.sub(r"\D", "", every) or 0)
+        first = ranges[-1]
+        if not step or not first.start or not first.end:
+            continue
+        for k, name in enumerate(dict.fromkeys(names)):
+            start = _shift(first.start, k * step)
+            end = _shift(start, step - 1)
+            if _year(end) > _year(first.end):
+                break
+            at = text.find(name, s, e)
+            plan = found.find(name) or found.add(name, [], (at, at + len(name)))
+            if plan.period is None:
+                plan.period = TimeExpr(text[first.span[0]:first.span[1]], first.span, start, end)
+
+
+def _year(point: str) -> int:
+    return int(point[2:6] if point.startswith("FY") else point[:4])
 
 
 def _mentioned(sentence: str, found: _Plans, main: FoundPlan) -> FoundPlan | None:
