@@ -219,6 +219,8 @@ class _Builder:
         title = marker.title
         if not title or len(title) > MAX_HEADING_CHARS or "。" in title:
             return False
+        if _letters(title) < MIN_TITLE_LETTERS:
+            return False  # 【76.78】: a figure
         if marker.family.startswith("dash_"):
             return False  # compound labels (1-①) number items of a list under heading 1
         if marker.family.startswith("bullet"):
