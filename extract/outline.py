@@ -39,7 +39,9 @@ MIN_SCHEDULE_YEARS = 3
 # In a schedule the first columns name categories; work items stand under the years.
 SCHEDULE_CATEGORY_COLUMNS = 2
 SCHEDULE_COLUMN = "工程"
-_YEAR_CELL = re.compile(r"(?:令和|平成|昭和|[RHS])?\s*(?:\d{1,2}|元|19\d\d|20\d\d)\s*年度?|(?:19|20)\d\d")
+_YEAR_CELL = re.compile(
+    r"(?:令和|平成|昭和|[RHS])?\s*(?:\d{1,2}|元|19\d\d|20\d\d)\s*年度?|(?:19|20)\d\d"
+)
 
 _KATAKANA = (
     "アイウエオカキクケコサシスセソタチツテトナニヌネノ"

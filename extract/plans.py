@@ -268,14 +268,10 @@ def _year(point: str) -> int:
 
 
 def _mentioned(sentence: str, found: _Plans, main: FoundPlan) -> FoundPlan | None:
+    """The plan a sentence is about: named, 本計画, or a generic name of a known plan."""
     v = _vocab()
-    best: tuple[int, FoundPlan] | None = None
-    for plan in found.plans:
-        for name in plan.names():
-            at = sentence.find(name)
-            if at >= 0 and (best is None or at > best[0]):
-                best = (at, plan)
-    if best is None:
+    named = _named(sentence, found)
+    if named is None:
         for ref in v.self_refs:
             if ref in sentence:
                 return main
@@ -287,7 +283,7 @@ def _mentioned(sentence: str, found: _Plans, main: FoundPlan) -> FoundPlan | Non
                 if named is not None:
                     return named
         return None
-    return best[1]
+    return named
 
 
 def _sentence_periods(text: str, exprs: list[TimeExpr], found: _Plans, main: FoundPlan) -> None:
