@@ -13,7 +13,7 @@ heading levels) close everything below their level.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from extract.blocks import Block, BlockKind
@@ -32,6 +32,8 @@ _FRAGMENT_END = re.compile(r"[はがをにでともへやの、,。.:：;]$|か�
 MIN_TITLE_LETTERS = 1
 # An unmarked plain-text line needs more to pass for a title.
 MIN_UNMARKED_LETTERS = 2
+# A diagram's box holds fragments this short ("住民本位の行政と").
+MAX_FRAGMENT_CHARS = 20
 # A cell this long ending like a verb is a sentence even without 。.
 SENTENCE_CHARS = 20
 # A row with this many year cells is a schedule's header.
@@ -182,6 +184,32 @@ def _is_caption(text: str) -> bool:
                for p in prefixes)
 
 
+def _demote_diagram_labels(placed: list[Placed]) -> list[Placed]:
+    """Headings that are labels inside a diagram, as plain paragraphs.
+
+    On slide-like pages a box label is often set larger than the headings around it
+    (12pt heading, 16pt label, 10pt heading). Such a label holds only short fragments
+    ("住民視点に沿った" / "利便性が感じられる行政の実現") and sits between smaller headings;
+    as a heading it would capture the smaller headings that follow it.
+    """
+    heads = [k for k, p in enumerate(placed)
+             if p.block.kind is BlockKind.HEADING and p.block.level is not None
+             and p.block.font_size is not None]
+    out = list(placed)
+    for prev, here, nxt in zip(heads, heads[1:], heads[2:], strict=False):
+        level = placed[here].block.level or 0
+        if not ((placed[prev].block.level or 0) > level < (placed[nxt].block.level or 0)):
+            continue
+        between = [p.block for p in placed[here + 1:nxt]]
+        fragments = bool(between) and all(
+            b.kind is BlockKind.PARAGRAPH and len(b.text) <= MAX_FRAGMENT_CHARS
+            and "。" not in b.text for b in between)
+        if fragments:
+            out[here] = Placed(replace(placed[here].block, kind=BlockKind.PARAGRAPH),
+                               placed[here].span)
+    return out
+
+
 def _uses_indentation(blocks: list[Block]) -> bool:
     long = [b for b in blocks if b.kind is BlockKind.PARAGRAPH and len(b.text) > 40]
     return bool(long) and sum(b.indent > 0 for b in long) >= INDENTED_PARAGRAPH_SHARE * len(long)
@@ -191,7 +219,7 @@ class _Builder:
     """Places blocks one by one into a tree of sections, keeping the stack of open headings."""
 
     def __init__(self, blocks: list[Placed]) -> None:
-        self.placed = blocks
+        self.placed = _demote_diagram_labels(blocks)
         self.root = Section(None, None, None, None)
         self.stack: list[Section] = [self.root]
         self.indented = _uses_indentation([p.block for p in blocks])
