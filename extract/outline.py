@@ -32,6 +32,8 @@ _FRAGMENT_END = re.compile(r"[はがをにでともへやの、,。.:：;]$|か�
 MIN_TITLE_LETTERS = 1
 # An unmarked plain-text line needs more to pass for a title.
 MIN_UNMARKED_LETTERS = 2
+# A title that ends with its unit names a chart or an indicator, not a section.
+_UNIT_LABEL = re.compile(r"\((?:%|円|人|千円|万円|件|m3|m³|km2|倍|回|時間)\)$")
 # A diagram's box holds fragments this short ("住民本位の行政と").
 MAX_FRAGMENT_CHARS = 20
 # A cell this long ending like a verb is a sentence even without 。.
@@ -249,8 +251,10 @@ class _Builder:
         title = marker.title
         if not title or len(title) > MAX_HEADING_CHARS or "。" in title:
             return False
-        if _letters(title) < MIN_TITLE_LETTERS:
-            return False  # 【76.78】: a figure
+        if _letters(title) < MIN_TITLE_LETTERS or _UNIT_LABEL.search(title):
+            return False  # 【76.78】 is a figure; "①給水原価(円)" labels a chart's axis
+        if block.kind is BlockKind.LIST_ITEM and marker.family == "bullet・":
+            return False  # the plain list bullet never heads a section
         if marker.family.startswith("dash_"):
             return False  # compound labels (1-①) number items of a list under heading 1
         if marker.family.startswith("bullet"):
