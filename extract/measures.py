@@ -26,6 +26,9 @@ MAX_ITEM_MEASURE_CHARS = 40
 MIN_MEASURE_CHARS = 4
 # A measure's name is a phrase, not a paragraph: stop widening it past this many tokens.
 MAX_PHRASE_TOKENS = 16
+# A row more than half figures is data, whatever its first cell says.
+MAX_NUMERIC_SHARE = 0.5
+_FIGURE = re.compile(r"[\s\d.,%△▲()+\-－―]*")
 _YEARISH = re.compile(r"[\s\d年度令和平成.~〜→←○●◎・-]*")
 _CELL_SPLIT = re.compile(r"\s*[/／]\s*|\n")
 _TRAILING = re.compile(r"(?:など|等|ほか)$")
@@ -315,6 +318,12 @@ def _names(cell: str) -> list[str]:
     return [n for n in re.split(r"[\n、,・/／\s]+", cell) if n]
 
 
+def _numeric_share(row: list[Entry]) -> float:
+    """Share of a row's cells that are figures ("28,918", "-", "76.78")."""
+    cells = [c.text for c in row if c.text.strip()]
+    return sum(bool(_FIGURE.fullmatch(c)) for c in cells) / len(cells) if cells else 0.0
+
+
 def _table_measures(cells: list[Entry], sentences: bool) -> list[Measure]:
     """Measures of table cells, row by row, with the row's 推進者/担当 and 目標値 cells."""
     v = _vocab()
@@ -323,6 +332,8 @@ def _table_measures(cells: list[Entry], sentences: bool) -> list[Measure]:
         rows.setdefault(cell.row, []).append(cell)
     measures: list[Measure] = []
     for row in rows.values():
+        if _numeric_share(row) > MAX_NUMERIC_SHARE:
+            continue  # a row of figures (a budget line), not of actions
         responsible = [n for c in row if _column_is(c.column, v.responsible_columns)
                        for n in _names(c.text)]
         target = next((c.text for c in row if _column_is(c.column, v.target_columns)), None)
