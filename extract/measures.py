@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from extract.outline import Entry, Section, is_sentence
+from extract.outline import UNIT_LABEL, Entry, Section, is_sentence, letters
 from extract.rules import load
 from extract.segment import Token, tokenize
 
@@ -26,6 +26,8 @@ MAX_ITEM_MEASURE_CHARS = 40
 MIN_MEASURE_CHARS = 4
 # A measure's name is a phrase, not a paragraph: stop widening it past this many tokens.
 MAX_PHRASE_TOKENS = 16
+# A measure names an action in words: "76.78" or "(C)" is not one.
+MIN_MEASURE_LETTERS = 2
 # A row more than half figures is data, whatever its first cell says.
 MAX_NUMERIC_SHARE = 0.5
 _FIGURE = re.compile(r"[\s\d.,%△▲()+\-－―]*")
@@ -377,12 +379,14 @@ def section_measures(section: Section, background: bool = False) -> list[Measure
 
 
 def _dedupe(measures: list[Measure]) -> list[Measure]:
-    """Measures without repeats and without phrases inside a longer phrase's span."""
+    """Measures without repeats, figures, chart labels, or phrases inside a longer one."""
     unique: list[Measure] = []
     seen: set[str] = set()
     reach = -1  # the furthest end of a kept span: spans are visited by start
     for m in sorted(measures, key=lambda m: (m.span[0], -(m.span[1] - m.span[0]))):
         if m.title in seen or m.span[1] <= reach:
+            continue
+        if letters(m.title) < MIN_MEASURE_LETTERS or UNIT_LABEL.search(m.title):
             continue
         seen.add(m.title)
         unique.append(m)

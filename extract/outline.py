@@ -33,15 +33,13 @@ MIN_TITLE_LETTERS = 1
 # An unmarked plain-text line needs more to pass for a title.
 MIN_UNMARKED_LETTERS = 2
 # A title that ends with its unit names a chart or an indicator, not a section.
-_UNIT_LABEL = re.compile(r"\((?:%|円|人|千円|万円|件|m3|m³|km2|倍|回|時間)\)$")
+UNIT_LABEL = re.compile(r"\((?:%|円|人|千円|万円|件|m3|m³|km2|倍|回|時間)\)$")
 # A diagram's box holds fragments this short ("住民本位の行政と").
 MAX_FRAGMENT_CHARS = 20
 # A cell this long ending like a verb is a sentence even without 。.
 SENTENCE_CHARS = 20
 # A row with this many year cells is a schedule's header.
 MIN_SCHEDULE_YEARS = 3
-# In a schedule the first columns name categories; work items stand under the years.
-SCHEDULE_CATEGORY_COLUMNS = 2
 SCHEDULE_COLUMN = "工程"
 _YEAR_CELL = re.compile(
     r"(?:令和|平成|昭和|[RHS])?\s*(?:\d{1,2}|元|19\d\d|20\d\d)\s*年度?|(?:19|20)\d\d"
@@ -243,7 +241,7 @@ class _Builder:
             return False
         if _is_caption(text) or parse_marker(text) is not None:
             return False
-        return _letters(text) >= MIN_UNMARKED_LETTERS and i + 1 < len(self.placed)
+        return letters(text) >= MIN_UNMARKED_LETTERS and i + 1 < len(self.placed)
 
     def marked_heading(self, i: int, marker: Marker) -> bool:
         """True when a numbered or bulleted line i is a heading rather than a list item."""
@@ -251,7 +249,7 @@ class _Builder:
         title = marker.title
         if not title or len(title) > MAX_HEADING_CHARS or "。" in title:
             return False
-        if _letters(title) < MIN_TITLE_LETTERS or _UNIT_LABEL.search(title):
+        if letters(title) < MIN_TITLE_LETTERS or UNIT_LABEL.search(title):
             return False  # 【76.78】 is a figure; "①給水原価(円)" labels a chart's axis
         if block.kind is BlockKind.LIST_ITEM and marker.family == "bullet・":
             return False  # the plain list bullet never heads a section
@@ -331,8 +329,11 @@ class _Builder:
             year_row = rows[years]
             self.add_body(Entry(year_row.block.text, year_row.span, year_row.block.page,
                                 "schedule"))
-            header = tuple(SCHEDULE_COLUMN if k >= SCHEDULE_CATEGORY_COLUMNS else c
-                           for k, c in enumerate(year_row.block.cells))
+            cells = year_row.block.cells
+            first_year = next(k for k, c in enumerate(cells) if _YEAR_CELL.fullmatch(c.strip()))
+            # Work items start under the first year, or just before it when a bar starts early.
+            work = max(1, first_year - 1)
+            header = tuple(SCHEDULE_COLUMN if k >= work else c for k, c in enumerate(cells))
             rows = rows[years + 1:]
         elif rows[0].block.header and not any(
                 parse_marker(c) or is_sentence(c) for c in rows[0].block.cells if c):
@@ -397,7 +398,7 @@ class _Builder:
                 i = j
                 continue
             marker = parse_marker(block.text)
-            if block.kind is BlockKind.HEADING and _letters(block.text) >= MIN_TITLE_LETTERS:
+            if block.kind is BlockKind.HEADING and letters(block.text) >= MIN_TITLE_LETTERS:
                 plain = marker is not None and (marker.label or marker.family.startswith("bullet"))
                 section = Section(marker.title if marker and plain else block.text,
                                   marker.label if marker else None, f"h{block.level or 1}",
@@ -423,7 +424,7 @@ class _Builder:
         return self.root
 
 
-def _letters(text: str) -> int:
+def letters(text: str) -> int:
     return sum(ch.isalpha() for ch in text)
 
 
