@@ -223,6 +223,9 @@ class _Builder:
         self.root = Section(None, None, None, None)
         self.stack: list[Section] = [self.root]
         self.indented = _uses_indentation([p.block for p in blocks])
+        # Where the source marks its headings (h1–h6, PDF type sizes), short lines are not
+        # guessed to be headings; flat text is all there is to go on otherwise.
+        self.marked_up = any(p.block.kind is BlockKind.HEADING for p in blocks)
         self.group_open = False
 
     # -- classification -------------------------------------------------------------------
@@ -233,7 +236,7 @@ class _Builder:
             return False
         block = self.placed[i].block
         text = block.text
-        if block.kind is not BlockKind.PARAGRAPH or block.font_size is not None:
+        if block.kind is not BlockKind.PARAGRAPH or self.marked_up:
             return False
         if self.indented and block.indent > 0:
             return False
