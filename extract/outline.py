@@ -34,6 +34,16 @@ MIN_TITLE_LETTERS = 1
 MIN_UNMARKED_LETTERS = 2
 # A title that ends with its unit names a chart or an indicator, not a section.
 UNIT_LABEL = re.compile(r"\((?:%|円|人|千円|万円|件|m3|m³|km2|倍|回|時間)\)$")
+# Bylaws (例規): an article's caption over its number, supplementary provisions, lists.
+_CAPTION = re.compile(r"\(([^()]{1,20})\)")
+_ARTICLE = re.compile(r"(第([0-9一二三四五六七八九十百]+)条(?:の[0-9]+)?)\s*")
+_SUPPLEMENTARY = re.compile(r"^附\s*則(?:\s*\(.*\))?\s*(?:抄)?$")
+_EXCERPT = re.compile(r"\s*抄$")
+_LIST_CUES = ("次に掲げる", "次のとおり", "次の各号", "以下のとおり", "次のような")
+# A line that is only a date or a bylaw's number heads nothing ("条例第13号").
+_NOT_A_TITLE = re.compile(
+    r"^(?:(?:明治|大正|昭和|平成|令和)(?:\d+|元)年\d+月\d+日|(?:条例|規則|訓令|告示)第\d+号)$"
+)
 # A diagram's box holds fragments this short ("住民本位の行政と").
 MAX_FRAGMENT_CHARS = 20
 # A cell this long ending like a verb is a sentence even without 。.
@@ -227,6 +237,7 @@ class _Builder:
         # guessed to be headings; flat text is all there is to go on otherwise.
         self.marked_up = any(p.block.kind is BlockKind.HEADING for p in blocks)
         self.group_open = False
+        self.in_list: str | None = None  # the marker family of a list a sentence announced
 
     # -- classification -------------------------------------------------------------------
 
@@ -242,8 +253,10 @@ class _Builder:
             return False
         if len(text) > MAX_UNMARKED_HEADING_CHARS or _FRAGMENT_END.search(text):
             return False
-        if _is_caption(text) or parse_marker(text) is not None:
+        if _is_caption(text) or parse_marker(text) is not None or _NOT_A_TITLE.match(text):
             return False
+        if text.startswith("(") and text.endswith(")"):
+            return False  # an annotation ("(平7条例16・一部改正)")
         return letters(text) >= MIN_UNMARKED_LETTERS and i + 1 < len(self.placed)
 
     def marked_heading(self, i: int, marker: Marker) -> bool:
@@ -264,6 +277,32 @@ class _Builder:
             same = any((m := parse_marker(b.text)) and m.family == marker.family for b in near)
             return not same and i + 1 < len(self.placed) and not _FRAGMENT_END.search(title)
         return block.kind is not BlockKind.TABLE_ROW
+
+    def article(self, i: int) -> Section | None:
+        """An article of a bylaw: "(設置)" over "第1条 …", or a 附則 line; else None."""
+        block = self.placed[i].block
+        text = block.text
+        if _SUPPLEMENTARY.match(text):
+            title = _EXCERPT.sub("", text).strip()
+            return Section(title, None, "article", self.placed[i].span, block.page)
+        caption = _CAPTION.fullmatch(text)
+        if caption is None or i + 1 >= len(self.placed):
+            return None
+        body = self.placed[i + 1]
+        number = _ARTICLE.match(body.block.text)
+        if number is None:
+            return None
+        section = Section(caption.group(1), number.group(1), "article", self.placed[i].span,
+                          block.page, _kanji_number(number.group(2)))
+        section.body.append(Entry(body.block.text[number.end():].strip(), body.span,
+                                  body.block.page, "paragraph"))
+        return section
+
+    @staticmethod
+    def introduces_list(text: str) -> bool:
+        """True for a sentence that announces the numbered items after it (次に掲げる…)."""
+        announced = text.endswith("。") and any(cue in text for cue in _LIST_CUES)
+        return announced or text.endswith(("次のとおり", "次のとおり:", "以下のとおり"))
 
     # -- placement --------------------------------------------------------------------------
 
@@ -332,11 +371,13 @@ class _Builder:
             year_row = rows[years]
             self.add_body(Entry(year_row.block.text, year_row.span, year_row.block.page,
                                 "schedule"))
-            cells = year_row.block.cells
-            first_year = next(k for k, c in enumerate(cells) if _YEAR_CELL.fullmatch(c.strip()))
+            years_cells = year_row.block.cells
+            first_year = next(k for k, c in enumerate(years_cells)
+                              if _YEAR_CELL.fullmatch(c.strip()))
             # Work items start under the first year, or just before it when a bar starts early.
             work = max(1, first_year - 1)
-            header = tuple(SCHEDULE_COLUMN if k >= work else c for k, c in enumerate(cells))
+            header = tuple(SCHEDULE_COLUMN if k >= work else c
+                           for k, c in enumerate(years_cells))
             rows = rows[years + 1:]
         elif rows[0].block.header and not any(
                 parse_marker(c) or is_sentence(c) for c in rows[0].block.cells if c):
@@ -401,6 +442,27 @@ class _Builder:
                 i = j
                 continue
             marker = parse_marker(block.text)
+            article = self.article(i)
+            if article is not None:
+                self.place_marked(article)
+                i += 2 if article.label else 1
+                self.in_list = None
+                if article.body and self.introduces_list(article.body[0].text) \
+                        and i < len(self.placed):
+                    following = parse_marker(self.placed[i].block.text)
+                    self.in_list = following.family if following else None
+                continue
+            if (marker is not None and self.in_list and marker.family == self.in_list
+                    and block.kind is not BlockKind.HEADING):
+                self.add_body(Entry(marker.title, placed.span, block.page, "item",
+                                    label=marker.label, parent_label=marker.parent))
+                i += 1
+                continue
+            self.in_list = None
+            if self.introduces_list(block.text):
+                following = parse_marker(self.placed[i + 1].block.text) \
+                    if i + 1 < len(self.placed) else None
+                self.in_list = following.family if following else None
             if block.kind is BlockKind.HEADING and letters(block.text) >= MIN_TITLE_LETTERS:
                 plain = marker is not None and (marker.label or marker.family.startswith("bullet"))
                 section = Section(marker.title if marker and plain else block.text,
