@@ -49,52 +49,172 @@ def parse(
 
 @app.command()
 def run(
-    raw_dir: Annotated[Path, typer.Argument(help="Folder of sources.")] = Path("raw"),
+    raw_dir: Annotated[Path, typer.Argument(help="Raw folder: the store, catalog and "
+                                            "hand-placed sources.")] = Path("raw"),
     output: Annotated[Path, typer.Option("-o", "--output", help="Folder for JSON.")] = Path(
         "structured"),
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Processes (default: all cores).")
                     ] = 0,
 ) -> None:
-    """Extract every source under RAW_DIR into OUTPUT, in parallel."""
+    """Extract every document version under RAW_DIR not yet extracted by this version."""
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeRemainingColumn,
+    )
     from rich.table import Table
 
     from extract.batch import run as run_batch
-    from extract.batch import sources
 
     if not raw_dir.is_dir():
         raise _fail(f"{raw_dir} is not a folder")
     jobs = jobs or os.cpu_count() or 1
-    total = sum(1 for _ in sources(raw_dir))
     console = Console(stderr=True)
+    # No refresh thread: workers are forked, and a fork should not copy a thread mid-write.
     with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-                  TimeRemainingColumn(), console=console, transient=True) as bar:
-        task = bar.add_task("extracting", total=total)
-        summary = run_batch(raw_dir, output, jobs, progress=lambda _: bar.advance(task))
+                  TaskProgressColumn(), TextColumn("{task.fields[rate]}"),
+                  TimeRemainingColumn(), console=console, transient=True,
+                  auto_refresh=False) as bar:
+        task = bar.add_task("extracting", total=None, rate="")
+
+        def planned(todo: int, _up_to_date: int) -> None:
+            bar.update(task, total=todo)
+            bar.refresh()
+
+        def advanced(_outcome: object) -> None:
+            bar.advance(task)
+            speed = bar.tasks[0].speed
+            bar.update(task, rate=f"{speed:.1f} doc/s" if speed else "")
+            bar.refresh()
+
+        summary = run_batch(raw_dir, output, jobs, progress=advanced, on_plan=planned)
     table = Table(title=f"extract run: {raw_dir} → {output}")
-    for column in ("documents", "ok", "partial", "failed", "plans", "measures", "seconds"):
+    columns = ("extracted", "skipped", "ok", "partial", "failed", "errors", "plans",
+               "measures", "seconds")
+    for column in columns:
         table.add_column(column, justify="right")
     statuses = summary.statuses
-    table.add_row(str(len(summary.outcomes)), str(statuses["ok"]), str(statuses["partial"]),
-                  str(statuses["failed"] + statuses["unreadable"]),
+    table.add_row(str(len(summary.outcomes)), str(summary.skipped), str(statuses["ok"]),
+                  str(statuses["partial"]), str(statuses["failed"]),
+                  str(statuses["error"] + statuses["unreadable"]),
                   str(sum(o.plans for o in summary.outcomes)),
                   str(sum(o.measures for o in summary.outcomes)), f"{summary.seconds:.1f}")
     console.print(table)
+    if summary.registered:
+        console.print(f"{summary.registered} new versions of files placed in {raw_dir} by hand")
     for outcome in summary.outcomes:
-        if outcome.status in ("failed", "unreadable"):
+        if outcome.status in ("error", "unreadable"):
             console.print(f"[red]{outcome.status}[/red] {outcome.source}: {outcome.message}")
+        elif outcome.status == "kept_edited":
+            console.print(f"[yellow]kept[/yellow] {outcome.output}: edited by hand, not "
+                          "overwritten")
+
+
+@app.command()
+def fetch(
+    targets: Annotated[list[str], typer.Argument(
+        help="Start URLs, or one manifest (.csv, .yaml) of municipalities and start URLs.")],
+    raw_dir: Annotated[Path, typer.Option("--raw", help="Raw folder (store and catalog).")
+                       ] = Path("raw"),
+    name: Annotated[str | None, typer.Option(help="Municipality of the URLs.")] = None,
+    code: Annotated[str | None, typer.Option(help="Its 団体コード (6 digits).")] = None,
+    allow: Annotated[list[str] | None, typer.Option(
+        help="Page path prefix to keep to (repeatable); documents may be anywhere on the site."
+    )] = None,
+    depth: Annotated[int, typer.Option(help="Link hops from a start URL.")] = 2,
+    max_pages: Annotated[int, typer.Option(help="URLs fetched per site.")] = 200,
+    delay: Annotated[float, typer.Option(help="Seconds between requests to a host.")] = 1.0,
+    per_host: Annotated[int, typer.Option(help="Requests in flight per host.")] = 1,
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for a server.")] = 30.0,
+    retries: Annotated[int, typer.Option(help="Retries after 429/5xx/timeouts.")] = 3,
+    max_size_mb: Annotated[float, typer.Option(help="Largest response kept, in MB.")] = 50.0,
+    contact: Annotated[str | None, typer.Option(
+        envvar="EXTRACT_CONTACT", help="E-mail or URL for site owners, sent in the User-Agent."
+    )] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary.")] = False,
+) -> None:
+    """Fetch city sites politely into RAW (robots.txt, delays, retries, re-fetch if changed)."""
+    from extract.catalog import FetchRecord
+    from extract.errors import InputError
+    from extract.fetch import CrawlOptions, crawl
+    from extract.manifest import Site, load_manifest
+
+    try:
+        if len(targets) == 1 and not targets[0].startswith(("http://", "https://")):
+            sites = load_manifest(Path(targets[0]))
+        else:
+            sites = [Site(start_urls=tuple(targets), name=name, code=code,
+                          allowed_prefixes=tuple(allow or ()))]
+        options = CrawlOptions(max_depth=depth, max_pages=max_pages, delay=delay,
+                               per_host=per_host, timeout=timeout, retries=retries,
+                               max_size=int(max_size_mb * 1024 * 1024), contact=contact)
+    except (InputError, ValueError) as error:
+        raise _fail(str(error)) from None
+
+    def show(record: FetchRecord) -> None:
+        if not quiet:
+            status = record.status if record.status is not None else "---"
+            typer.echo(f"{status} {record.outcome:<14} {record.url}", err=True)
+
+    report = crawl(sites, raw_dir, options, on_fetch=show)
+    counts = ", ".join(f"{n} {outcome}" for outcome, n in sorted(report.outcomes.items()))
+    typer.echo(f"fetched {sum(report.outcomes.values())} URLs ({counts or 'none'}); "
+               f"{report.new_versions} new document versions in {raw_dir}"
+               + (f"; {report.over_budget} left by --max-pages" if report.over_budget else ""))
+
+
+@app.command()
+def status(
+    raw_dir: Annotated[Path, typer.Argument(help="Raw folder (store and catalog).")
+                       ] = Path("raw"),
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder of JSON.")] = Path(
+        "structured"),
+    failed: Annotated[bool, typer.Option("--failed", help="List every failure.")] = False,
+) -> None:
+    """Print what is fetched, extracted, failed and stale."""
+    from extract.batch import status as batch_status
+    from extract.catalog import CATALOG_NAME
+
+    if not (raw_dir / CATALOG_NAME).is_file():
+        raise _fail(f"no catalog in {raw_dir}: run `extract fetch` or `extract run` first")
+    report = batch_status(raw_dir, output)
+
+    def counts(counter: dict[str, int]) -> str:
+        return ", ".join(f"{n} {key}" for key, n in sorted(counter.items())) or "none"
+
+    lines = [
+        ("sources", f"{sum(report.sources.values())} ({counts(report.sources)})"),
+        ("URLs", f"{sum(report.fetches.values())} by latest fetch ({counts(report.fetches)})"),
+        ("versions", str(report.versions)),
+        ("extracted", f"{sum(report.extracted.values())} up to date "
+                      f"({counts(report.extracted)})"),
+        ("stale", f"{report.stale} (older extractor or schema version)"),
+        ("pending", f"{report.pending} never extracted, {report.missing} output missing"),
+        ("errors", str(report.errors)),
+    ]
+    if report.last_batch:
+        batch = report.last_batch
+        lines.append(("last run", f"{batch['started_at']} (extractor "
+                                  f"{batch['extractor_version']}, "
+                                  f"{'finished' if batch['finished_at'] else 'interrupted'})"))
+    for label, value in lines:
+        typer.echo(f"{label:<10} {value}")
+    for failure in report.failures if failed else []:
+        reason = (failure.error or "").strip().splitlines()[-1:] or [failure.issues]
+        typer.echo(f"{failure.status:<7} {failure.uri}: {reason[0]}")
 
 
 @app.command()
 def periods() -> None:
     """Read lines on stdin; write one JSON line of time expressions per line."""
-    from extract.periods import expr_to_json, find_periods
+    from extract.periods import lines_to_jsonl
 
-    for line in sys.stdin:
-        text = line.rstrip("\n")
-        exprs = [expr_to_json(e) for e in find_periods(text)]
-        sys.stdout.write(json.dumps({"expressions": exprs}, ensure_ascii=False) + "\n")
+    for out in lines_to_jsonl(sys.stdin):
+        sys.stdout.write(out + "\n")
 
 
 @app.command()
@@ -157,9 +277,11 @@ def evaluate(
         if not as_json:
             typer.echo(docs_table(scores))
     if periods_file is not None:
-        from extract.evaluate.periods import score_period_file
+        from extract.evaluate.periods import score_file
 
-        result = score_period_file(periods_file)
+        if not periods_file.is_file():
+            raise _fail(f"{periods_file} is not a file")
+        result = score_file(periods_file)
         report["periods"] = result.as_json()
         if not as_json:
             typer.echo(result.summary())
