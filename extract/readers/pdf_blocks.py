@@ -249,7 +249,8 @@ def _continues(draft: _Draft, line: Line, style: DocStyle, same_page: bool) -> b
         # A paragraph set narrower than its column (beside a figure): its long lines end
         # at one right edge.
         same_page and prev.x1 - prev.x0 >= LONG_LINE_EM * em
-        and any(abs(x.x1 - prev.x1) <= ALIGN_EM * em for x in [line, *draft.lines[:-1]]))
+        and (any(abs(x.x1 - prev.x1) <= ALIGN_EM * em for x in [line, *draft.lines[:-1]])
+             or prev.text.endswith(("、", "，"))))  # a clause cut by the line's end
     if not same_page:
         # Over a page break only an unfinished sentence carries on, into an unindented line.
         left = min(x.x0 for x in draft.lines)
@@ -398,6 +399,8 @@ def _is_heading(k: int, drafts: list[_Draft], style: DocStyle, listed: set[int],
         return True
     if n > HEADING_MAX_CHARS or rules.sentence_end.search(text) or _letters(text) < 2:
         return False
+    if "。" in text or text.endswith(("、", "，", ",")):
+        return False  # a sentence, or one cut by the line's end
     family = draft.family or ""
     if rules.date_line.match(text) or family.startswith("l"):
         return False

@@ -33,6 +33,9 @@ SPACE_EM = 0.18
 # After a numbering label ("１", "(1)", "第１章") a gap this wide is the space before the title;
 # 和欧間 autospace between a digit and a kanji ("平成 27 年") stays narrower.
 LABEL_SPACE_EM = 0.4
+# Digits and separators closer than this (in ems) belong to one number, however spread.
+DIGIT_SPREAD_EM = 1.0
+_NUMERIC = frozenset("0123456789,.")
 # A gap this wide always separates segments (two columns, a form label and its field) ...
 SEGMENT_GAP_EM = 2.5
 # ... and one this wide does when it is also this many times the gaps beside it, so
@@ -108,7 +111,10 @@ def segment_text(glyphs: Sequence[Glyph]) -> str:
         em = max(prev.size, cur.size)
         if gap > SPACE_EM * em:
             text = "".join(parts)
-            latin = not (is_cjk(prev.text[-1]) or is_cjk(cur.text[0]))
+            latin = not (is_cjk(prev.text[-1]) or is_cjk(cur.text[0])) and not (
+                # digits spread over a cell's width (2,0 50 ,134) are one number
+                gap < DIGIT_SPREAD_EM * em and prev.text[-1] in _NUMERIC
+                and cur.text[0] in _NUMERIC)
             label = gap > max(LABEL_SPACE_EM * em, widest + SPACE_EM * em) \
                 and bool(_label_only().match(text))
             if latin or label:
