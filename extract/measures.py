@@ -85,8 +85,9 @@ class Measure:
 
 def _is_head(tok: Token) -> bool:
     v = _vocab()
+    # 適正化, 委託化 are acts; a two-character word in 化 (変化, 文化, 進化) is not one.
     return tok.is_noun and (tok.normalized in v.actions or tok.surface in v.actions
-                            or (tok.surface.endswith("化") and len(tok.surface) > 1))
+                            or (tok.surface.endswith("化") and len(tok.surface) > 2))
 
 
 def _nounish(tok: Token) -> bool:
@@ -151,12 +152,28 @@ def _conjuncts(tokens: list[Token], start: int, end: int) -> list[tuple[int, int
 
 
 def _preceded_by_means(text: str, start: int) -> bool:
+    """True after "…による" / "…により、": what follows is what the means achieve."""
+    start -= text.endswith("、", 0, start)
     return text.endswith(_vocab().means, 0, start)
 
 
 def _followed_by_aim(text: str, end: int) -> bool:
-    after = text[end:end + 6]
-    return after.startswith(_vocab().aims) or after.startswith(("を図るため", "するため", "を図り"))
+    """True before "に向けて", "(していく)ため", "につなげ": the phrase names a goal."""
+    return bool(_aim_after().match(text, end))
+
+
+@cache
+def _aim_after() -> re.Pattern[str]:
+    aims = "|".join(map(re.escape, _vocab().aims))
+    return re.compile(rf"(?:を図る|する|して|していく|し)?(?:{aims})|を図り|につなげ|につなが")
+
+
+def _negated(text: str, end: int) -> bool:
+    """True before "しません", "しない": "期間を設定しません" commits to nothing."""
+    return bool(_NEGATION.match(text, end))
+
+
+_NEGATION = re.compile(r"(?:し|さ|せ)(?:ません|ない|ず)")
 
 
 def _balanced(text: str) -> str:
@@ -240,7 +257,7 @@ def _verb_form(text: str, tokens: list[Token], head: int, end: int,
     k = head - 1
     while k >= 0 and tokens[k].surface != "を" and _between_object_and_verb(tokens[k]):
         k -= 1
-    if k < 1 or tokens[k].surface != "を":
+    if k < 1 or tokens[k].surface != "を" or _negated(text, tokens[end].end):
         return []
     obj_end = _trim(tokens, 0, k - 1)
     start = _phrase_start(tokens, obj_end)
@@ -374,7 +391,9 @@ def section_measures(section: Section, background: bool = False) -> list[Measure
                 measures.append(Measure(title, entry.span, entry.page, entry.label))
             continue
         if not background:
-            measures.extend(prose_measures(text, entry.span[0], entry.page))
+            heading = re.sub(r"\s", "", section.title or "")
+            measures.extend(m for m in prose_measures(text, entry.span[0], entry.page)
+                            if re.sub(r"\s", "", m.title) not in heading)  # restates its heading
     return _dedupe(measures)
 
 
