@@ -50,6 +50,8 @@ def parse_bytes(data: bytes, *, uri: str, media_type: str | None = None,
     7. plans      plans named, their roles and periods
     8. measures   concrete actions under each section (Sudachi-segmented prose, lists, tables)
     9. assemble   pydantic models, validated on construction
+    10. validate  what the schema cannot check (unique ids, spans inside the text); a
+                  problem here is ours, reported on the document rather than hidden
     """
     sha256 = hashlib.sha256(data).hexdigest()
     kind = sniff_media_type(data, uri, media_type)
@@ -66,8 +68,9 @@ def parse_bytes(data: bytes, *, uri: str, media_type: str | None = None,
     exprs = _find_periods(text)  # 6
     plans = find_plans(text, title, root, exprs)  # 7
     measures = outline_measures(root)  # 8
-    return _assemble(data, sha256, uri, kind, result, facts, title, text, root, exprs,
-                     plans, measures)  # 9
+    doc = _assemble(data, sha256, uri, kind, result, facts, title, text, root, exprs,
+                    plans, measures)  # 9
+    return flag_invalid(doc)  # 10
 
 
 def parse_file(path: Path) -> Document:
@@ -96,6 +99,19 @@ def parse_or_fail(data: bytes, *, uri: str, media_type: str | None = None,
 def write_document(doc: Document, path: Path) -> None:
     """Write `doc` as JSON at `path` atomically: a temp file beside it, then a rename."""
     write_text_atomic(path, doc.model_dump_json(indent=2) + "\n")
+
+
+def flag_invalid(doc: Document) -> Document:
+    """`doc`, with every semantic problem of its own reported as an issue (status partial)."""
+    from extract.validate import semantic_problems
+
+    problems = list(semantic_problems(doc))
+    if not problems:
+        return doc
+    issues = [*doc.issues, *(Issue(code="invalid_output", severity=Severity.ERROR,
+                                   message=p.message, where=p.path) for p in problems)]
+    status = Status.FAILED if doc.status is Status.FAILED else Status.PARTIAL
+    return doc.model_copy(update={"issues": issues, "status": status})
 
 
 # -- stages -------------------------------------------------------------------------------------
