@@ -339,7 +339,7 @@ class _Builder:
             return
         deepest = self.stack[positions[-1]]
         if section.num == 1 and (deepest.num or 0) >= 1:
-            deeper = self.indented is False and section.indent > deepest.indent
+            deeper = section.indent > deepest.indent
             direct = self.stack[-1] is deepest and not deepest.body and not deepest.children
             if deeper or direct:
                 self.push(section)  # numbering restarts one level down
