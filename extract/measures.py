@@ -263,6 +263,8 @@ def _verb_form(text: str, tokens: list[Token], head: int, end: int,
     start = _phrase_start(tokens, obj_end)
     if start > obj_end or _aim_or_means(text, tokens, start, end):
         return []
+    if tokens[start].surface in _LEADING_JUNK:
+        return []  # "…であることを明確にする": the object is a clause, not a thing
     action = action or text[tokens[head].start:tokens[end].end]
     out: _Found = []
     for first, last in _conjuncts(tokens, start, obj_end):

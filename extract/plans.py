@@ -90,6 +90,8 @@ def _is_name(name: str) -> bool:
     kind = _kind(name)
     if kind is None or len(name) > MAX_NAME_CHARS or "。" in name:
         return False
+    if "と" in name.replace("まちと", ""):
+        return False  # "自治基本条例と総合計画・行政経営方針": two things, not one name
     if name == kind:
         return kind in _vocab().sub_kinds
     return not name.startswith(("基本", "各", "本", "この", "同"))
@@ -267,6 +269,17 @@ def _year(point: str) -> int:
     return int(point[2:6] if point.startswith("FY") else point[:4])
 
 
+def _adopted_plan(text: str, expr: TimeExpr, end: int, found: _Plans) -> FoundPlan | None:
+    """The plan a "…年に「X」を策定" date belongs to: the first one named after the date."""
+    best: tuple[int, FoundPlan] | None = None
+    for plan in found.plans:
+        for name in plan.names():
+            at = text.find(name, expr.span[1], end)
+            if at >= 0 and (best is None or at < best[0]):
+                best = (at, plan)
+    return None if best is None else best[1]
+
+
 def _mentioned(sentence: str, found: _Plans, main: FoundPlan) -> FoundPlan | None:
     """The plan a sentence is about: named, 本計画, or a generic name of a known plan."""
     v = _vocab()
@@ -299,11 +312,15 @@ def _sentence_periods(text: str, exprs: list[TimeExpr], found: _Plans, main: Fou
         if any(p in sentence for p in v.no_period):
             plan.period_fixed = True
             continue
-        named = _named(sentence, found)
-        for expr in exprs:
-            if named is not None and s <= expr.span[0] < e and "adopted" in expr.tags \
-                    and named.adopted is None:
-                named.adopted = expr.start
+        dates = [x for x in exprs if s <= x.span[0] < e and "adopted" in x.tags]
+        for k, expr in enumerate(dates):
+            # The plan named after this date and before the next one: "平成16年に「X」を策定".
+            until = dates[k + 1].span[0] if k + 1 < len(dates) else e
+            since = dates[k - 1].span[1] if k else s
+            adopted = _adopted_plan(text, expr, until, found) or _named(
+                text[since:expr.span[0]], found)  # "「X」は…昭和60年度に策定しました"
+            if adopted is not None and adopted.adopted is None:
+                adopted.adopted = expr.start
         if not any(w in sentence for w in v.period_words) or plan.period is not None:
             continue
         ranges = _ranges_in(exprs, s, e)

@@ -57,3 +57,17 @@ def test_schedule_table_gives_the_named_plan_its_period() -> None:
 def test_a_law_year_is_never_a_plan_period() -> None:
     doc = _doc("みらい市行動計画\n\n女性活躍推進法(平成27年法律第64号)に基づき策定する計画です。\n")
     assert _plan(doc, "みらい市行動計画").period is None
+
+
+def test_adoption_dates_go_to_the_plan_each_names() -> None:
+    # Hand-made after a real city page: several plans adopted in one sentence.
+    doc = _doc("みらい市行政経営方針\n\n平成15年に策定された総合計画より、"
+               "平成16年に「みらい市行政経営方針」を策定、"
+               "平成18年には「みらい市集中改革プラン」を策定しました。\n")
+    assert _plan(doc, "みらい市行政経営方針").adopted == "2004"
+    assert _plan(doc, "みらい市集中改革プラン").adopted == "2006"
+
+
+def test_two_things_joined_by_to_are_not_a_plan() -> None:
+    doc = _doc("みらい市行政経営方針\n\n自治基本条例と総合計画・行政経営方針の関係\n\n本文です。\n")
+    assert [p.title for p in doc.plans] == ["みらい市行政経営方針"]
