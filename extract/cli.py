@@ -211,12 +211,10 @@ def status(
 @app.command()
 def periods() -> None:
     """Read lines on stdin; write one JSON line of time expressions per line."""
-    from extract.periods import expr_to_json, find_periods
+    from extract.periods import lines_to_jsonl
 
-    for line in sys.stdin:
-        text = line.rstrip("\n")
-        exprs = [expr_to_json(e) for e in find_periods(text)]
-        sys.stdout.write(json.dumps({"expressions": exprs}, ensure_ascii=False) + "\n")
+    for out in lines_to_jsonl(sys.stdin):
+        sys.stdout.write(out + "\n")
 
 
 @app.command()
@@ -279,9 +277,11 @@ def evaluate(
         if not as_json:
             typer.echo(docs_table(scores))
     if periods_file is not None:
-        from extract.evaluate.periods import score_period_file
+        from extract.evaluate.periods import score_file
 
-        result = score_period_file(periods_file)
+        if not periods_file.is_file():
+            raise _fail(f"{periods_file} is not a file")
+        result = score_file(periods_file)
         report["periods"] = result.as_json()
         if not as_json:
             typer.echo(result.summary())

@@ -24,6 +24,8 @@ from extract.segment import Token, tokenize
 MAX_ITEM_MEASURE_CHARS = 40
 # A phrase shorter than this is a bare action word ("推進"), not a measure.
 MIN_MEASURE_CHARS = 4
+# A measure's name is a phrase, not a paragraph: stop widening it past this many tokens.
+MAX_PHRASE_TOKENS = 16
 _CELL_SPLIT = re.compile(r"\s*[/／]\s*|\n")
 _TRAILING = re.compile(r"(?:など|等|ほか)$")
 
@@ -122,7 +124,8 @@ _TRAILING_JUNK = frozenset({"など", "等", "や", "の", "・"})
 def _phrase_start(tokens: list[Token], end: int) -> int:
     """Index of the first token of the noun phrase ending at token `end` (inclusive)."""
     k = end
-    while k - 1 >= 0 and _joins_phrase(tokens, k - 1):
+    limit = max(0, end - MAX_PHRASE_TOKENS)
+    while k - 1 >= limit and _joins_phrase(tokens, k - 1):
         k -= 1
     while k < end and (tokens[k].surface in _LEADING_JUNK or tokens[k].pos[0] == "接尾辞"):
         k += 1
@@ -142,8 +145,7 @@ def _conjuncts(tokens: list[Token], start: int, end: int) -> list[tuple[int, int
 
 
 def _preceded_by_means(text: str, start: int) -> bool:
-    before = text[:start]
-    return before.endswith(_vocab().means)
+    return text.endswith(_vocab().means, 0, start)
 
 
 def _followed_by_aim(text: str, end: int) -> bool:
@@ -260,7 +262,7 @@ def _noun_form(text: str, tokens: list[Token], head: int, end: int) -> _Found:
         nxt.surface in ("など", "や", "、", "等", "と", "とともに")
         or (nxt.surface in ("を", "に") and nxt2 is not None
             and (nxt2.dictionary in v.light_verbs or nxt2.normalized in v.light_verbs))
-        or text[tokens[end].end:].startswith(v.means)
+        or text.startswith(v.means, tokens[end].end)
     )
     if not commits:
         return []
@@ -340,12 +342,13 @@ def _dedupe(measures: list[Measure]) -> list[Measure]:
     """Measures without repeats and without phrases inside a longer phrase's span."""
     unique: list[Measure] = []
     seen: set[str] = set()
+    reach = -1  # the furthest end of a kept span: spans are visited by start
     for m in sorted(measures, key=lambda m: (m.span[0], -(m.span[1] - m.span[0]))):
-        inside = any(u.span[0] <= m.span[0] and m.span[1] <= u.span[1] for u in unique)
-        if m.title in seen or inside:
+        if m.title in seen or m.span[1] <= reach:
             continue
         seen.add(m.title)
         unique.append(m)
+        reach = max(reach, m.span[1])
     return unique
 
 

@@ -24,8 +24,12 @@ _DEBRIS = re.compile(r"^[「『(\[<〈《【][^」』)\]>〉》】]{0,4}$")
 
 
 def normalize_text(text: str) -> str:
-    """NFKC of `text` except numbering markers, without invisible characters."""
-    text = _INVISIBLE.sub("", text)
+    """NFKC of `text` except numbering markers, without invisible characters.
+
+    The full-width tilde becomes the wave dash first: CP932 decodes the wave dash of
+    Shift_JIS pages as U+FF5E, and NFKC would then make it an ASCII "~".
+    """
+    text = _INVISIBLE.sub("", text).replace("\uff5e", "\u301c")
     out: list[str] = []
     last = 0
     for m in _PROTECTED.finditer(text):

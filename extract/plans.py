@@ -77,10 +77,17 @@ def _kind(name: str) -> str | None:
 
 
 def _is_name(name: str) -> bool:
-    """True for a plan's name: ends with a plan word and is more than the bare word."""
+    """True for a plan's name: ends with a plan word and is more than a generic word.
+
+    A bare subdivision word (アクションプラン, 実行計画) names the document's own sub-plan;
+    other bare words (計画, 方針) and references (本計画, 各計画) name nothing.
+    """
     kind = _kind(name)
-    return (kind is not None and len(name) <= MAX_NAME_CHARS and name != kind
-            and not name.startswith(("基本", "各", "本", "この", "同")) and "。" not in name)
+    if kind is None or len(name) > MAX_NAME_CHARS or "。" in name:
+        return False
+    if name == kind:
+        return kind in _vocab().sub_kinds
+    return not name.startswith(("基本", "各", "本", "この", "同"))
 
 
 _HEADING_NAME = re.compile(

@@ -38,7 +38,7 @@ def tokenizer() -> Any:
     """The process's Sudachi tokenizer (mode C: the longest units, best for phrases)."""
     from sudachipy import Dictionary, SplitMode
 
-    return Dictionary(dict="core").create(SplitMode.C)
+    return Dictionary(dict="core").tokenizer(mode=SplitMode.C)
 
 
 def sentences(text: str) -> Iterator[tuple[int, int]]:

@@ -54,8 +54,8 @@ def decode_text(data: bytes) -> tuple[str | None, str | None, list[Problem]]:
 
 
 def _indent(line: str) -> int:
-    """Leading indentation in characters (an ideographic space counts as one)."""
-    return len(line) - len(line.lstrip(" \u3000"))
+    """Leading indentation in characters (any white space, 　 and NBSP too, counts as one)."""
+    return len(line) - len(line.lstrip())
 
 
 def text_to_blocks(data: bytes) -> ReadResult:
@@ -71,8 +71,8 @@ def text_to_blocks(data: bytes) -> ReadResult:
         if not line.strip():
             previous_was_row = False
             continue
-        if "\t" in line.strip(" \u3000"):
-            cells = tuple(c.strip(" \u3000") for c in line.split("\t"))
+        if "\t" in line.strip():
+            cells = tuple(c.strip() for c in line.split("\t"))
             while cells and not cells[-1]:
                 cells = cells[:-1]
             if not previous_was_row:
@@ -84,7 +84,7 @@ def text_to_blocks(data: bytes) -> ReadResult:
             continue
         previous_was_row = False
         indent = _indent(line)
-        body = line.strip(" \u3000")
+        body = line.strip()
         bullet = _LIST_BULLET.match(body)
         if bullet:
             blocks.append(Block(BlockKind.LIST_ITEM, body[bullet.end():], indent=indent,

@@ -1,0 +1,335 @@
+"""PDF reader: bytes of a PDF to blocks in reading order, with page and position.
+
+Stages (each in its own module):
+1. open      bytes → pdfplumber document; bad input (empty, not a PDF, password, corrupt)
+             becomes a failed result with a specific issue code, never an exception
+2. glyphs    per page, characters → clean glyphs in their writing frame   (pdf_glyphs)
+3. quality   per page, the share of undecodable characters; no text at all (scans)
+4. tables    ruled grids → rows of cell texts                            (pdf_tables)
+5. layout    glyphs → segments → lines and tables in reading order        (pdf_layout)
+             — every page is closed as soon as it is read, so memory stays flat
+6. furniture running headers, footers, page numbers, contents pages out   (pdf_furniture)
+7. blocks    lines → paragraphs, list items, headings with levels; rows   (pdf_blocks)
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from extract.blocks import Problem, ReadResult
+from extract.readers.pdf_blocks import (
+    COVER_MAX_CHARS,
+    COVER_MAX_LINES,
+    TITLE_SIZE_RATIO,
+    TITLE_ZONE_SHARE,
+    PageContent,
+    classify,
+    doc_style,
+    drafts_to_blocks,
+    pages_to_drafts,
+)
+from extract.readers.pdf_furniture import PageLines, find_furniture, heading_key
+from extract.readers.pdf_glyphs import Frame, Glyph, from_frame, page_glyphs, to_frame
+from extract.readers.pdf_layout import (
+    BoxIndex,
+    Line,
+    Placed,
+    glyphs_to_segments,
+    order_segments,
+)
+from extract.readers.pdf_tables import TableGrid, find_grids, grid_to_table
+
+MEDIA_TYPE = "application/pdf"
+
+# A page whose share of undecodable characters reaches this has no usable text.
+BROKEN_PAGE_SHARE = 0.5
+# Below that, a page with at least this share of undecodable characters is reported.
+DEGRADED_PAGE_SHARE = 0.05
+# The PDF header may follow some junk; readers accept it within the first kilobyte.
+HEADER_WINDOW = 1024
+# A drawn box must be at least this many times the page's text size to hold text.
+BOX_MIN_EM = 1.2
+# Title lines of two pages sharing this share of their start are one deck's slide titles.
+SLIDE_TITLE_PREFIX_SHARE = 0.6
+# A box covering this share of the page in both directions is the page frame, not a box.
+BOX_MAX_PAGE_SHARE = 0.92
+
+Box = tuple[float, float, float, float]
+
+
+@dataclass(slots=True)
+class _PageRead:
+    number: int
+    width: float
+    height: float
+    lines: list[Line] = field(default_factory=list)
+    sequence: list[int | TableGrid] = field(default_factory=list)
+    visible: int = 0
+    bad: int = 0
+    images: int = 0
+    broken: bool = False
+
+
+def _failed(code: str, message: str, pages: int | None = None) -> ReadResult:
+    return ReadResult([], MEDIA_TYPE, pages=pages, problems=[Problem(code, message, "error")],
+                      failed=True)
+
+
+def _boxes(page: Any, em: float) -> list[Box]:
+    """Drawn rectangles and closed curves big enough to hold text, in page coordinates."""
+    width, height = float(page.width), float(page.height)
+    out: list[Box] = []
+    shapes = list(page.rects) + [c for c in page.curves if _closed(c)]
+    for obj in shapes:
+        x0, top, x1, bottom = (float(obj[k]) for k in ("x0", "top", "x1", "bottom"))
+        w, h = x1 - x0, bottom - top
+        if w < BOX_MIN_EM * em or h < BOX_MIN_EM * em:
+            continue
+        if w >= BOX_MAX_PAGE_SHARE * width and h >= BOX_MAX_PAGE_SHARE * height:
+            continue
+        out.append((x0, top, x1, bottom))
+    return out
+
+
+def _closed(curve: dict[str, Any]) -> bool:
+    pts = curve.get("pts") or []
+    if len(pts) < 4:
+        return False
+    (ax, ay), (bx, by) = pts[0], pts[-1]
+    return bool(abs(ax - bx) < 1.0 and abs(ay - by) < 1.0)
+
+
+def _centre_in(g: Glyph, box: Box) -> bool:
+    cx, cy = (g.x0 + g.x1) / 2, (g.top + g.bottom) / 2
+    return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
+
+
+def _read_page(page: Any, number: int) -> _PageRead:
+    """One page's lines and tables in reading order (the page is left open)."""
+    width, height = float(page.width), float(page.height)
+    read = _PageRead(number, width, height, images=len(page.images))
+    found = page_glyphs(page.chars, width, height)
+    read.visible, read.bad = found.visible, found.bad
+    if found.visible and found.bad >= BROKEN_PAGE_SHARE * found.visible:
+        read.broken = True
+        return read
+    glyphs = found.glyphs
+    if not glyphs:
+        return read
+    sizes = sorted(g.size for g in glyphs)
+    em = sizes[len(sizes) // 2]
+    tables: list[TableGrid] = []
+    for grid in find_grids(page):
+        x0, top, x1, bottom = (float(v) for v in grid.bbox)
+        in_frame = {f: to_frame((x0, top, x1, bottom), f, width, height) for f in Frame}
+        inside = [g for g in glyphs if _centre_in(g, in_frame[g.frame])]
+        table = grid_to_table(grid, inside, number, width, height)
+        if table is not None:
+            tables.append(table)
+            taken = set(map(id, inside))
+            glyphs = [g for g in glyphs if id(g) not in taken]
+    boxes = _boxes(page, em)
+    placed: list[tuple[float, list[Placed]]] = []
+    for frame in Frame:
+        mine = [g for g in glyphs if g.frame is frame]
+        frame_tables = [(k, t.frame_bbox) for k, t in enumerate(tables) if t.frame is frame]
+        if not mine and not frame_tables:
+            continue
+        index = BoxIndex(to_frame(b, frame, width, height) for b in boxes)
+        segments = glyphs_to_segments(mine, index) if mine else []
+        order = order_segments(segments, index, frame_tables, frame, em)
+        first = next((p for p in order if p.line is not None), None)
+        top = from_frame((first.line.x0, first.line.top, first.line.x1, first.line.bottom),
+                         frame, width, height)[1] if first and first.line else 0.0
+        placed.append((top, order))
+    placed.sort(key=lambda pair: pair[0])
+    for _, order in placed:
+        for p in order:
+            if p.line is not None:
+                read.sequence.append(len(read.lines))
+                read.lines.append(p.line)
+            elif p.table is not None:
+                read.sequence.append(tables[p.table])
+    return read
+
+
+def _page_boxes(read: _PageRead) -> list[Box]:
+    return [from_frame((ln.x0, ln.top, ln.x1, ln.bottom), ln.frame, read.width, read.height)
+            for ln in read.lines]
+
+
+def _open(data: bytes) -> tuple[Any, list[Problem]] | ReadResult:
+    """The opened pdfplumber document and info problems, or a failed result."""
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    if not data:
+        return _failed("empty_input", "the file is empty (0 bytes)")
+    if b"%PDF-" not in data[:HEADER_WINDOW]:
+        return _failed("not_a_pdf", "the file does not start with a PDF header (%PDF-)")
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except PdfminerException as error:
+        cause = error.args[0] if error.args else error
+        if isinstance(cause, PDFPasswordIncorrect):
+            return _failed("password_protected",
+                           "the PDF is encrypted and needs a password to open")
+        return _failed("corrupt_pdf", f"the PDF cannot be parsed: {type(cause).__name__}: "
+                                      f"{cause}")
+    except Exception as error:  # pdfminer raises many kinds on damaged files
+        return _failed("corrupt_pdf", f"the PDF cannot be parsed: {type(error).__name__}")
+    problems: list[Problem] = []
+    if pdf.doc.encryption is not None:
+        problems.append(Problem("encrypted_empty_password",
+                                "the PDF is encrypted with an empty user password; read as is",
+                                "info"))
+    return pdf, problems
+
+
+def pdf_to_blocks(source: Path | bytes) -> ReadResult:
+    """Blocks of a PDF in reading order; bad input gives `failed=True` and a problem code."""
+    if isinstance(source, Path):
+        try:
+            data = source.read_bytes()
+        except OSError as error:
+            return _failed("unreadable", f"cannot read {source.name}: {error.strerror}")
+    else:
+        data = source
+    opened = _open(data)
+    if isinstance(opened, ReadResult):
+        return opened
+    pdf, problems = opened
+    reads: list[_PageRead] = []
+    try:
+        try:
+            pages = pdf.pages
+        except Exception as error:
+            return _failed("corrupt_pdf", f"the page tree cannot be read: {type(error).__name__}")
+        for number, page in enumerate(pages, start=1):
+            try:
+                reads.append(_read_page(page, number))
+            except Exception as error:  # one damaged page must not lose the others
+                reads.append(_PageRead(number, 0.0, 0.0))
+                problems.append(Problem("corrupt_pdf", f"page {number} cannot be read: "
+                                        f"{type(error).__name__}", "error", f"page {number}"))
+            finally:
+                page.close()
+        title = _metadata_title(pdf.metadata)
+    finally:
+        pdf.close()
+    return _assemble(reads, problems, title)
+
+
+def _metadata_title(metadata: dict[str, Any]) -> str | None:
+    value = metadata.get("Title")
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    # Word and Excel put the file name or a placeholder there more often than a title.
+    if not value or re.search(r"\.(docx?|xlsx?|pptx?|pdf|jtd)$|^Microsoft|^無題|^untitled", value,
+                              re.IGNORECASE):
+        return None
+    return value
+
+
+def _quality(reads: list[_PageRead], problems: list[Problem]) -> bool:
+    """Report pages without usable text; True when no page has any."""
+    total = len(reads)
+    if all(r.visible == 0 for r in reads):
+        problems.append(Problem(
+            "no_text_layer", f"none of the {total} page(s) has a text layer (scanned or "
+            "image-only); text recognition (OCR) would be needed", "error"))
+        return True
+    for r in reads:
+        share = r.bad / r.visible if r.visible else 0.0
+        if r.broken:
+            problems.append(Problem(
+                "broken_text_layer", f"{share:.0%} of the {r.visible} characters on page "
+                f"{r.number} cannot be decoded (U+FFFD or (cid:N)); the page text is left out",
+                "error", f"page {r.number}"))
+        elif share >= DEGRADED_PAGE_SHARE:
+            problems.append(Problem(
+                "broken_text_layer", f"{share:.0%} of the {r.visible} characters on page "
+                f"{r.number} cannot be decoded (U+FFFD or (cid:N)); they are left out",
+                "error", f"page {r.number}"))
+        elif r.visible == 0 and r.images:
+            problems.append(Problem(
+                "no_text_layer", f"page {r.number} is an image without a text layer",
+                "warning", f"page {r.number}"))
+    return all(r.broken or r.visible == 0 for r in reads)
+
+
+def _cover_and_title(pages: list[PageContent], body: float) -> tuple[int | None, str | None]:
+    """The cover page number (1 or None) and the title printed on page 1."""
+    if not pages or pages[0].lines.number != 1 or not pages[0].lines.lines:
+        return None, None
+    first = pages[0].lines
+    lines = first.lines
+    cover = len(lines) <= COVER_MAX_LINES and all(len(ln.text) <= COVER_MAX_CHARS for ln in lines)
+    zone = [k for k, box in enumerate(first.boxes) if box[3] <= TITLE_ZONE_SHARE * first.height
+            or cover]
+    if not zone:
+        return (1 if cover else None), None
+    biggest = max(lines[k].size for k in zone)
+    if biggest < TITLE_SIZE_RATIO * body:
+        return (1 if cover else None), None
+    picked = [k for k in zone if lines[k].size >= max(TITLE_SIZE_RATIO * body, 0.75 * biggest)]
+    title = " ".join(lines[k].text for k in picked[:3])
+    if not cover:
+        key = heading_key(lines[picked[0]].text)
+        if any(_same_title(key, heading_key(ln.text)) for p in pages[1:]
+               for ln, box in zip(p.lines.lines, p.lines.boxes, strict=True)
+               if box[3] <= TITLE_ZONE_SHARE * p.lines.height):
+            return None, None  # the title of every slide, a heading on each page
+    return (1 if cover else None), title
+
+
+def _same_title(a: str, b: str) -> bool:
+    """True when two title lines share most of their start: 方針～国の動向～, 方針～本市の取組～."""
+    common = next((k for k, (x, y) in enumerate(zip(a, b, strict=False)) if x != y),
+                  min(len(a), len(b)))
+    return common >= SLIDE_TITLE_PREFIX_SHARE * min(len(a), len(b)) and common >= 2
+
+
+def _assemble(reads: list[_PageRead], problems: list[Problem], meta_title: str | None
+              ) -> ReadResult:
+    pages = len(reads)
+    if _quality(reads, problems):
+        return ReadResult([], MEDIA_TYPE, pages=pages, problems=problems, failed=True)
+    contents = [PageContent(PageLines(r.number, r.width, r.height, r.lines, _page_boxes(r)),
+                            r.sequence) for r in reads if not r.broken]
+    body_guess = _body_size(contents)
+    furniture = find_furniture([c.lines for c in contents], body_guess)
+    style = doc_style(contents, furniture)
+    cover, title = _cover_and_title(contents, style.body_size)
+    drafts = pages_to_drafts(contents, furniture, style)
+    if title and cover is None:
+        for draft in drafts:
+            if draft.page == 1 and draft.table is None and title.startswith(draft.text):
+                draft.title = True
+                break
+    drafts = classify(drafts, style, cover)
+    blocks = drafts_to_blocks(drafts)
+    metadata: dict[str, str | list[str]] = {}
+    if furniture.running:
+        metadata["running_headers"] = furniture.running
+    if furniture.toc:
+        metadata["toc"] = furniture.toc
+    if meta_title:
+        metadata["pdf_title"] = meta_title
+    return ReadResult(blocks, MEDIA_TYPE, title=title or meta_title, pages=pages,
+                      metadata=metadata, problems=problems, failed=not blocks)
+
+
+def _body_size(contents: list[PageContent]) -> float:
+    counts: dict[float, int] = {}
+    for c in contents:
+        for ln in c.lines.lines:
+            key = round(ln.size * 2) / 2
+            counts[key] = counts.get(key, 0) + len(ln.text)
+    return max(counts, key=lambda k: counts[k]) if counts else 10.0

@@ -1,0 +1,233 @@
+"""PDF characters to clean glyphs: the text-layer quirks fixed before any layout.
+
+pdfplumber gives one dict per character. This module keeps the characters that carry text
+and turns each into a `Glyph` in the coordinate frame of its writing direction:
+
+- characters outside the page, whitespace (spacing is re-derived from geometry) and
+  undecodable glyphs (U+FFFD, "(cid:N)") are dropped, the last counted for the text-layer check;
+- fake-bold headings, printed as the same glyph several times at near-identical positions
+  (総総総総合合合合), keep one glyph flagged bold: deduplication is by position, not by text;
+- Kangxi-radical code points (⼊ U+2F0A) become the ideographs they look like (入), by NFKC
+  of those code points only;
+- vertical writing (縦書き) and text rotated on the page get a frame in which they read left to
+  right and top to bottom, so the line and column logic is written once.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import IntEnum
+from functools import cache
+from typing import Any
+
+from extract.rules import load
+
+# Two copies of one glyph this close (in ems) are one fake-bold glyph; real repeats
+# (・・・ leaders, 々) sit at least half an em apart.
+FAKE_BOLD_OFFSET_EM = 0.15
+# ...and never further apart than this in points, whatever the font size.
+FAKE_BOLD_MAX_OFFSET_PT = 1.5
+# Consecutive characters of the stream one under the other: x within this share of an em,
+# the next top within this gap below (or this overlap above) the previous bottom.
+STACK_ALIGN_EM = 0.15
+STACK_GAP_EM = 0.5
+STACK_OVERLAP_EM = 0.35
+# This many characters stacked in a row are a vertical line, not a label split over lines.
+MIN_STACK = 3
+# Bucket size (points) of the position index used to find duplicates; >= the offset above.
+_CELL_PT = 2.0
+
+_KANGXI = re.compile("[\u2e80-\u2eff\u2f00-\u2fdf]")
+_CID = re.compile(r"^\(cid:\d+\)$")
+
+
+class Frame(IntEnum):
+    """The writing direction of a glyph, and so the frame its coordinates are given in."""
+
+    PAGE = 0  # horizontal, left to right: page coordinates as they are
+    DOWN = 1  # vertical (縦書き) or turned clockwise: reads top to bottom, lines right to left
+    UP = 2  # turned counter-clockwise (a landscape table on a portrait page): reads bottom to top
+
+
+@dataclass(frozen=True, slots=True)
+class Glyph:
+    """One visible character in its frame: x grows along the line, y from line to line."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+    font: str  # decoded font name without subset prefix
+    bold: bool  # a bold face, or a fake-bold duplicated glyph
+    frame: Frame
+
+
+@dataclass(frozen=True, slots=True)
+class PageGlyphs:
+    """The glyphs of one page and what the text layer looked like."""
+
+    glyphs: list[Glyph]
+    visible: int  # non-space characters on the page, bad ones included
+    bad: int  # undecodable characters (U+FFFD, (cid:N))
+    fake_bold: int  # duplicated glyphs dropped
+
+
+@cache
+def _font_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    raw = load("pdf_layout")
+    return (re.compile(raw["bold_font"]), re.compile(raw["gothic_font"]),
+            re.compile(raw["mincho_font"]))
+
+
+@cache
+def font_name(raw: str) -> str:
+    """The readable name of a font: "b'ABCDEE+\\x82l\\x82r...'" → "MS Pゴシック"."""
+    name = raw
+    if raw.startswith(("b'", 'b"')):
+        try:
+            value = ast.literal_eval(raw)
+        except (ValueError, SyntaxError):
+            value = None
+        if isinstance(value, bytes):
+            try:
+                name = value.decode("cp932")
+            except UnicodeDecodeError:
+                name = value.decode("latin-1")
+    name = unicodedata.normalize("NFKC", name)
+    return name.split("+", 1)[1] if re.match(r"^[A-Z]{6}\+", name) else name
+
+
+@cache
+def font_is_bold(name: str) -> bool:
+    """True for a bold face by its name: "MeiryoUI-Bold" → True, "MS-Mincho" → False."""
+    return bool(_font_patterns()[0].search(name))
+
+
+@cache
+def font_family(name: str) -> str:
+    """"gothic", "mincho" or "" for a font name: the two faces Japanese documents contrast."""
+    gothic, mincho = _font_patterns()[1:]
+    if gothic.search(name):
+        return "gothic"
+    if mincho.search(name):
+        return "mincho"
+    return ""
+
+
+def _frame(char: dict[str, Any]) -> Frame:
+    if not char["upright"]:
+        b = char["matrix"][1]
+        return Frame.UP if b > 0 else Frame.DOWN
+    return Frame.DOWN if char.get("adv", 1.0) < 0 else Frame.PAGE
+
+
+def to_frame(box: tuple[float, float, float, float], frame: Frame, width: float,
+             height: float) -> tuple[float, float, float, float]:
+    """A page box (x0, top, x1, bottom) in the coordinates of `frame`."""
+    x0, top, x1, bottom = box
+    if frame is Frame.DOWN:
+        return top, width - x1, bottom, width - x0
+    if frame is Frame.UP:
+        return height - bottom, x0, height - top, x1
+    return box
+
+
+def from_frame(box: tuple[float, float, float, float], frame: Frame, width: float,
+               height: float) -> tuple[float, float, float, float]:
+    """A box in the coordinates of `frame` back in page coordinates."""
+    a0, b0, a1, b1 = box
+    if frame is Frame.DOWN:
+        return width - b1, a0, width - b0, a1
+    if frame is Frame.UP:
+        return b0, height - a1, b1, height - a0
+    return box
+
+
+def _step(prev: dict[str, Any], char: dict[str, Any]) -> str:
+    """How the pen moved from one character to the next: "down", "right" or ""."""
+    em = max(prev["size"], char["size"], 0.1)
+    dy = char["top"] - prev["bottom"]
+    dx = char["x0"] - prev["x1"]
+    if abs(char["x0"] - prev["x0"]) < STACK_ALIGN_EM * em and -STACK_OVERLAP_EM * em <= dy \
+            < STACK_GAP_EM * em:
+        return "down"
+    if abs(char["top"] - prev["top"]) < STACK_ALIGN_EM * em and -STACK_OVERLAP_EM * em <= dx \
+            < STACK_GAP_EM * em:
+        return "right"
+    return ""
+
+
+def _stacked(chars: list[dict[str, Any]]) -> set[int]:
+    """Indexes of upright characters written one under the other in the content stream:
+    vertical writing set with a horizontal font (官報 columns), not the font's own vertical mode.
+    """
+    out: set[int] = set()
+    run: list[int] = []
+    for k in range(1, len(chars) + 1):
+        if k < len(chars) and chars[k]["upright"] and _step(chars[k - 1], chars[k]) == "down":
+            run = run or [k - 1]
+            run.append(k)
+            continue
+        if len(run) >= MIN_STACK:
+            out.update(run)
+        run = []
+    return out
+
+
+def _clean_text(text: str) -> str:
+    return _KANGXI.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+
+
+def is_bad_text(text: str) -> bool:
+    """True for a character the text layer could not decode: "\\ufffd", "(cid:12)"."""
+    return text == "\ufffd" or bool(_CID.match(text))
+
+
+def page_glyphs(chars: list[dict[str, Any]], width: float, height: float) -> PageGlyphs:
+    """The clean glyphs of a page's characters, with the counts the quality check needs."""
+    kept: list[dict[str, Any]] = []
+    copies: list[int] = []
+    index: dict[tuple[str, int, int], list[int]] = {}
+    visible = bad = 0
+    for char in chars:
+        text: str = char["text"]
+        if not text or text.isspace():
+            continue
+        if char["x1"] < 0 or char["x0"] > width or char["bottom"] < 0 or char["top"] > height:
+            continue
+        visible += 1
+        if is_bad_text(text):
+            bad += 1
+            continue
+        x0, top, size = char["x0"], char["top"], char["size"]
+        tol = min(FAKE_BOLD_MAX_OFFSET_PT, FAKE_BOLD_OFFSET_EM * size)
+        cx, cy = int(x0 // _CELL_PT), int(top // _CELL_PT)
+        duplicate = None
+        for dx in (-1, 0, 1):
+            for dy in (-1, 0, 1):
+                for k in index.get((text, cx + dx, cy + dy), ()):
+                    other = kept[k]
+                    if abs(other["x0"] - x0) <= tol and abs(other["top"] - top) <= tol:
+                        duplicate = k
+                        break
+        if duplicate is not None:
+            copies[duplicate] += 1
+            continue
+        index.setdefault((text, cx, cy), []).append(len(kept))
+        kept.append(char)
+        copies.append(1)
+    stacked = _stacked(kept)
+    glyphs: list[Glyph] = []
+    for k, (char, n) in enumerate(zip(kept, copies, strict=True)):
+        frame = Frame.DOWN if k in stacked else _frame(char)
+        x0, top, x1, bottom = to_frame(
+            (char["x0"], char["top"], char["x1"], char["bottom"]), frame, width, height)
+        font = font_name(str(char["fontname"]))
+        glyphs.append(Glyph(_clean_text(char["text"]), x0, top, x1, bottom, float(char["size"]),
+                            font, n > 1 or font_is_bold(font), frame))
+    return PageGlyphs(glyphs, visible, bad, sum(copies) - len(copies))
