@@ -119,14 +119,17 @@ class StoreDamaged(ExtractError):
 
 def hand_placed(raw: Path) -> Iterator[Path]:
     """Return the source files placed under `raw` by hand (the store and catalog aside)."""
-    for path in sorted(raw.rglob("*")):
-        parts = path.relative_to(raw).parts
-        if parts[0] == OBJECTS_DIR or parts[-1] in CATALOG_FILES:
-            continue
-        if any(p.startswith(".") for p in parts) or path.is_dir():
-            continue  # a dangling link stays in: reading it fails and is reported
-        if path.suffix.lower() in SOURCE_SUFFIXES:
-            yield path
+    for folder, dirs, names in os.walk(raw):
+        here = Path(folder)
+        # Pruned, not filtered: the store may hold many thousands of objects.
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".")
+                         and not (here == raw and d == OBJECTS_DIR))
+        for name in sorted(names):
+            path = here / name
+            if name.startswith(".") or (here == raw and name in CATALOG_FILES):
+                continue
+            if path.suffix.lower() in SOURCE_SUFFIXES and not path.is_dir():
+                yield path  # a dangling link stays in: reading it fails and is reported
 
 
 def scan(raw: Path, store: RawStore, catalog: Catalog) -> tuple[int, list[Outcome]]:
