@@ -157,12 +157,16 @@ def _extension(url: str) -> str:
 
 
 def link_kind(url: str) -> str | None:
-    """Return "document", "page", or None (not worth fetching) for a link, by its extension."""
+    """Return "document", "page", or None (not worth fetching) for a link, by its extension.
+
+    /files/taiko.PDF → document; /keikaku/, /keikaku/index.html, /page/12345 → page;
+    /images/logo.png, /files/data.zip → None.
+    """
     ext = _extension(url)
     if ext in _rules()["document_extensions"]:
         return "document"
     if ext in _rules()["page_extensions"] or not re.fullmatch(r"\.[a-z0-9]{1,5}", ext):
-        return "page"  # "/keikaku/" or "/page.html" or "/v1.2/" (not an extension)
+        return "page"  # no extension, or a dot that is not one ("/r5.1st-plan")
     return None
 
 
