@@ -26,7 +26,6 @@ import json
 import mimetypes
 import os
 import re
-import tempfile
 import threading
 import time
 import traceback
@@ -41,6 +40,7 @@ from urllib.parse import unquote, urlsplit
 from extract import __version__
 from extract.catalog import CATALOG_FILES, Catalog, RunFailure, RunRecord, VersionState
 from extract.errors import ExtractError
+from extract.files import write_text_atomic
 from extract.schema import SCHEMA_VERSION, Document
 from extract.store import OBJECTS_DIR, RawStore, sha256_file
 
@@ -363,21 +363,9 @@ def write_index(out: Path, states: list[VersionState]) -> Path:
         })
     entries.sort(key=lambda e: str(e["output"]))
     index = out / INDEX_NAME
-    _write_atomic(index, json.dumps({"documents": entries}, ensure_ascii=False, indent=2) + "\n")
+    listing = json.dumps({"documents": entries}, ensure_ascii=False, indent=2)
+    write_text_atomic(index, listing + "\n")
     return index
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _retire(state: VersionState, new_output: str) -> None:

@@ -12,22 +12,17 @@ from functools import cache
 from hashlib import md5
 from pathlib import Path
 
-import pytest
-
 from extract.blocks import ReadResult
 from extract.readers.pdf import pdf_to_blocks
+from tests.conftest import SHARED, shared_path
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 CORPUS_PDF = SHARED / "corpus" / "pdf"
 BUDGET = "nankoku_gikai/議案第８号：令和４年度一般会計予算.pdf"
 
 
 def corpus_pdf(name: str) -> Path:
     """The path of a corpus PDF, or skip the test when ../shared is not there."""
-    path = CORPUS_PDF / name
-    if not path.is_file():
-        pytest.skip(f"corpus file {name} not found: ../shared/corpus/pdf is absent")
-    return path
+    return shared_path("corpus", "pdf", name)
 
 
 def corpus_names() -> list[str]:

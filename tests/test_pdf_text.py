@@ -90,8 +90,6 @@ def test_page_numbers(text: str, expected: bool) -> None:
 
 # -- real documents ---------------------------------------------------------------------------
 
-pytestmark_corpus = pytest.mark.corpus
-
 
 @pytest.mark.corpus
 def test_fake_bold_heading_in_contents() -> None:
@@ -120,8 +118,9 @@ def test_letter_spaced_form_labels() -> None:
 @pytest.mark.corpus
 def test_wrapped_lines_join_without_spaces() -> None:
     result = read("nepp-chan_otoineppu/koudoukeikaku.pdf")
-    assert "平成２７年度から平成３６年度までの１０年間とし、平成３１年度中に見直しを行うものとします。" \
-        in texts(result)
+    period = ("平成２７年度から平成３６年度までの１０年間とし、"
+              "平成３１年度中に見直しを行うものとします。")
+    assert period in texts(result)
     # a line starting with a number inside a sentence is not a new item: 第 / 64 号
     assert any("（平成27年法律第64号）が平成27年9月に公布され" in t for t in texts(result))
 

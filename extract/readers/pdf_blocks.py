@@ -32,8 +32,10 @@ from extract.rules import load
 FULL_LINE_SLACK_EM = 1.6
 # A line at least this long (in ems) that ends where its neighbours end filled its measure.
 LONG_LINE_EM = 15.0
-# Lines of one paragraph are at most this far apart (in ems of the text).
+# Lines of one paragraph are at most this far apart (in ems of the text), or this many
+# times the document's usual line gap when it is set wide (double-spaced judgments).
 LINE_GAP_EM = 1.0
+LINE_GAP_RATIO = 1.5
 # Lines of one paragraph differ in size by at most this share.
 SIZE_TOLERANCE = 0.12
 # The second line of an item may start this far (in ems) right of the first (hanging indent).
@@ -236,7 +238,7 @@ def _continues(draft: _Draft, line: Line, style: DocStyle, same_page: bool) -> b
         if line.box != prev.box:
             return False
         gap = line.top - prev.bottom
-        if gap > LINE_GAP_EM * em or gap < -0.5 * em:
+        if gap > max(LINE_GAP_EM, LINE_GAP_RATIO * style.line_gap) * em or gap < -0.5 * em:
             return False
         if line.x0 > prev.column[1] or line.x1 < prev.column[0]:
             return False
@@ -249,10 +251,11 @@ def _continues(draft: _Draft, line: Line, style: DocStyle, same_page: bool) -> b
         # A paragraph set narrower than its column (beside a figure): its long lines end
         # at one right edge.
         same_page and prev.x1 - prev.x0 >= LONG_LINE_EM * em
-        and any(abs(x.x1 - prev.x1) <= ALIGN_EM * em for x in [line, *draft.lines[:-1]]))
+        and (any(abs(x.x1 - prev.x1) <= ALIGN_EM * em for x in [line, *draft.lines[:-1]])
+             or prev.text.endswith(("、", "，"))))  # a clause cut by the line's end
     if not same_page:
         # Over a page break only an unfinished sentence carries on, into an unindented line.
-        left = min(x.x0 for x in draft.lines)
+        left = draft.lines[-1].x0  # where the paragraph's (or item's) lines start
         return (full and not _rules().sentence_end.search(draft.text)
                 and line.x0 <= left + ALIGN_EM * em)
     return full or _centred_label(prev, line, em, style)
@@ -398,6 +401,8 @@ def _is_heading(k: int, drafts: list[_Draft], style: DocStyle, listed: set[int],
         return True
     if n > HEADING_MAX_CHARS or rules.sentence_end.search(text) or _letters(text) < 2:
         return False
+    if "。" in text or text.endswith(("、", "，", ",")):
+        return False  # a sentence, or one cut by the line's end
     family = draft.family or ""
     if rules.date_line.match(text) or family.startswith("l"):
         return False
@@ -473,7 +478,7 @@ def _isolated(k: int, drafts: list[_Draft], style: DocStyle) -> bool:
         return False  # what follows sits beside it: a label of a chart, not a title
     below = nxt.gap_before
     return (below is None or below >= ISOLATION_RATIO * max(usual, 0.2 * em)
-            or nxt.family is not None)
+            or nxt.family is not None or len(nxt.lines) >= 2)  # a title over its paragraph
 
 
 def _under(a: _Draft, b: _Draft) -> bool:

@@ -22,14 +22,19 @@ from extract.rules import load
 
 # The top and bottom share of the page where running headers, footers and numbers live.
 MARGIN_BAND_SHARE = 0.1
-# A margin line is a running header when it recurs on at least this share of the pages ...
+# A margin line is a running header when it recurs on this share of a short document's
+# pages, or on this share of a long one's (one chapter's header over its pages) ...
 REPEAT_PAGE_SHARE = 0.5
-# ... and on at least this many pages.
+REPEAT_LONG_SHARE = 0.2
+REPEAT_FEW_PAGES = 3
+# ... and on at least this many pages (enough when it is printed beside a page number).
 REPEAT_MIN_PAGES = 2
 # Repeated lines bigger than body text by this ratio are per-page titles, not furniture.
 FURNITURE_MAX_SIZE_RATIO = 1.12
 # Share of a page's lines that must look like entries for the page to be a contents page.
 TOC_ENTRY_SHARE = 0.6
+# ... or this share when it carries on the contents of the page before.
+TOC_CONTINUED_SHARE = 0.3
 # A contents page without a 目次 heading needs at least this many entries.
 TOC_MIN_ENTRIES = 5
 # A line between contents entries this short is a group title of the contents.
@@ -101,23 +106,30 @@ def find_furniture(pages: list[PageLines], body_size: float) -> Furniture:
     """Running headers, footers, page numbers and contents pages of a document."""
     out = Furniture()
     seen: dict[tuple[str, str], set[int]] = defaultdict(set)
+    numbered: set[tuple[str, str]] = set()  # printed beside a page number somewhere
     where: dict[tuple[str, str], list[tuple[int, int, str]]] = defaultdict(list)
     for page in pages:
         for k, (line, box) in enumerate(zip(page.lines, page.boxes, strict=True)):
             band = _in_band(box, page.height)
             if band is None:
                 continue
-            if is_page_number(line.text):
+            # "―2― 一般会計": a page number beside a running title is one line of furniture.
+            rest = [s.text for s in line.segments if not is_page_number(s.text)]
+            if not rest or is_page_number(line.text):
                 out.drop.add((page.number, k))
                 continue
             if line.size > body_size * FURNITURE_MAX_SIZE_RATIO:
                 continue
-            key = (band, _key(line.text))
+            key = (band, _key(" ".join(rest)))
             seen[key].add(page.number)
             where[key].append((page.number, k, line.text))
-    need = max(REPEAT_MIN_PAGES, REPEAT_PAGE_SHARE * len(pages))
+            if len(rest) < len(line.segments):
+                numbered.add(key)
+    n = len(pages)
+    need = max(REPEAT_MIN_PAGES, min(REPEAT_PAGE_SHARE * n, max(REPEAT_FEW_PAGES,
+                                                                  REPEAT_LONG_SHARE * n)))
     for key, numbers in seen.items():
-        if len(numbers) >= need:
+        if len(numbers) >= (REPEAT_MIN_PAGES if key in numbered else need):
             for number, k, _text in where[key]:
                 out.drop.add((number, k))
             out.running.append(where[key][0][2])
@@ -147,9 +159,11 @@ def _find_toc(pages: list[PageLines], out: Furniture) -> None:
         head = next((k for k, line in kept[:TOC_TITLE_WITHIN] if _key(line.text) in titles), None)
         entries = [(k, title) for k, line in kept if (title := _toc_entry(line.text))]
         share = len(entries) / len(kept)
-        is_toc = (head is not None and len(entries) >= 2) or (
-            share >= TOC_ENTRY_SHARE and (previous_was_toc or len(entries) >= TOC_MIN_ENTRIES)
-            and _has_leaders_or_increasing(page, entries))
+        listed = bool(entries) and _has_leaders_or_increasing(page, entries)
+        is_toc = (head is not None and len(entries) >= 2) or (listed and (
+            (share >= TOC_ENTRY_SHARE and len(entries) >= TOC_MIN_ENTRIES)
+            or (previous_was_toc and share >= TOC_CONTINUED_SHARE)))
+        carried = previous_was_toc and head is None
         previous_was_toc = is_toc
         if not is_toc:
             continue
@@ -159,7 +173,8 @@ def _find_toc(pages: list[PageLines], out: Furniture) -> None:
         # From the heading to the last entry, lines without a page number are the
         # contents' group titles (Ⅰ 総合戦略について): contents too.
         titles_of = dict(entries)
-        first, last = (entries[0][0] if head is None else head), entries[-1][0]
+        first = kept[0][0] if carried else entries[0][0] if head is None else head
+        last = entries[-1][0]
         for k, line in kept:
             if k in titles_of:
                 out.drop.add((page.number, k))

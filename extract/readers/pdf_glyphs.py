@@ -188,6 +188,31 @@ def is_bad_text(text: str) -> bool:
     return text == "\ufffd" or bool(_CID.match(text))
 
 
+def _duplicate(kept: list[dict[str, Any]], index: dict[tuple[str, int, int], list[int]],
+               text: str, x0: float, top: float, tol: float, cx: int, cy: int) -> int | None:
+    """The kept character `text` printed within `tol` of (x0, top), or None.
+
+    Buckets next to the glyph's own are searched only when it lies within `tol` of their edge.
+    """
+    xs = [cx]
+    if x0 - cx * _CELL_PT <= tol:
+        xs.append(cx - 1)
+    elif (cx + 1) * _CELL_PT - x0 <= tol:
+        xs.append(cx + 1)
+    ys = [cy]
+    if top - cy * _CELL_PT <= tol:
+        ys.append(cy - 1)
+    elif (cy + 1) * _CELL_PT - top <= tol:
+        ys.append(cy + 1)
+    for bx in xs:
+        for by in ys:
+            for k in index.get((text, bx, by), ()):
+                other = kept[k]
+                if abs(other["x0"] - x0) <= tol and abs(other["top"] - top) <= tol:
+                    return k
+    return None
+
+
 def page_glyphs(chars: list[dict[str, Any]], width: float, height: float) -> PageGlyphs:
     """The clean glyphs of a page's characters, with the counts the quality check needs."""
     kept: list[dict[str, Any]] = []
@@ -207,14 +232,7 @@ def page_glyphs(chars: list[dict[str, Any]], width: float, height: float) -> Pag
         x0, top, size = char["x0"], char["top"], char["size"]
         tol = min(FAKE_BOLD_MAX_OFFSET_PT, FAKE_BOLD_OFFSET_EM * size)
         cx, cy = int(x0 // _CELL_PT), int(top // _CELL_PT)
-        duplicate = None
-        for dx in (-1, 0, 1):
-            for dy in (-1, 0, 1):
-                for k in index.get((text, cx + dx, cy + dy), ()):
-                    other = kept[k]
-                    if abs(other["x0"] - x0) <= tol and abs(other["top"] - top) <= tol:
-                        duplicate = k
-                        break
+        duplicate = _duplicate(kept, index, text, x0, top, tol, cx, cy)
         if duplicate is not None:
             copies[duplicate] += 1
             continue
@@ -228,6 +246,9 @@ def page_glyphs(chars: list[dict[str, Any]], width: float, height: float) -> Pag
         x0, top, x1, bottom = to_frame(
             (char["x0"], char["top"], char["x1"], char["bottom"]), frame, width, height)
         font = font_name(str(char["fontname"]))
-        glyphs.append(Glyph(_clean_text(char["text"]), x0, top, x1, bottom, float(char["size"]),
-                            font, n > 1 or font_is_bold(font), frame))
+        text = char["text"]
+        if len(text) > 1 or "\u2e80" <= text <= "\u2fdf":
+            text = _clean_text(text)
+        glyphs.append(Glyph(text, x0, top, x1, bottom, float(char["size"]), font,
+                            n > 1 or font_is_bold(font), frame))
     return PageGlyphs(glyphs, visible, bad, sum(copies) - len(copies))

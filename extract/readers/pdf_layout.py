@@ -33,6 +33,9 @@ SPACE_EM = 0.18
 # After a numbering label ("１", "(1)", "第１章") a gap this wide is the space before the title;
 # 和欧間 autospace between a digit and a kanji ("平成 27 年") stays narrower.
 LABEL_SPACE_EM = 0.4
+# Digits and separators closer than this (in ems) belong to one number, however spread.
+DIGIT_SPREAD_EM = 1.0
+_NUMERIC = frozenset("0123456789,.")
 # A gap this wide always separates segments (two columns, a form label and its field) ...
 SEGMENT_GAP_EM = 2.5
 # ... and one this wide does when it is also this many times the gaps beside it, so
@@ -102,14 +105,21 @@ def _median(values: Iterable[float]) -> float:
 def segment_text(glyphs: Sequence[Glyph]) -> str:
     """The text of glyphs in reading order, with spaces only where a reader would see one."""
     parts: list[str] = [glyphs[0].text]
+    widest = 0.0  # the widest gap so far: a label's space must stand out from its spacing
     for prev, cur in itertools.pairwise(glyphs):
         gap = cur.x0 - prev.x1
         em = max(prev.size, cur.size)
         if gap > SPACE_EM * em:
             text = "".join(parts)
-            latin = not (is_cjk(prev.text[-1]) or is_cjk(cur.text[0]))
-            if latin or (gap > LABEL_SPACE_EM * em and _label_only().match(text)):
+            latin = not (is_cjk(prev.text[-1]) or is_cjk(cur.text[0])) and not (
+                # digits spread over a cell's width (2,0 50 ,134) are one number
+                gap < DIGIT_SPREAD_EM * em and prev.text[-1] in _NUMERIC
+                and cur.text[0] in _NUMERIC)
+            label = gap > max(LABEL_SPACE_EM * em, widest + SPACE_EM * em) \
+                and bool(_label_only().match(text))
+            if latin or label:
                 parts.append(" ")
+        widest = max(widest, gap)
         parts.append(cur.text)
     return "".join(parts)
 
@@ -309,11 +319,16 @@ def _vertical_cuts(items: list[Item], em: float) -> list[float]:
             continue
         if right_edge - left_edge < GUTTER_MIN_EM * em:
             continue
-        lx0, _, lx1, _ = _extent(left)
-        rx0, _, rx1, _ = _extent(right)
-        if min(lx1 - lx0, rx1 - rx0) >= COLUMN_MIN_EM * em:
+        if min(_typical_width(left), _typical_width(right)) >= COLUMN_MIN_EM * em:
             cuts.append(mid)
     return cuts
+
+
+def _typical_width(items: list[Item]) -> float:
+    """The width most items of one side reach (upper quartile): a column of page numbers
+    beside a running header stays narrow."""
+    widths = sorted(i.x1 - i.x0 for i in items)
+    return widths[(3 * len(widths)) // 4]
 
 
 def _horizontal_cuts(items: list[Item]) -> list[float]:
