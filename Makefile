@@ -30,6 +30,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/periods.py
+	$(BIN)/python bench/ingest.py
 
 clean:
 	rm -rf $(VENV)
