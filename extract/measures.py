@@ -18,7 +18,7 @@ from functools import cache
 
 from extract.outline import UNIT_LABEL, Entry, Section, is_sentence, letters
 from extract.rules import load
-from extract.segment import Token, tokenize
+from extract.segment import Token, sentences, tokenize
 
 # A list item this short (and without a sentence end) is itself the name of a measure.
 MAX_ITEM_MEASURE_CHARS = 40
@@ -48,6 +48,7 @@ class _Vocab:
     target_columns: tuple[str, ...]
     background: tuple[str, ...]
     target: re.Pattern[str]
+    actor: re.Pattern[str]
 
 
 @cache
@@ -63,6 +64,11 @@ def _vocab() -> _Vocab:
         responsible_columns=tuple(raw["responsible_columns"]),
         target_columns=tuple(raw["target_columns"]),
         background=tuple(raw["background_sections"]),
+        actor=re.compile(
+            r"(?P<who>(?:各|当該)?[^\s、。「」()をにがはでの]{0,10}(?:"
+            + "|".join(map(re.escape, raw["department_suffixes"]))
+            + r"))(?:において|において、|が中心となって|が|は|により|で)"
+        ),
         target=re.compile(
             r"(?P<target>[^、。をでにはが]{1,20}を[0-9.,]+(?:" + raw["target_units"] + r")"
             r"(?:\([^)]*\))?(?:以上|以下|程度)?(?:削減|増加|増|減|向上|縮減|達成|確保|引き上げ|引き下げ))"
@@ -220,9 +226,17 @@ def prose_measures(text: str, offset: int, page: int | None) -> list[Measure]:
         for measure in measures:
             if measure.span[0] - offset <= m.end() and measure.span[1] - offset >= m.start():
                 measure.target = m.group("target").strip()
+    for s, e in sentences(text):
+        actors = [_TIME_PREFIX.sub("", m.group("who"))
+                  for m in _vocab().actor.finditer(text, s, e)]
+        for measure in measures:
+            if actors and s <= measure.span[0] - offset < e:
+                measure.responsible = list(dict.fromkeys(actors))
     return measures
 
 
+# "毎年度事務局において": the time said before an actor is not part of its name.
+_TIME_PREFIX = re.compile(r"^.*(?:年度|年|月|日|毎|今後)")
 _Found = list[tuple[str, int, int]]  # title, start, end (offsets into the paragraph)
 
 

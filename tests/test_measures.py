@@ -52,3 +52,13 @@ def test_numeric_target_is_attached() -> None:
     measures = prose_measures("今後5年間で職員数を30人(4.6%)削減します。", 0, None)
     cut = next(m for m in measures if m.title == "職員数の削減")
     assert cut.target == "職員数を30人(4.6%)削減"
+
+
+@pytest.mark.parametrize(("sentence", "title", "who"), [
+    ("毎年度事務局において進捗状況の把握を行います。", "進捗状況の把握", ["事務局"]),
+    ("各所管において個別改革進行プランを作成します。", "個別改革進行プランの作成", ["各所管"]),
+    ("市民の利便性の向上に努めます。", "市民の利便性の向上", []),
+])
+def test_responsible_named_in_the_sentence(sentence: str, title: str, who: list[str]) -> None:
+    measure = next(m for m in prose_measures(sentence, 0, None) if m.title == title)
+    assert measure.responsible == who
