@@ -14,9 +14,9 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-## Extract the bundled sample plans in raw/samples into structured/samples.
+## Extract every source under raw/ (the bundled samples in raw/samples among them) into structured/.
 samples: $(STAMP)
-	$(BIN)/extract run raw/samples -o structured/samples
+	$(BIN)/extract run raw -o structured
 
 ## The whole test suite (tests reading ../shared skip with a reason when it is absent).
 test: $(STAMP)
@@ -30,6 +30,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/periods.py
+	$(BIN)/python bench/ingest.py
 
 clean:
-	rm -rf $(VENV) structured/samples
+	rm -rf $(VENV)

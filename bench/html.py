@@ -8,8 +8,8 @@ Both readers get the same bytes. Scores follow ../shared/gold/README.md: content
 share of `must_contain` strings found in the output text, boilerplate the number of
 `must_not_contain` strings found; both compared after NFKC with all whitespace removed.
 Speed is pages per second over the gold pages, the median of `--repeat` runs of each reader
-in this process. `--big` adds the peak memory of reading a generated 20 MB page, measured
-in a child process for each reader.
+in this process, the readers taking turns. `--big` adds the peak memory of reading a
+generated 20 MB page, measured in a child process for each reader.
 """
 
 from __future__ import annotations
@@ -98,15 +98,19 @@ def trafilatura_text(data: bytes) -> str:
 READERS: dict[str, Callable[[bytes], str]] = {"extract": ours, "trafilatura": trafilatura_text}
 
 
-def pages_per_second(reader: Callable[[bytes], str], pages: list[GoldPage], repeat: int) -> float:
-    """Return the median pages per second of `repeat` runs over all pages."""
-    times = []
+def pages_per_second(pages: list[GoldPage], repeat: int) -> dict[str, float]:
+    """Return each reader's median pages per second over `repeat` runs on all pages.
+
+    The readers take turns run by run, so a change in machine load slows both alike.
+    """
+    times: dict[str, list[float]] = {name: [] for name in READERS}
     for _ in range(repeat):
-        start = time.perf_counter()
-        for page in pages:
-            reader(page.data)
-        times.append(time.perf_counter() - start)
-    return len(pages) / statistics.median(times)
+        for name, reader in READERS.items():
+            start = time.perf_counter()
+            for page in pages:
+                reader(page.data)
+            times[name].append(time.perf_counter() - start)
+    return {name: len(pages) / statistics.median(runs) for name, runs in times.items()}
 
 
 def big_page(megabytes: int = 20) -> bytes:
@@ -165,7 +169,7 @@ def main() -> None:
         cells = [f"{s[i].found}/{s[i].expected} {len(s[i].leaks)}" for s in scores.values()]
         print(f"{page.name:<16}" + "".join(f"{c:>18}" for c in cells))
     print()
-    speed = {name: pages_per_second(read, pages, args.repeat) for name, read in READERS.items()}
+    speed = pages_per_second(pages, args.repeat)
     print(f"{'':<16}{'content':>10}{'leaks':>8}{'pages/s':>10}")
     for name, page_scores in scores.items():
         found = sum(s.found for s in page_scores)

@@ -26,7 +26,6 @@ import json
 import mimetypes
 import os
 import re
-import tempfile
 import threading
 import time
 import traceback
@@ -41,13 +40,15 @@ from urllib.parse import unquote, urlsplit
 from extract import __version__
 from extract.catalog import CATALOG_FILES, Catalog, RunFailure, RunRecord, VersionState
 from extract.errors import ExtractError
+from extract.files import write_text_atomic
 from extract.schema import SCHEMA_VERSION, Document
 from extract.store import OBJECTS_DIR, RawStore, sha256_file
 
 SOURCE_SUFFIXES = frozenset({".txt", ".text", ".html", ".htm", ".pdf"})
 INDEX_NAME = "index.json"
 DONE = frozenset({"ok", "partial", "failed", "kept_edited"})  # statuses that leave an output
-IN_FLIGHT_PER_JOB = 4  # tasks queued per worker: enough to keep it busy, few to resubmit
+CHUNK = 4  # tasks sent to a worker at once: fewer round trips to the parent, still balanced
+IN_FLIGHT_PER_JOB = 2  # chunks queued per worker: it never waits for the parent
 PARENT_POLL_SECONDS = 0.5  # how soon a worker notices its parent was killed
 NAME_MAX = 80  # characters of a folder name taken from a URL or file name
 
@@ -119,14 +120,17 @@ class StoreDamaged(ExtractError):
 
 def hand_placed(raw: Path) -> Iterator[Path]:
     """Return the source files placed under `raw` by hand (the store and catalog aside)."""
-    for path in sorted(raw.rglob("*")):
-        parts = path.relative_to(raw).parts
-        if parts[0] == OBJECTS_DIR or parts[-1] in CATALOG_FILES:
-            continue
-        if any(p.startswith(".") for p in parts) or path.is_dir():
-            continue  # a dangling link stays in: reading it fails and is reported
-        if path.suffix.lower() in SOURCE_SUFFIXES:
-            yield path
+    for folder, dirs, names in os.walk(raw):
+        here = Path(folder)
+        # Pruned, not filtered: the store may hold many thousands of objects.
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".")
+                         and not (here == raw and d == OBJECTS_DIR))
+        for name in sorted(names):
+            path = here / name
+            if name.startswith(".") or (here == raw and name in CATALOG_FILES):
+                continue
+            if path.suffix.lower() in SOURCE_SUFFIXES and not path.is_dir():
+                yield path  # a dangling link stays in: reading it fails and is reported
 
 
 def scan(raw: Path, store: RawStore, catalog: Catalog) -> tuple[int, list[Outcome]]:
@@ -272,30 +276,36 @@ def _watch_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
+def extract_versions(tasks: list[Task]) -> list[Result]:
+    """Return the results of a few tasks run one after another (one round trip for all)."""
+    return [extract_version(task) for task in tasks]
+
+
 def execute(tasks: list[Task], jobs: int) -> Iterator[Result]:
     """Yield the result of every task, in `jobs` worker processes (in this one when 1)."""
     if jobs <= 1:
         yield from map(extract_version, tasks)
         return
     suspects: list[Task] = []
-    pending = list(reversed(tasks))
+    chunks = [tasks[i:i + CHUNK] for i in range(0, len(tasks), CHUNK)]
+    pending = list(reversed(chunks))
     while pending:
         with _pool(jobs) as pool:
-            running: dict[Future[Result], Task] = {}
+            running: dict[Future[list[Result]], list[Task]] = {}
             try:
                 while pending or running:
                     while pending and len(running) < jobs * IN_FLIGHT_PER_JOB:
-                        task = pending.pop()
-                        running[pool.submit(extract_version, task)] = task
+                        chunk = pending.pop()
+                        running[pool.submit(extract_versions, chunk)] = chunk
                     finished, _ = wait(running, return_when=FIRST_COMPLETED)
                     for future in finished:
-                        result = future.result()  # raises when the pool broke
+                        results = future.result()  # raises when the pool broke
                         del running[future]
-                        yield result
+                        yield from results
             except BrokenProcessPool:
                 # A worker died (a crash in a native library, the OOM killer): which task
                 # killed it is unknown, so each one in flight is retried alone below.
-                suspects += running.values()
+                suspects += [task for chunk in running.values() for task in chunk]
     for task in suspects:
         with _pool(1) as pool:
             try:
@@ -353,21 +363,9 @@ def write_index(out: Path, states: list[VersionState]) -> Path:
         })
     entries.sort(key=lambda e: str(e["output"]))
     index = out / INDEX_NAME
-    _write_atomic(index, json.dumps({"documents": entries}, ensure_ascii=False, indent=2) + "\n")
+    listing = json.dumps({"documents": entries}, ensure_ascii=False, indent=2)
+    write_text_atomic(index, listing + "\n")
     return index
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _retire(state: VersionState, new_output: str) -> None:

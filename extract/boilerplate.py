@@ -72,10 +72,8 @@ def _breadcrumbs(text: str) -> list[str] | None:
     """The trail of "トップページ > 市政情報 > …", or None for any other line."""
     rules = _rules()
     parts = [p for p in rules.breadcrumb_split.split(text) if p]
-    if len(parts) >= 3 or (len(parts) == 2 and parts[0] in rules.breadcrumb_roots):
-        if parts[0] in rules.breadcrumb_roots or len(parts) >= 3 and len(text) < 200:
-            return parts
-    return None
+    rooted = len(parts) >= 2 and parts[0] in rules.breadcrumb_roots
+    return parts if rooted or (len(parts) >= 3 and len(text) < 200) else None
 
 
 def _read_contact(text: str, facts: PageFacts) -> bool:
@@ -96,8 +94,19 @@ def _read_contact(text: str, facts: PageFacts) -> bool:
     return found
 
 
+_ADDRESS = re.compile(r"\d+丁目|\d+番地?|[都道府県市区町村]\S*\d+-\d+")
+
+
 def _is_address(text: str) -> bool:
-    return bool(re.search(r"\d+丁目|\d+番地?|[都道府県市区町村]\S*\d+-\d+", text)) and len(text) < 60
+    return len(text) < 60 and bool(_ADDRESS.search(text))
+
+
+def _opens_footer(text: str, starts: tuple[str, ...]) -> bool:
+    """True for a footer's heading ("このページに関するお問い合わせ"); False for a sentence of
+    the content that mentions one ("下記の問い合わせ先までご連絡下さい。")."""
+    if text.startswith(starts):
+        return True
+    return not text.endswith(("。", "。)", "。」")) and any(s in text for s in starts)
 
 
 def strip_boilerplate(blocks: list[Block]) -> tuple[list[Block], PageFacts]:
@@ -110,7 +119,8 @@ def strip_boilerplate(blocks: list[Block]) -> tuple[list[Block], PageFacts]:
         text = block.text
         short = len(text) <= MAX_FURNITURE_CHARS and block.kind is not BlockKind.TABLE_ROW
         if not short:
-            if in_footer and not rules.survey.search(text) and len(text) > FOOTER_ENDS_AT_PROSE_CHARS:
+            prose = len(text) > FOOTER_ENDS_AT_PROSE_CHARS and not rules.survey.search(text)
+            if in_footer and prose:
                 in_footer = False
             if not in_footer:
                 content.append(block)
@@ -123,7 +133,7 @@ def strip_boilerplate(blocks: list[Block]) -> tuple[list[Block], PageFacts]:
         if meta is not None:
             setattr(facts, meta[0], meta[1].group("value").strip())
             continue
-        if any(text.startswith(s) or s in text for s in rules.footer_starts):
+        if _opens_footer(text, rules.footer_starts):
             in_footer = True
             continue
         if in_footer:

@@ -115,7 +115,8 @@ class FetchRecord:
 
     url: str
     outcome: str  # stored | not_modified | http_error | too_large | timeout | network_error |
-    #               redirect_loop | too_many_redirects | disallowed | unsupported_type
+    #               redirect_loop | too_many_redirects | disallowed | unsupported_type |
+    #               error (a defect of the crawler, its traceback in `error`)
     fetched_at: str
     final_url: str | None = None
     status: int | None = None

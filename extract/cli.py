@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -20,6 +21,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+PROGRESS_REFRESH_SECONDS = 0.1  # drawing the bar per document costs the workers CPU
 
 
 def _fail(message: str) -> typer.Exit:
@@ -85,11 +89,16 @@ def run(
             bar.update(task, total=todo)
             bar.refresh()
 
+        last = [0.0]
+
         def advanced(_outcome: object) -> None:
             bar.advance(task)
-            speed = bar.tasks[0].speed
-            bar.update(task, rate=f"{speed:.1f} doc/s" if speed else "")
-            bar.refresh()
+            now = time.monotonic()
+            if now - last[0] >= PROGRESS_REFRESH_SECONDS or bar.finished:
+                last[0] = now
+                speed = bar.tasks[0].speed
+                bar.update(task, rate=f"{speed:.1f} doc/s" if speed else "")
+                bar.refresh()
 
         summary = run_batch(raw_dir, output, jobs, progress=advanced, on_plan=planned)
     table = Table(title=f"extract run: {raw_dir} → {output}")

@@ -157,12 +157,16 @@ def _extension(url: str) -> str:
 
 
 def link_kind(url: str) -> str | None:
-    """Return "document", "page", or None (not worth fetching) for a link, by its extension."""
+    """Return "document", "page", or None (not worth fetching) for a link, by its extension.
+
+    /files/taiko.PDF → document; /keikaku/, /keikaku/index.html, /page/12345 → page;
+    /images/logo.png, /files/data.zip → None.
+    """
     ext = _extension(url)
     if ext in _rules()["document_extensions"]:
         return "document"
     if ext in _rules()["page_extensions"] or not re.fullmatch(r"\.[a-z0-9]{1,5}", ext):
-        return "page"  # "/keikaku/" or "/page.html" or "/v1.2/" (not an extension)
+        return "page"  # no extension, or a dot that is not one ("/r5.1st-plan")
     return None
 
 
@@ -302,7 +306,10 @@ class Crawler:
                         self.report.over_budget += 1
                         continue
                     budget -= 1
-                    for url, text in await self._visit(site, job, hosts):
+                    record, links = await self._visit(site, job, hosts)
+                    if record.outcome == "disallowed":
+                        budget += 1  # no request was sent: robots.txt costs the site nothing
+                    for url, text in links:
                         kind = link_kind(url)
                         if (url in seen or kind is None or urlsplit(url).netloc not in hosts
                                 or job.depth + 1 > self.options.max_depth
@@ -325,8 +332,9 @@ class Crawler:
         self._seq += 1
         return _Job(depth, rank, self._seq, url, referrer, anchor)
 
-    async def _visit(self, site: Site, job: _Job, hosts: set[str]) -> list[tuple[str, str]]:
-        """Fetch and record one URL; return the links of the page when it is one to read."""
+    async def _visit(self, site: Site, job: _Job,
+                     hosts: set[str]) -> tuple[FetchRecord, list[tuple[str, str]]]:
+        """Fetch and record one URL; return its record and, for a page to read, its links."""
         try:
             record, body = await self._fetch(job.url, job.referrer, job.anchor)
         except Exception as err:  # a defect of ours must not end the crawl of every site
@@ -343,12 +351,11 @@ class Crawler:
             self.on_fetch(record)
         if job.depth == 0 and record.final_url:
             hosts.add(urlsplit(record.final_url).netloc)  # a start page moved to www. or https
-        if body is None or job.depth >= self.options.max_depth:
-            return []
-        if media not in _rules()["html_media_types"]:
-            return []
+        if (body is None or job.depth >= self.options.max_depth
+                or media not in _rules()["html_media_types"]):
+            return record, []
         _, charset = split_content_type(record.content_type)
-        return html_links(body, charset, record.final_url or job.url)
+        return record, html_links(body, charset, record.final_url or job.url)
 
     # -- one URL --------------------------------------------------------------------------
 

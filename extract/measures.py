@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from extract.outline import Entry, Section
+from extract.outline import UNIT_LABEL, Entry, Section, is_sentence, letters
 from extract.rules import load
 from extract.segment import Token, tokenize
 
@@ -26,6 +26,12 @@ MAX_ITEM_MEASURE_CHARS = 40
 MIN_MEASURE_CHARS = 4
 # A measure's name is a phrase, not a paragraph: stop widening it past this many tokens.
 MAX_PHRASE_TOKENS = 16
+# A measure names an action in words: "76.78" or "(C)" is not one.
+MIN_MEASURE_LETTERS = 2
+# A row more than half figures is data, whatever its first cell says.
+MAX_NUMERIC_SHARE = 0.5
+_FIGURE = re.compile(r"[\s\d.,%△▲()+\-－―]*")
+_YEARISH = re.compile(r"[\s\d年度令和平成.~〜→←○●◎・-]*")
 _CELL_SPLIT = re.compile(r"\s*[/／]\s*|\n")
 _TRAILING = re.compile(r"(?:など|等|ほか)$")
 
@@ -79,8 +85,9 @@ class Measure:
 
 def _is_head(tok: Token) -> bool:
     v = _vocab()
+    # 適正化, 委託化 are acts; a two-character word in 化 (変化, 文化, 進化) is not one.
     return tok.is_noun and (tok.normalized in v.actions or tok.surface in v.actions
-                            or (tok.surface.endswith("化") and len(tok.surface) > 1))
+                            or (tok.surface.endswith("化") and len(tok.surface) > 2))
 
 
 def _nounish(tok: Token) -> bool:
@@ -145,12 +152,28 @@ def _conjuncts(tokens: list[Token], start: int, end: int) -> list[tuple[int, int
 
 
 def _preceded_by_means(text: str, start: int) -> bool:
+    """True after "…による" / "…により、": what follows is what the means achieve."""
+    start -= text.endswith("、", 0, start)
     return text.endswith(_vocab().means, 0, start)
 
 
 def _followed_by_aim(text: str, end: int) -> bool:
-    after = text[end:end + 6]
-    return after.startswith(_vocab().aims) or after.startswith(("を図るため", "するため", "を図り"))
+    """True before "に向けて", "(していく)ため", "につなげ": the phrase names a goal."""
+    return bool(_aim_after().match(text, end))
+
+
+@cache
+def _aim_after() -> re.Pattern[str]:
+    aims = "|".join(map(re.escape, _vocab().aims))
+    return re.compile(rf"(?:を図る|する|して|していく|し)?(?:{aims})|を図り|につなげ|につなが")
+
+
+def _negated(text: str, end: int) -> bool:
+    """True before "しません", "しない": "期間を設定しません" commits to nothing."""
+    return bool(_NEGATION.match(text, end))
+
+
+_NEGATION = re.compile(r"(?:し|さ|せ)(?:ません|ない|ず)")
 
 
 def _balanced(text: str) -> str:
@@ -168,7 +191,7 @@ def _balanced(text: str) -> str:
 def prose_measures(text: str, offset: int, page: int | None) -> list[Measure]:
     """Action phrases committed to in `text` (a paragraph starting at `offset`)."""
     tokens = tokenize(text)
-    found: list[Measure] = []
+    found: _Found = []
     k = 0
     while k < len(tokens):
         tok = tokens[k]
@@ -234,12 +257,14 @@ def _verb_form(text: str, tokens: list[Token], head: int, end: int,
     k = head - 1
     while k >= 0 and tokens[k].surface != "を" and _between_object_and_verb(tokens[k]):
         k -= 1
-    if k < 1 or tokens[k].surface != "を":
+    if k < 1 or tokens[k].surface != "を" or _negated(text, tokens[end].end):
         return []
     obj_end = _trim(tokens, 0, k - 1)
     start = _phrase_start(tokens, obj_end)
     if start > obj_end or _aim_or_means(text, tokens, start, end):
         return []
+    if tokens[start].surface in _LEADING_JUNK:
+        return []  # "…であることを明確にする": the object is a clause, not a thing
     action = action or text[tokens[head].start:tokens[end].end]
     out: _Found = []
     for first, last in _conjuncts(tokens, start, obj_end):
@@ -297,54 +322,92 @@ def _column_is(column: str | None, words: tuple[str, ...]) -> bool:
 
 
 def _cell_measures(entry: Entry) -> list[Measure]:
+    """The measures a table cell names: one sentence, or names split on "/"."""
+    if "。" in entry.text:
+        return [Measure(entry.text, entry.span, entry.page, entry.label)]
     measures: list[Measure] = []
-    pos = entry.span[0] + (len(entry.label) + 1 if entry.label else 0)
     for part in _CELL_SPLIT.split(entry.text):
         part = _TRAILING.sub("", part.strip())
         if len(part) >= MIN_MEASURE_CHARS - 1:
             start = entry.span[0] + max(entry.text.find(part), 0)
             measures.append(Measure(part, (start, start + len(part)), entry.page, entry.label))
-        pos += len(part) + 1
+    return measures
+
+
+def _names(cell: str) -> list[str]:
+    """Departments or posts listed in a cell: "総務課長\n所属長" → [総務課長, 所属長]."""
+    return [n for n in re.split(r"[\n、,・/／\s]+", cell) if n]
+
+
+def _numeric_share(row: list[Entry]) -> float:
+    """Share of a row's cells that are figures ("28,918", "-", "76.78")."""
+    cells = [c.text for c in row if c.text.strip()]
+    return sum(bool(_FIGURE.fullmatch(c)) for c in cells) / len(cells) if cells else 0.0
+
+
+def _table_measures(cells: list[Entry], sentences: bool) -> list[Measure]:
+    """Measures of table cells, row by row, with the row's 推進者/担当 and 目標値 cells."""
+    v = _vocab()
+    rows: dict[tuple[int, int] | None, list[Entry]] = {}
+    for cell in cells:
+        rows.setdefault(cell.row, []).append(cell)
+    measures: list[Measure] = []
+    for row in rows.values():
+        if _numeric_share(row) > MAX_NUMERIC_SHARE:
+            continue  # a row of figures (a budget line), not of actions
+        responsible = [n for c in row if _column_is(c.column, v.responsible_columns)
+                       for n in _names(c.text)]
+        target = next((c.text for c in row if _column_is(c.column, v.target_columns)), None)
+        for cell in row:
+            text = cell.text
+            if text.startswith("(") and text.endswith(")"):
+                continue  # an annotation of the row, not an item
+            if _column_is(cell.column, v.responsible_columns + v.target_columns):
+                continue
+            if _YEARISH.fullmatch(text) or len(text) < MIN_MEASURE_CHARS - 1:
+                continue  # a year or a mark (○, →) in a schedule
+            sentence = sentences and is_sentence(text)
+            if cell.label or sentence or _column_is(cell.column, v.measure_columns):
+                for m in _cell_measures(cell):
+                    m.responsible, m.target = list(responsible), target
+                    measures.append(m)
     return measures
 
 
 def section_measures(section: Section, background: bool = False) -> list[Measure]:
     """The measures directly under `section`."""
-    v = _vocab()
     background = background or _is_background(section)
-    measures: list[Measure] = []
+    # Sentences in a form's value cells are measures; in a row that is itself a heading
+    # ("①挑戦と進化 | 改革の意識を…"), they describe that heading.
+    sentences = not background and section.table is None
+    measures = _table_measures([e for e in section.body if e.role == "cell"], sentences)
     for entry in section.body:
         text = entry.text
-        if entry.role == "row":
-            continue
-        if entry.role == "cell":
-            if text.startswith("(") and text.endswith(")"):
-                continue  # an annotation of the row, not an item
-            if _column_is(entry.column, v.responsible_columns) or _column_is(
-                    entry.column, v.target_columns):
-                continue
-            if entry.label or _column_is(entry.column, v.measure_columns):
-                measures.extend(_cell_measures(entry))
-            continue
-        if background:
+        if entry.role in ("row", "schedule", "cell"):
             continue
         short = len(text) <= MAX_ITEM_MEASURE_CHARS and "。" not in text
-        if entry.role == "item" and short:
+        if entry.role == "item" and (short or entry.label):  # lists count, background or not
+            # A numbered entry is the unit the plan itself counts, sentence or not.
             title = _TRAILING.sub("", text).strip()
             if len(title) >= MIN_MEASURE_CHARS:
                 measures.append(Measure(title, entry.span, entry.page, entry.label))
             continue
-        measures.extend(prose_measures(text, entry.span[0], entry.page))
+        if not background:
+            heading = re.sub(r"\s", "", section.title or "")
+            measures.extend(m for m in prose_measures(text, entry.span[0], entry.page)
+                            if re.sub(r"\s", "", m.title) not in heading)  # restates its heading
     return _dedupe(measures)
 
 
 def _dedupe(measures: list[Measure]) -> list[Measure]:
-    """Measures without repeats and without phrases inside a longer phrase's span."""
+    """Measures without repeats, figures, chart labels, or phrases inside a longer one."""
     unique: list[Measure] = []
     seen: set[str] = set()
     reach = -1  # the furthest end of a kept span: spans are visited by start
     for m in sorted(measures, key=lambda m: (m.span[0], -(m.span[1] - m.span[0]))):
         if m.title in seen or m.span[1] <= reach:
+            continue
+        if letters(m.title) < MIN_MEASURE_LETTERS or UNIT_LABEL.search(m.title):
             continue
         seen.add(m.title)
         unique.append(m)
@@ -365,4 +428,16 @@ def outline_measures(root: Section) -> dict[int, list[Measure]]:
     out[id(root)] = []  # the preamble before the first heading introduces; it commits to nothing
     for child in root.children:
         visit(child, False)
+    # A checklist or summary that restates measures word for word adds no new ones.
+    stated: set[str] = set()
+    for section in root.walk():
+        kept = []
+        for m in out[id(section)]:
+            key = re.sub(r"\s", "", m.title)
+            if key in stated:
+                continue
+            if "。" in key or len(key) > MAX_ITEM_MEASURE_CHARS // 2:
+                stated.add(key)  # short names ("多様な主体との連携") may recur in two lists
+            kept.append(m)
+        out[id(section)] = kept
     return out

@@ -14,7 +14,9 @@ from dataclasses import replace
 from extract.blocks import Block, BlockKind
 
 # Circled and parenthesized numbers, Roman numerals, and circled katakana: numbering markers.
-_PROTECTED = re.compile(r"[\u2460-\u2473\u2160-\u217f\u3251-\u325f\u32b1-\u32bf\u32d0-\u32fe\u2776-\u2793]")
+_PROTECTED = re.compile(
+    r"[\u2460-\u2473\u2160-\u217f\u3251-\u325f\u32b1-\u32bf\u32d0-\u32fe\u2776-\u2793]"
+)
 # Zero-width and formatting characters carry nothing and break matching.
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2028\u2029\u2060\ufeff\u00ad]")
 _SPACES = re.compile(r"[ \t]+")
@@ -24,12 +26,8 @@ _DEBRIS = re.compile(r"^[「『(\[<〈《【][^」』)\]>〉》】]{0,4}$")
 
 
 def normalize_text(text: str) -> str:
-    """NFKC of `text` except numbering markers, without invisible characters.
-
-    The full-width tilde becomes the wave dash first: CP932 decodes the wave dash of
-    Shift_JIS pages as U+FF5E, and NFKC would then make it an ASCII "~".
-    """
-    text = _INVISIBLE.sub("", text).replace("\uff5e", "\u301c")
+    """NFKC of `text` except numbering markers, without invisible characters."""
+    text = _INVISIBLE.sub("", text)
     out: list[str] = []
     last = 0
     for m in _PROTECTED.finditer(text):

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 import traceback
 from pathlib import Path
 
@@ -13,6 +11,7 @@ from extract import __version__
 from extract.blocks import Block, BlockKind, Problem, ReadResult
 from extract.boilerplate import PageFacts, strip_boilerplate
 from extract.errors import InputError
+from extract.files import write_text_atomic
 from extract.measures import Measure, outline_measures
 from extract.normalize import normalize_blocks, normalize_line
 from extract.outline import Placed, Section, blocks_to_outline
@@ -51,6 +50,8 @@ def parse_bytes(data: bytes, *, uri: str, media_type: str | None = None,
     7. plans      plans named, their roles and periods
     8. measures   concrete actions under each section (Sudachi-segmented prose, lists, tables)
     9. assemble   pydantic models, validated on construction
+    10. validate  what the schema cannot check (unique ids, spans inside the text); a
+                  problem here is ours, reported on the document rather than hidden
     """
     sha256 = hashlib.sha256(data).hexdigest()
     kind = sniff_media_type(data, uri, media_type)
@@ -67,8 +68,9 @@ def parse_bytes(data: bytes, *, uri: str, media_type: str | None = None,
     exprs = _find_periods(text)  # 6
     plans = find_plans(text, title, root, exprs)  # 7
     measures = outline_measures(root)  # 8
-    return _assemble(data, sha256, uri, kind, result, facts, title, text, root, exprs,
-                     plans, measures)  # 9
+    doc = _assemble(data, sha256, uri, kind, result, facts, title, text, root, exprs,
+                    plans, measures)  # 9
+    return flag_invalid(doc)  # 10
 
 
 def parse_file(path: Path) -> Document:
@@ -96,19 +98,20 @@ def parse_or_fail(data: bytes, *, uri: str, media_type: str | None = None,
 
 def write_document(doc: Document, path: Path) -> None:
     """Write `doc` as JSON at `path` atomically: a temp file beside it, then a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    payload = doc.model_dump_json(indent=2, exclude_none=False)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(payload)
-            out.write("\n")
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text_atomic(path, doc.model_dump_json(indent=2) + "\n")
+
+
+def flag_invalid(doc: Document) -> Document:
+    """`doc`, with every semantic problem of its own reported as an issue (status partial)."""
+    from extract.validate import semantic_problems
+
+    problems = list(semantic_problems(doc))
+    if not problems:
+        return doc
+    issues = [*doc.issues, *(Issue(code="invalid_output", severity=Severity.ERROR,
+                                   message=p.message, where=p.path) for p in problems)]
+    status = Status.FAILED if doc.status is Status.FAILED else Status.PARTIAL
+    return doc.model_copy(update={"issues": issues, "status": status})
 
 
 # -- stages -------------------------------------------------------------------------------------
@@ -124,6 +127,10 @@ def _title(result: ReadResult, blocks: list[Block]) -> tuple[str | None, list[Bl
     """The document title, and the blocks without a leading title line of plain text."""
     if result.title:
         return normalize_line(result.title), blocks
+    sized = [b for b in blocks if b.font_size is not None and b.page == 1 and b.text]
+    if sized:  # a PDF's title is the largest type on its first page, and stays content
+        largest = max(b.font_size or 0.0 for b in sized)
+        return next(b.text for b in sized if b.font_size == largest), blocks
     if blocks and blocks[0].kind in (BlockKind.PARAGRAPH, BlockKind.HEADING) \
             and len(blocks[0].text) <= 80 and not blocks[0].text.endswith("。"):
         if blocks[0].kind is BlockKind.HEADING and result.media_type != "text/plain":
@@ -175,13 +182,17 @@ def _span(span: tuple[int, int] | None, page: int | None) -> Span | None:
     return None if span is None else Span(page=page, start=span[0], end=span[1])
 
 
+# Entries that stay a section's text; cells are read into measures and their own sections.
+_BODY_ROLES = frozenset({"paragraph", "item", "row", "schedule"})
+
+
 def _nodes(section: Section, measures: dict[int, list[Measure]], parent_id: str,
            seen: dict[str, int]) -> list[Node]:
     """Schema nodes for the children of `section`, with measures in reading order."""
     items: list[tuple[int, Node]] = []
     for child in section.children:
         node_id = _node_id(parent_id, child.label, child.title, seen)
-        body = "\n".join(e.text for e in child.body if e.role in ("paragraph", "item", "row"))
+        body = "\n".join(e.text for e in child.body if e.role in _BODY_ROLES)
         items.append((child.span[0] if child.span else 0, Node(
             id=node_id, kind=NodeKind.SECTION, label=child.label, title=child.title, text=body,
             children=_nodes(child, measures, node_id, seen), source=_span(child.span, child.page),
@@ -196,7 +207,9 @@ def _nodes(section: Section, measures: dict[int, list[Measure]], parent_id: str,
     return [node for _, node in items]
 
 
-_MUNICIPALITY = re.compile(r"(?P<pref>\S{2,3}?[都道府県])?(?P<name>[^\s都道府県「」()]{1,6}?[市町村区])")
+_MUNICIPALITY = re.compile(
+    r"(?P<pref>[一-龥]{2,3}?[都道府県])?(?P<name>[一-龥ぁ-んァ-ヶー]{1,6}?[市町村区])"
+)
 
 
 def _municipality(title: str | None, facts: PageFacts, text: str) -> Municipality | None:

@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 
-from extract.outline import Section
+from extract.outline import Entry, Section, _kanji_number
 from extract.periods import TimeExpr
 from extract.rules import load
 from extract.segment import sentences
@@ -68,7 +68,12 @@ def _vocab() -> _Vocab:
 
 
 def _key(name: str) -> str:
-    return re.sub(r"[\s「」『』]", "", unicodedata.normalize("NFKC", name))
+    """A plan name for comparison: NFKC, no spaces or quotes, 第二次 → 第2次."""
+    name = re.sub(r"[\s「」『』]", "", unicodedata.normalize("NFKC", name))
+    return _ORDINAL.sub(lambda m: f"第{_kanji_number(m.group(1))}{m.group(2)}", name)
+
+
+_ORDINAL = re.compile(r"第([一二三四五六七八九十]+)(次|期)")
 
 
 def _kind(name: str) -> str | None:
@@ -85,14 +90,22 @@ def _is_name(name: str) -> bool:
     kind = _kind(name)
     if kind is None or len(name) > MAX_NAME_CHARS or "。" in name:
         return False
+    if "と" in name.replace("まちと", ""):
+        return False  # "自治基本条例と総合計画・行政経営方針": two things, not one name
     if name == kind:
         return kind in _vocab().sub_kinds
     return not name.startswith(("基本", "各", "本", "この", "同"))
 
 
+# A subtitle set off by wave dashes or a dash: "南国市DX推進方針~国の動向~".
+_SUBTITLE = re.compile(r"\s*[~〜―－-][^~〜―－-]+[~〜―－-]?\s*$")
+# What a title adds to a plan's name: its edition and draft state ("…計画 第2次", "(案)").
+_EDITION = re.compile(r"\s*(?:第\d+次|第\d+期|改訂版|概要版|\(案\)|案)\s*$")
+
 _HEADING_NAME = re.compile(
     r"^(?P<generic>[^「」()]*?)「(?P<quoted>[^」]+)」$"  # 新行政改革大綱「あやせ経営戦略プラン」
-    r"|^(?P<name>[^()]+?)\s*(?:\((?P<paren>[^)]*)\))?(?:の[^()]{1,6})?$"
+    r"|^(?P<name>[^()]+?)\s*(?:\((?P<paren>[^)]*)\))?"
+    r"(?:の[^()]{1,6}|全体像|概要|体系図?|について)?(?:\(案\))?$"
 )
 
 
@@ -160,17 +173,23 @@ def _ranges_in(exprs: list[TimeExpr], start: int, end: int) -> list[TimeExpr]:
             and (e.start or e.end) and not e.tags & {"law", "adopted", "published"}]
 
 
-def find_plans(text: str, title: str | None, root: Section, exprs: list[TimeExpr]) -> list[FoundPlan]:
+def find_plans(text: str, title: str | None, root: Section,
+               exprs: list[TimeExpr]) -> list[FoundPlan]:
     """Every plan the document names, with role and period."""
     v = _vocab()
     found = _Plans()
     # 1. The document title names the main plan(s).
     if title:
-        bare = re.sub(r"\s*\([^)]*\)\s*|概要版$|\(案\)", "", title).strip()
-        for part in v.splitter.split(bare):
-            part = re.sub(r"\(案\)|概要版", "", part).strip()
+        unbracketed = _SUBTITLE.sub("", re.sub(r"\s*\([^)]*\)\s*", "", title))
+        edition = _EDITION.search(unbracketed)
+        bare = _EDITION.sub("", unbracketed).strip()
+        parts = [_EDITION.sub("", p).strip() for p in v.splitter.split(bare)]
+        for part in parts:
             if _is_name(part):
-                found.add(part, [], (0, 0))
+                alias = [title] if len(parts) == 1 and part != title else []
+                if edition and len(parts) == 1 and edition.group().strip().startswith("第"):
+                    alias.append(edition.group().strip() + part)  # 第2次…計画
+                found.add(part, alias, (0, 0))
     # 2. Headings that name a plan; the period may follow in brackets.
     for section in root.walk()[1:]:
         if not section.title or section.span is None or section.table is not None:
@@ -200,6 +219,7 @@ def find_plans(text: str, title: str | None, root: Section, exprs: list[TimeExpr
         sub = plan.kind in v.sub_kinds or re.match(r"第\d+期", plan.title) is not None
         plan.role = "sub" if sub else "referenced"
     _sentence_periods(text, exprs, found, main)
+    _phase_periods(text, exprs, found)
     _schedule_periods(text, root, exprs, found, main)
     for plan in found.plans:
         if plan.period_fixed:
@@ -207,26 +227,76 @@ def find_plans(text: str, title: str | None, root: Section, exprs: list[TimeExpr
     return found.plans
 
 
-def _mentioned(sentence: str, found: _Plans, main: FoundPlan) -> FoundPlan | None:
-    v = _vocab()
+def _named(sentence: str, found: _Plans) -> FoundPlan | None:
+    """The plan a sentence names by one of its names (the last named, nearest the verb)."""
     best: tuple[int, FoundPlan] | None = None
     for plan in found.plans:
         for name in plan.names():
             at = sentence.find(name)
             if at >= 0 and (best is None or at > best[0]):
                 best = (at, plan)
-    if best is None:
+    return None if best is None else best[1]
+
+
+_PHASES = re.compile(r"(?:前期|中期|後期|第\d+期)(?:計画|プラン)")
+
+
+def _phase_periods(text: str, exprs: list[TimeExpr], found: _Plans) -> None:
+    """"平成17年度から平成26年度までの間、5年毎に前期計画・後期計画を策定": each phase gets
+    its share of the range, in order."""
+    for s, e in sentences(text):
+        names = [m.group() for m in _PHASES.finditer(text, s, e)]
+        ranges = [x for x in _ranges_in(exprs, s, e) if x.start and x.end]
+        every = next((x.every for x in exprs if s <= x.span[0] < e and x.every), None)
+        if len(names) < 2 or not ranges or every is None:
+            continue
+        step = int(re.sub(r"\D", "", every) or 0)
+        first = ranges[-1]
+        if not step or not first.start or not first.end:
+            continue
+        for k, name in enumerate(dict.fromkeys(names)):
+            start = _shift(first.start, k * step)
+            end = _shift(start, step - 1)
+            if _year(end) > _year(first.end):
+                break
+            at = text.find(name, s, e)
+            plan = found.find(name) or found.add(name, [], (at, at + len(name)))
+            if plan.period is None:
+                plan.period = TimeExpr(text[first.span[0]:first.span[1]], first.span, start, end)
+
+
+def _year(point: str) -> int:
+    return int(point[2:6] if point.startswith("FY") else point[:4])
+
+
+def _adopted_plan(text: str, expr: TimeExpr, end: int, found: _Plans) -> FoundPlan | None:
+    """The plan a "…年に「X」を策定" date belongs to: the first one named after the date."""
+    best: tuple[int, FoundPlan] | None = None
+    for plan in found.plans:
+        for name in plan.names():
+            at = text.find(name, expr.span[1], end)
+            if at >= 0 and (best is None or at < best[0]):
+                best = (at, plan)
+    return None if best is None else best[1]
+
+
+def _mentioned(sentence: str, found: _Plans, main: FoundPlan) -> FoundPlan | None:
+    """The plan a sentence is about: named, 本計画, or a generic name of a known plan."""
+    v = _vocab()
+    named = _named(sentence, found)
+    if named is None:
         for ref in v.self_refs:
             if ref in sentence:
                 return main
         # "…を計画期間とする行政改革大綱": a generic name of a plan already found.
         for kind in v.kinds:
             if kind in sentence:
-                plan = found.find(sentence[sentence.find(kind) - 4: sentence.find(kind)] + kind)
-                if plan is not None:
-                    return plan
+                at = sentence.find(kind)
+                named = found.find(sentence[max(at - 4, 0):at] + kind)
+                if named is not None:
+                    return named
         return None
-    return best[1]
+    return named
 
 
 def _sentence_periods(text: str, exprs: list[TimeExpr], found: _Plans, main: FoundPlan) -> None:
@@ -235,14 +305,22 @@ def _sentence_periods(text: str, exprs: list[TimeExpr], found: _Plans, main: Fou
     for s, e in sentences(text):
         sentence = text[s:e]
         plan = _mentioned(sentence, found, main)
+        if plan is None and sentence.startswith(v.period_words):
+            plan = main  # "計画期間：平成29年度～平成38年度", a label of the document's own plan
         if plan is None:
             continue
         if any(p in sentence for p in v.no_period):
             plan.period_fixed = True
             continue
-        for expr in exprs:
-            if s <= expr.span[0] < e and "adopted" in expr.tags and plan.adopted is None:
-                plan.adopted = expr.start
+        dates = [x for x in exprs if s <= x.span[0] < e and "adopted" in x.tags]
+        for k, expr in enumerate(dates):
+            # The plan named after this date and before the next one: "平成16年に「X」を策定".
+            until = dates[k + 1].span[0] if k + 1 < len(dates) else e
+            since = dates[k - 1].span[1] if k else s
+            adopted = _adopted_plan(text, expr, until, found) or _named(
+                text[since:expr.span[0]], found)  # "「X」は…昭和60年度に策定しました"
+            if adopted is not None and adopted.adopted is None:
+                adopted.adopted = expr.start
         if not any(w in sentence for w in v.period_words) or plan.period is not None:
             continue
         ranges = _ranges_in(exprs, s, e)
@@ -250,21 +328,88 @@ def _sentence_periods(text: str, exprs: list[TimeExpr], found: _Plans, main: Fou
             plan.period = ranges[0]
 
 
+# A table's caption stands this many entries above it at most.
+MAX_CAPTION_DISTANCE = 3
+
+
+def _caption_plan(body: list[Entry], table: Entry, found: _Plans) -> FoundPlan | None:
+    """The plan a schedule's caption names: "収支計画（※）" just above the table."""
+    at = body.index(table)
+    for entry in reversed(body[max(0, at - MAX_CAPTION_DISTANCE):at]):
+        if entry.role == "paragraph":
+            name = re.sub(r"\(.*?\)|\s", "", entry.text)
+            plan = found.find(name)
+            if plan is not None:
+                return plan
+    return None
+
+
+def _owners(root: Section, found: _Plans) -> dict[int, FoundPlan]:
+    """The plan each section belongs to: the nearest heading above it that names a plan."""
+    owners: dict[int, FoundPlan] = {}
+
+    def visit(section: Section, inherited: FoundPlan | None) -> None:
+        named = None
+        if section.title:
+            heading = _heading_plan(section.title)
+            named = found.find(heading[0]) if heading else None
+        plan = named or inherited
+        if plan is not None:
+            owners[id(section)] = plan
+        for child in section.children:
+            visit(child, plan)
+
+    visit(root, None)
+    return owners
+
+
+def _years_span(text: str, exprs: list[TimeExpr], span: tuple[int, int]) -> TimeExpr | None:
+    """One range over the years a schedule's header row lists (令和3年度 … 令和7年度)."""
+    inside = _ranges_in(exprs, span[0], span[1])
+    if not inside:
+        return None
+    first, last = inside[0], inside[-1]
+    if len(inside) == 1:
+        return first
+    start, end = first.span[0], last.span[1]
+    opening = first.start
+    before = text[span[0]:start].split("\t")
+    cells = [c for c in before if c.strip()]
+    if cells and cells[-1].strip() == "本年度" and opening:
+        # "本年度 30年度 31年度 …": the current year is the one before the first printed year.
+        start = span[0] + text[span[0]:start].rfind("本年度")
+        opening = _shift(opening, -1)
+    return TimeExpr(text[start:end], (start, end), opening, last.end or last.start)
+
+
+def _shift(point: str, years: int) -> str:
+    """`point` moved by whole years: FY2018, -1 → FY2017."""
+    if point.startswith("FY"):
+        return f"FY{int(point[2:]) + years}"
+    return f"{int(point[:4]) + years}{point[4:]}"
+
+
 def _schedule_periods(text: str, root: Section, exprs: list[TimeExpr], found: _Plans,
                       main: FoundPlan) -> None:
-    """A section titled 推進期間/計画期間 holds the period, maybe as a schedule table."""
+    """A section titled 推進期間/計画期間, or a schedule table (工程表), holds the period."""
     v = _vocab()
-    for section in root.walk()[1:]:
-        if not section.title or not any(w in section.title for w in v.period_words):
-            continue
+    owner = _owners(root, found)
+    titled = [s for s in root.walk()[1:] if s.title and any(w in s.title for w in v.period_words)]
+    scheduled = [s for s in root.walk() if any(e.role == "schedule" for e in s.body)]
+    for section in titled + [s for s in scheduled if s not in titled]:
         body = [entry for entry in section.body]
         if not body:
             continue
-        start, end = body[0].span[0], body[-1].span[1]
-        ranges = _ranges_in(exprs, start, end)
+        schedule = next((e for e in body if e.role == "schedule"), None)
+        if schedule is not None:
+            ranges = [r] if (r := _years_span(text, exprs, schedule.span)) else []
+        else:
+            ranges = _ranges_in(exprs, body[0].span[0], body[-1].span[1])
         if not ranges:
             continue
-        target = main
+        target = owner.get(id(section)) or main
+        if schedule is not None:
+            target = _caption_plan(body, schedule, found) or target
         for entry in body:
             first = entry.text.split("\t")[0]
             plan = found.find(first.replace(" ", ""))

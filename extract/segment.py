@@ -16,7 +16,8 @@ from typing import Any
 # Sudachi's hard limit is 49,149 bytes; stay well below it (UTF-8 Japanese is 3 bytes a char).
 MAX_CHUNK_BYTES = 40_000
 
-_SENTENCE_END = re.compile(r"(?<=[。！？!?])(?![」』)])")
+# After 。！？ (not inside a closing quote), and at every line end: lines are separate blocks.
+_SENTENCE_END = re.compile(r"(?<=[。！？!?])(?![」』)])|(?<=\n)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +43,7 @@ def tokenizer() -> Any:
 
 
 def sentences(text: str) -> Iterator[tuple[int, int]]:
-    """Spans of the sentences of `text` (split after 。！？, never inside a quote's end)."""
+    """Spans of the sentences of `text` (split after 。！？ and newlines, not before 」)."""
     start = 0
     for m in _SENTENCE_END.finditer(text):
         if m.start() > start:

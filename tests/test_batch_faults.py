@@ -73,8 +73,8 @@ def test_kill_9_twice_then_resume_equals_an_uninterrupted_run(tmp_path: Path) ->
         fetch_seconds = finish(fetch, reference)
         run_seconds = finish(run, reference)
 
-        first = rng.uniform(0.1, 0.8) * fetch_seconds
-        second = rng.uniform(0.1, 0.8) * run_seconds
+        first = rng.uniform(0.1, 0.6) * fetch_seconds  # margin: the machine may speed up
+        second = rng.uniform(0.1, 0.6) * run_seconds
         killed_fetch = kill_after(fetch, work, first)
         finish(fetch, work)
         killed_run = kill_after(run, work, second)

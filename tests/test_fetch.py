@@ -11,7 +11,16 @@ from pathlib import Path
 import pytest
 
 from extract.catalog import Catalog, FetchRecord
-from extract.fetch import CrawlOptions, CrawlReport, crawl, retry_after, user_agent
+from extract.fetch import (
+    CrawlOptions,
+    CrawlReport,
+    crawl,
+    html_links,
+    link_kind,
+    plan_score,
+    retry_after,
+    user_agent,
+)
 from extract.manifest import Site
 from extract.store import RawStore, sha256_bytes
 from tests.loopback import (
@@ -189,7 +198,8 @@ def test_depth_and_budget_bound_the_crawl(tmp_path: Path) -> None:
         assert shallow.over_budget == 0
 
         budget = crawl([city(site)], tmp_path / "budget", replace(FAST, max_pages=3))
-        assert sum(budget.outcomes.values()) == 3 and budget.over_budget > 0
+        spent = sum(n for outcome, n in budget.outcomes.items() if outcome != "disallowed")
+        assert spent == 3 and budget.over_budget > 0  # URLs robots.txt forbids cost nothing
 
 
 def test_requests_to_one_host_are_spaced_by_the_delay(tmp_path: Path) -> None:
@@ -257,3 +267,29 @@ def test_retry_after_reads_seconds_and_dates() -> None:
     assert retry_after("120") == 120.0
     assert retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # in the past: no wait
     assert retry_after("soon") is None and retry_after(None) is None
+
+
+@pytest.mark.parametrize(("url", "kind"), [
+    ("https://x.example/files/taiko.PDF", "document"),
+    ("https://x.example/files/keikaku.xlsx", "document"),
+    ("https://x.example/keikaku/", "page"),
+    ("https://x.example/keikaku/index.html", "page"),
+    ("https://x.example/page/12345", "page"),
+    ("https://x.example/images/logo.png", None),
+    ("https://x.example/files/data.zip", None),
+])
+def test_links_worth_fetching_are_told_by_their_extension(url: str, kind: str | None) -> None:
+    assert link_kind(url) == kind
+
+
+def test_page_links_honour_base_href_and_cp932_sent_as_shift_jis() -> None:
+    # Hand-made fixture: ① exists in cp932 only, which servers still label Shift_JIS.
+    page = ('<html><head><base href="https://x.example/shisei/"></head><body>'
+            '<a href="plan.pdf#p2">①行政改革大綱</a><a href="mailto:a@x.example">mail</a>'
+            '<a href="/top.html"> トップ </a></body></html>').encode("cp932")
+    assert html_links(page, "Shift_JIS", "https://x.example/other/") == [
+        ("https://x.example/shisei/plan.pdf", "①行政改革大綱"),
+        ("https://x.example/top.html", "トップ"),
+    ]
+    assert plan_score("https://x.example/shisei/plan.pdf", "①行政改革大綱") >= 2
+    assert plan_score("https://x.example/top.html", "トップ") == 0

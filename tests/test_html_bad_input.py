@@ -9,22 +9,19 @@ from __future__ import annotations
 import random
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from extract.readers.html import html_to_blocks
-
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-PAGES = SHARED / "corpus" / "html" / "tailmatch_municipal_html"
-ROOT = Path(__file__).resolve().parents[1]
+from tests.conftest import ROOT, shared_path
 
 
 def corpus_page(prefix: str) -> bytes:
     """Return a real page's bytes, or skip when the shared corpus is absent."""
-    found = sorted(PAGES.glob(f"{prefix}*.html")) if PAGES.is_dir() else []
+    pages = shared_path("corpus", "html", "tailmatch_municipal_html")
+    found = sorted(pages.glob(f"{prefix}*.html"))
     if not found:
-        pytest.skip(f"real page {prefix}* not found: {PAGES} is missing")
+        pytest.skip(f"real page {prefix}* not found in {pages}")
     return found[0].read_bytes()
 
 

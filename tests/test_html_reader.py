@@ -390,3 +390,47 @@ def test_nested_lists_and_blocks_inside_items_keep_levels() -> None:
 def test_every_block_is_a_block() -> None:
     result = read_fixture("sjis_plan.html")
     assert all(isinstance(b, Block) and b.text == b.text.strip() and b.text for b in result.blocks)
+
+
+def test_logo_h1_in_the_header_is_not_the_content() -> None:
+    body = (
+        "<div id='header2'><h1><a href='/'><img alt='あさひ町'></a></h1>"
+        "<p>〒111-1111 あさひ町1-1 電話 0000-00-0000（代表）</p></div>"
+        "<div id='container'><div id='side'><h3>町政情報</h3>"
+        "<p>町長への手紙はこちらからお送りください。ご意見をお待ちしています。</p></div>"
+        "<div id='content'><h2>第2次総合計画</h2><p>令和3年度から令和12年度までの計画です。</p>"
+        "</div></div>"
+    )
+    result = read(page(body))
+    assert texts(result) == ["第2次総合計画", "令和3年度から令和12年度までの計画です。"]
+
+
+def test_old_layout_table_page() -> None:
+    html = (
+        "<html><body><table width='100%'><tr><td class='menu'><a href='/'>トップ</a><br>"
+        "<a href='/g'>行政</a></td><td><table><tr><td><font size='4'><b>行政改革大綱</b></font>"
+        "</td></tr></table><p>１　基本方針<br>　本市は、簡素で効率的な行政運営を目指します。</p>"
+        "</td></tr></table><hr><center>Copyright(C) 2005 Example City</center></body></html>"
+    )
+    result = html_to_blocks(html.encode("cp932"), charset="shift_jis")
+    assert texts(result) == [
+        "行政改革大綱",
+        "１\u3000基本方針",
+        "本市は、簡素で効率的な行政運営を目指します。",
+    ]
+
+
+def test_page_wrappers_without_landmarks_are_not_chrome() -> None:
+    # hand-made fixture: an ASP.NET-style form around everything and a wrapper whose class
+    # carries a navigation token; no skip marker, no <main>, no <h1>
+    html = (
+        "<html><body><form id='aspnetForm'><input type='text' name='q'>"
+        "<div class='lnavi_wrap'><div class='menu'><a href='/'>ホーム</a></div>"
+        "<h2>行政改革の取組</h2><p>本市は事務事業の見直しと定員管理の適正化を進めています。</p>"
+        "<p>令和5年度の取組状況を公表します。</p></div></form></body></html>"
+    )
+    assert texts(html_to_blocks(html.encode())) == [
+        "行政改革の取組",
+        "本市は事務事業の見直しと定員管理の適正化を進めています。",
+        "令和5年度の取組状況を公表します。",
+    ]

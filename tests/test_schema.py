@@ -22,7 +22,8 @@ def test_committed_schema_is_in_sync() -> None:
 def test_help_does_not_import_heavy_libraries() -> None:
     code = ("import sys; from typer.testing import CliRunner; from extract.cli import app; "
             "r = CliRunner().invoke(app, ['--help']); assert r.exit_code == 0; "
-            "heavy = [m for m in ('sudachipy', 'pdfplumber', 'pydantic', 'bs4') if m in sys.modules]; "
+            "heavy = [m for m in ('sudachipy', 'pdfplumber', 'pydantic', 'bs4')"
+            " if m in sys.modules]; "
             "print(','.join(heavy))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""

@@ -86,3 +86,15 @@ def test_cli_exit_codes(document: dict[str, Any], tmp_path: Path) -> None:
                           capture_output=True, text=True)
     assert fail.returncode == 1
     assert "$.unknown" in fail.stdout
+
+
+def test_pipeline_reports_its_own_invalid_output(document: dict[str, Any]) -> None:
+    from extract.pipeline import flag_invalid
+    from extract.schema import Document
+
+    doc = Document.model_validate(document)
+    broken = doc.model_copy(update={"outline": [doc.outline[0], doc.outline[0]]})
+    flagged = flag_invalid(broken)
+    assert flagged.status.value == "partial"
+    assert any(i.code == "invalid_output" and "duplicate" in i.message for i in flagged.issues)
+    assert flag_invalid(doc) is doc

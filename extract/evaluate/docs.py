@@ -167,7 +167,7 @@ def score_plans(gold: dict[str, Any], doc: Document) -> tuple[Counts, list[str]]
         exact = [p for p in doc.plans if title_key(None, p.title) == names[0]]
         close = [p for p in doc.plans
                  if any(titles_match(a, b) for a in names for b in _plan_names(p))]
-        plan = (exact or close or [None])[0]
+        plan = (exact or close)[0] if exact or close else None
         start = plan.period.start if plan and plan.period else None
         end = plan.period.end if plan and plan.period else None
         if plan is not None and start == g.get("start") and end == g.get("end"):

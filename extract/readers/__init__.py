@@ -53,4 +53,4 @@ def read(data: bytes, *, name: str | None = None, media_type: str | None = None,
         return html_to_blocks(data, url=name, charset=charset)
     from extract.readers.text import text_to_blocks
 
-    return text_to_blocks(data)
+    return text_to_blocks(data, charset)

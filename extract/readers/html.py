@@ -9,7 +9,7 @@ Stages, each a function of the module named in brackets:
 4. mark page chrome and find the content region [html_content];
 5. read the page's metadata: breadcrumbs, update date, page ID, contact box [html_meta];
 6. turn the region into blocks, then drop template sections and boilerplate lines
-   [html_blocks, here];
+   [html_blocks, html_filters];
 7. list the documents and pages the content links to [html_meta].
 
 lxml's etree is used directly, not BeautifulSoup nor lxml.html: the same libxml2 parse without
@@ -24,9 +24,9 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from extract.blocks import Block, BlockKind, Problem, ReadResult
+from extract.blocks import Problem, ReadResult
 from extract.readers.encoding import decode
-from extract.readers.html_blocks import Anchor, Draft, clean_text, region_to_drafts
+from extract.readers.html_blocks import region_to_drafts
 from extract.readers.html_content import (
     Element,
     Region,
@@ -38,7 +38,9 @@ from extract.readers.html_content import (
     strip_invisible,
     text_of,
     text_sizes,
+    wrappers,
 )
+from extract.readers.html_filters import drop_template_parts, with_page_heading
 from extract.readers.html_meta import (
     anchors_to_links,
     document_type,
@@ -49,7 +51,7 @@ from extract.readers.html_meta import (
     read_head,
     read_page_facts,
 )
-from extract.readers.html_rules import HtmlRules, html_rules, phrase_key
+from extract.readers.html_rules import HtmlRules, html_rules
 
 MEDIA_TYPE = "text/html"
 # Larger inputs are no web page we can use; refusing them bounds memory (the tree and its
@@ -59,10 +61,6 @@ MAX_INPUT_BYTES = 32 * 1024 * 1024
 BINARY_PROBE_BYTES = 8192
 # Share of control bytes above which the input is not text (text has next to none).
 BINARY_CONTROL_SHARE = 0.05
-# A boilerplate notice is a line, not a paragraph that happens to name Adobe Reader.
-MAX_BOILERPLATE_CHARS = 120
-# A related-links section is links and little else.
-LINK_SECTION_SHARE = 0.7
 
 _MAGIC = (
     b"%PDF",
@@ -79,9 +77,12 @@ _HTML_CLOSE = re.compile(r"</(?:html|body)\s*>", re.IGNORECASE)
 # Nesting kept when a page is too deep for libxml2 (2,048): real pages stay far below.
 MAX_DEPTH = 512
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)[^>]*?(/?)>")
-_VOID = frozenset(
-    "area base br col embed hr img input link meta param source track wbr".split()  # noqa: SIM905
-)
+# fmt: off
+_VOID = frozenset({
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+    "source", "track", "wbr",
+})
+# fmt: on
 
 
 def html_to_blocks(
@@ -147,8 +148,8 @@ def _read_page(
         skip=layout.chrome.__contains__,
         is_document=is_document,
     )
-    drafts, anchors = _drop_template_parts(drafts, anchors, rules)
-    drafts = _with_page_heading(drafts, body, layout.chrome)
+    drafts, anchors = drop_template_parts(drafts, anchors, rules)
+    drafts = with_page_heading(drafts, body, layout.chrome)
     if not drafts:
         problems.append(
             Problem("no_main_content", "no content found among the page chrome", "error")
@@ -172,7 +173,7 @@ def _layout(body: Element, rules: HtmlRules, forms: set[Element]) -> _Layout:
     sizes = text_sizes(body)
     start = find_marker(body, rules.content_start, rules.marker_words, sizes)
     protected = landmarks(body, start)
-    chrome = mark_chrome(body, rules, forms, protected)
+    chrome = mark_chrome(body, rules, forms, protected, wrappers(body, sizes))
     contacts = mark_heading_chrome(body, rules, sizes, chrome, protected)
     region = find_region(body, rules, sizes.without(chrome), start)
     return _Layout(region, chrome, contacts)
@@ -276,98 +277,6 @@ def _metadata(
             metadata.update(contact)
             break
     return metadata
-
-
-def _drop_template_parts(
-    drafts: list[Draft], anchors: list[Anchor], rules: HtmlRules
-) -> tuple[list[Draft], list[Anchor]]:
-    """Return the drafts without template sections and boilerplate lines (and their links).
-
-    A section under a heading the templates print about the page itself ("このページに関する
-    お問い合わせ") goes whole; one under a related-links heading ("関連情報") goes when it is
-    links to other pages and nothing else.
-    """
-    drop = [False] * len(drafts)
-    documents = {
-        a.draft for a in anchors if a.draft < len(drafts) and _is_document_anchor(a, rules)
-    }
-    in_page: dict[int, list[Anchor]] = {}
-    for anchor in anchors:
-        in_page.setdefault(anchor.draft, []).append(anchor)
-    for i, draft in enumerate(drafts):
-        block = draft.block
-        heading = block.kind is BlockKind.HEADING
-        if len(block.text) > MAX_BOILERPLATE_CHARS and not heading:
-            continue
-        key = phrase_key(block.text)
-        if key in rules.boilerplate_blocks or rules.boilerplate_contains.search(key):
-            drop[i] = True
-        elif not heading and i in in_page and _only_in_page_links(key, in_page[i]):
-            drop[i] = True  # a table of contents repeating the headings, or "back to top"
-        elif heading and key.startswith(rules.self_headings):
-            for k in [i, *_section(drafts, i)]:
-                drop[k] = True
-        elif heading and key in rules.aside_headings:
-            section = _section(drafts, i)
-            if section and not documents.intersection(section):
-                text = sum(len(drafts[k].block.text) for k in section)
-                links = sum(drafts[k].link_chars for k in section)
-                if links >= LINK_SECTION_SHARE * text:
-                    for k in [i, *section]:
-                        drop[k] = True
-    kept_index: dict[int, int] = {}
-    kept: list[Draft] = []
-    for i, draft in enumerate(drafts):
-        if not drop[i]:
-            kept_index[i] = len(kept)
-            kept.append(draft)
-    kept_anchors = [
-        Anchor(a.href, a.text, a.after, kept_index[a.draft])
-        for a in anchors
-        if a.draft in kept_index
-    ]
-    return kept, kept_anchors
-
-
-def _only_in_page_links(key: str, anchors: list[Anchor]) -> bool:
-    """Return whether a line (as a phrase key) is nothing but links within the page."""
-    if not anchors or not all(a.href.startswith("#") for a in anchors):
-        return False
-    return phrase_key("".join(a.text for a in anchors)) == key
-
-
-def _section(drafts: list[Draft], at: int) -> list[int]:
-    """Return the indexes of the drafts under the heading at `at`, up to the next such heading."""
-    level = drafts[at].block.level or 1
-    section: list[int] = []
-    for k in range(at + 1, len(drafts)):
-        block = drafts[k].block
-        if block.kind is BlockKind.HEADING and (block.level or 1) <= level:
-            break
-        section.append(k)
-    return section
-
-
-def _is_document_anchor(anchor: Anchor, rules: HtmlRules) -> bool:
-    """Return whether an anchor points at a document file."""
-    return document_type(anchor.href, rules) is not None
-
-
-def _with_page_heading(drafts: list[Draft], body: Element, chrome: set[Element]) -> list[Draft]:
-    """Return the drafts led by the page's h1 when the template printed it above the content."""
-    if any(d.block.kind is BlockKind.HEADING and d.block.level == 1 for d in drafts):
-        return drafts
-    h1s = [
-        el
-        for el in body.iter("h1")
-        if el not in chrome and not any(a in chrome for a in el.iterancestors())
-    ]
-    if len(h1s) != 1:
-        return drafts
-    text, _indent = clean_text(text_of(h1s[0]))
-    if not text:
-        return drafts
-    return [Draft(Block(BlockKind.HEADING, text, level=1)), *drafts]
 
 
 def _failed(*problems: Problem, encoding: str | None = None) -> ReadResult:

@@ -13,8 +13,9 @@ this order of evidence:
 Chrome is marked by tag (nav, aside, footer), ARIA role, class/id tokens (nav, menu,
 breadcrumb, footer, sidebar...), survey forms and, later, by the headings templates print
 ("このページに関するお問い合わせ"). An element holding a landmark of the content (the skip
-marker, `<main>`, the page's only `<h1>`) is never chrome, so a stray token on a page wrapper
-("column_rnavi") cannot hide the page, however short its text.
+marker, `<main>`, the page's only `<h1>`) or nearly all of the page's text is never chrome,
+so a stray token on a page wrapper ("column_rnavi") or a form around the whole page
+(ASP.NET) cannot hide the page.
 """
 
 from __future__ import annotations
@@ -35,7 +36,18 @@ Element = Any  # lxml.etree._Element: lxml ships no type information
 DOMINANT_SHARE = 0.75
 # A skip marker is a short line; longer text that merely contains the phrase is content.
 MARKER_MAX_CHARS = 40
+# An element with this share of the page's non-link text wraps the page, whatever its class;
+# a footer or sidebar holds that much only beside a content of a few words.
+WRAPPER_SHARE = 0.9
 
+# Elements holding a line of text rather than other blocks: the density descent stops above.
+# fmt: off
+_TEXT_BLOCKS = frozenset({
+    "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "pre", "address", "caption",
+    "figcaption", "legend", "summary", "a", "span", "font", "b", "strong", "em", "i", "u",
+    "small", "big", "label",
+})
+# fmt: on
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _USER_FORMS = etree.XPath(
     "//form[.//textarea or .//select or .//input[not(@type) or "
@@ -51,7 +63,6 @@ class Region:
     root: Element
     start: Element | None  # content begins after this marker element
     end: Element | None  # content stops at this marker element
-    how: str  # "marker" | "main" | "article" | "density": which evidence found it
 
 
 def strip_invisible(doc: Element, rules: HtmlRules) -> set[Element]:
@@ -125,11 +136,12 @@ def landmarks(body: Element, start: Element | None) -> set[Element]:
     """Return the content's landmarks and all their ancestors: elements that are not chrome.
 
     Landmarks: the skip marker, `<main>` / role="main", and the page's `<h1>` when it has
-    only one (pages that print several use them for menus and logos too).
+    only one and it is not a link (pages with several use them for menus too, and an h1
+    that links is the site's logo).
     """
     marks = [el for el in _elements(body) if el.tag == "main" or el.get("role") == "main"]
     h1s = list(body.iter("h1"))
-    if len(h1s) == 1:
+    if len(h1s) == 1 and next(h1s[0].iter("a"), None) is None:
         marks.append(h1s[0])
     if start is not None:
         marks.append(start)
@@ -140,41 +152,66 @@ def landmarks(body: Element, start: Element | None) -> set[Element]:
     return protected
 
 
+def wrappers(body: Element, sizes: TextSizes) -> set[Element]:
+    """Return the elements wrapping nearly all the page's text (they nest, one in another)."""
+    found: set[Element] = set()
+    node = body
+    while True:
+        wrapper = max(node, key=sizes.plain, default=None)
+        if wrapper is None or sizes.plain(wrapper) < WRAPPER_SHARE * sizes.plain(body):
+            return found
+        found.add(wrapper)
+        node = wrapper
+
+
 def mark_chrome(
-    body: Element, rules: HtmlRules, forms: set[Element], protected: set[Element]
+    body: Element,
+    rules: HtmlRules,
+    forms: set[Element],
+    protected: set[Element],
+    wrapping: set[Element],
 ) -> set[Element]:
-    """Return the outermost elements of `body` that are page chrome by their markup."""
+    """Return the outermost elements of `body` that are page chrome by their markup.
+
+    `protected` elements are never chrome; `wrapping` ones only by tag or role (a <footer>
+    holding everything is a page of chrome, a <div class="navi_wrap"> holding it all is not).
+    """
     chrome: set[Element] = set()
     names: dict[str, bool] = {}  # class/id values repeat across a page: judge each once
     walker = etree.iterwalk(body, events=("start",))
     for _event, el in walker:
         if el is body or el in protected or not isinstance(el.tag, str):
             continue
-        if el in forms or is_chrome(el, rules, names):
+        if is_chrome_element(el, rules) or (
+            el not in wrapping and (el in forms or is_chrome_name(el, rules, names))
+        ):
             chrome.add(el)
             walker.skip_subtree()
     return chrome
 
 
-def is_chrome(el: Element, rules: HtmlRules, seen: dict[str, bool] | None = None) -> bool:
-    """Return whether an element's tag, role or class/id tokens say it is page chrome."""
+def is_chrome_element(el: Element, rules: HtmlRules) -> bool:
+    """Return whether an element's tag or ARIA role says it is page chrome."""
     tag = el.tag
     if tag in rules.chrome_tags:
         return True
     role = el.get("role")
-    if role is not None or tag == "header":
-        role = (role or "").strip().lower()
-        if role in rules.chrome_roles or (tag == "header" and not _inside_content(el)):
-            return role != "main"
+    if role is None and tag != "header":
+        return False
+    role = (role or "").strip().lower()
+    if role in rules.chrome_roles or (tag == "header" and not _inside_content(el)):
+        return role != "main"
+    return False
+
+
+def is_chrome_name(el: Element, rules: HtmlRules, seen: dict[str, bool]) -> bool:
+    """Return whether an element's class/id tokens say it is page chrome (`seen` caches)."""
     names = f"{el.get('id') or ''} {el.get('class') or ''}"
     if names == " ":
         return False
-    if seen is not None and names in seen:
-        return seen[names]
-    verdict = any(rules.is_chrome_token(token) for token in class_tokens(names))
-    if seen is not None:
-        seen[names] = verdict
-    return verdict
+    if names not in seen:
+        seen[names] = any(rules.is_chrome_token(token) for token in class_tokens(names))
+    return seen[names]
 
 
 def find_region(body: Element, rules: HtmlRules, sizes: TextSizes, start: Element | None) -> Region:
@@ -183,17 +220,17 @@ def find_region(body: Element, rules: HtmlRules, sizes: TextSizes, start: Elemen
         root = _marker_root(start, body, sizes)
         if root is not None:
             end = find_marker(body, rules.content_end, rules.marker_words, sizes, after=start)
-            return Region(root, start, end, "marker")
+            return Region(root, start, end)
     mains = [el for el in _elements(body) if el.tag == "main" or el.get("role") == "main"]
     main = _dominant(mains, sizes, share=0.0)
     if main is not None:
-        return Region(main, None, None, "main")
+        return Region(main, None, None)
     article = _dominant(
         [el for el in _elements(body) if el.tag == "article"], sizes, DOMINANT_SHARE
     )
     if article is not None:
-        return Region(article, None, None, "article")
-    return Region(_descend(body, sizes), None, None, "density")
+        return Region(article, None, None)
+    return Region(_descend(body, sizes), None, None)
 
 
 def find_marker(
@@ -257,14 +294,20 @@ def _dominant(candidates: list[Element], sizes: TextSizes, share: float) -> Elem
 
 
 def _descend(body: Element, sizes: TextSizes) -> Element:
-    """Return the deepest element reached by stepping into a child that dominates the text."""
+    """Return the deepest element reached by stepping into a child that dominates the text.
+
+    Only containers are stepped into: a paragraph or heading that dominates a short section
+    is part of the content, not all of it.
+    """
     node = body
     while True:
         children = [c for c in node if isinstance(c.tag, str)]
         if not children:
             return node
         best = max(children, key=lambda el: sizes.plain(el))
-        if sizes.plain(best) < max(DOMINANT_SHARE * sizes.plain(node), 1):
+        if best.tag in _TEXT_BLOCKS or sizes.plain(best) < max(
+            DOMINANT_SHARE * sizes.plain(node), 1
+        ):
             return node
         node = best
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -62,22 +63,31 @@ def read_head(doc: Element, url: str | None) -> HeadInfo:
 
     title_el = doc.find(".//title")
     title = clean_text("".join(title_el.itertext()))[0] if title_el is not None else ""
-    base = url
+    return HeadInfo(title or None, meta("og:title"), meta("og:site_name"), _base(doc, url, meta))
+
+
+def _base(doc: Element, url: str | None, meta: Callable[[str], str | None]) -> str | None:
+    """Return the URL links are relative to.
+
+    The address the page was fetched from, moved by `<base href>`; when the page was read
+    from a file (no http address), the address it gives for itself: `<base>`, the canonical
+    link, then og:url; the file's own path last.
+    """
+    fetched = url if url and urlsplit(url).scheme in ("http", "https") else None
+    declared = None
+    canonical = None
     for el in doc.iter("base", "link"):
         href = (el.get("href") or "").strip()
-        if el.tag == "base" and href:
-            base = urljoin(url or "", href) if url else href
-            break
-        if (
-            base is None
-            and el.tag == "link"
-            and (el.get("rel") or "").lower() == "canonical"
-            and href
-        ):
-            base = href
-    if base is None:
-        base = meta("og:url")
-    return HeadInfo(title or None, meta("og:title"), meta("og:site_name"), base)
+        if el.tag == "base" and href and declared is None:
+            declared = href
+        elif el.tag == "link" and (el.get("rel") or "").lower() == "canonical" and href:
+            canonical = canonical or href
+    if fetched:
+        return urljoin(fetched, declared) if declared else fetched
+    for candidate in (declared, canonical, meta("og:url")):
+        if candidate and urlsplit(candidate).scheme in ("http", "https"):
+            return candidate
+    return url
 
 
 def page_title(drafts: list[Draft], head: HeadInfo) -> str | None:

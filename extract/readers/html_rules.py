@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
-from typing import Any
+
+from extract.rules import load
 
 # Spaces and punctuation that templates vary freely ("ここから本文です。" / "ここから本文です").
 _NOISE = re.compile(
@@ -71,13 +70,6 @@ class HtmlRules:
         return token in self.token_equals or any(t in token for t in self.token_contains)
 
 
-def _load(name: str) -> dict[str, Any]:
-    """Return one rules file as a dict."""
-    text = resources.files("extract").joinpath("rules", name).read_text(encoding="utf-8")
-    data: dict[str, Any] = json.loads(text)
-    return data
-
-
 def _keys(values: list[str]) -> tuple[str, ...]:
     """Return phrases as comparison keys, in their order."""
     return tuple(phrase_key(v) for v in values)
@@ -85,11 +77,14 @@ def _keys(values: list[str]) -> tuple[str, ...]:
 
 @cache
 def html_rules() -> HtmlRules:
-    """Return the HTML reader's rules (read from package data once per process)."""
-    chrome = _load("html_chrome.json")
-    phrases = _load("html_phrases.json")
-    meta = _load("html_metadata.json")
-    links = _load("html_links.json")
+    """Return the HTML reader's rules (read from package data once per process).
+
+    Era names and first years come from the shared `eras.json`.
+    """
+    chrome = load("html_chrome")
+    phrases = load("html_phrases")
+    meta = load("html_metadata")
+    links = load("html_links")
     return HtmlRules(
         drop_tags=frozenset(chrome["drop_tags"]),
         chrome_tags=frozenset(chrome["chrome_tags"]),
@@ -116,7 +111,7 @@ def html_rules() -> HtmlRules:
         fax_labels=tuple(meta["fax_labels"]),
         address_labels=tuple(meta["address_labels"]),
         department_suffixes=tuple(meta["department_suffixes"]),
-        eras=dict(meta["eras"]),
+        eras={era["name"]: era["start"] for era in load("eras")["eras"]},
         documents=dict(links["documents"]),
         skip_schemes=frozenset(links["skip_schemes"]),
         skip_extensions=frozenset(links["skip_extensions"]),

@@ -10,47 +10,30 @@ from __future__ import annotations
 import re
 
 from extract.blocks import Block, BlockKind, Problem, ReadResult
+from extract.readers.encoding import decode
 
 MEDIA_TYPE = "text/plain"
 
 # Share of control characters above which bytes are binary, not text.
 BINARY_CONTROL_SHARE = 0.05
-# Encodings tried in order when the bytes carry no BOM; CP932 is Shift_JIS with the vendor
-# characters (①, ㈱) Japanese offices use.
-FALLBACK_ENCODINGS = ("utf-8", "cp932", "euc_jp")
 
 _LIST_BULLET = re.compile(r"^(?P<bullet>[-•・*]) +(?=\S)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def decode_text(data: bytes) -> tuple[str | None, str | None, list[Problem]]:
+def decode_text(data: bytes, declared: str | None = None) -> tuple[str | None, str | None,
+                                                                  list[Problem]]:
     """The text, the encoding used, and problems; text None when the bytes are not text."""
     if not data.strip():
         return None, None, [Problem("empty_input", "the file is empty", "error")]
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig", []
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace"), "utf-16", []
-    sample = data[:65536]
-    if b"\x00" in sample:
-        return None, None, [Problem("binary_input", "the file holds binary data, not text", "error")]
-    for encoding in FALLBACK_ENCODINGS:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        break
-    else:
-        from charset_normalizer import from_bytes
-
-        best = from_bytes(data).best()
-        if best is None:
-            return None, None, [Problem("binary_input", "no text encoding fits the bytes", "error")]
-        text, encoding = str(best), best.encoding
-    controls = len(_CONTROL.findall(text[:65536]))
-    if controls > BINARY_CONTROL_SHARE * min(len(text), 65536):
-        return None, None, [Problem("binary_input", "the file holds binary data, not text", "error")]
-    return text, encoding, []
+    binary = [Problem("binary_input", "the file holds binary data, not text", "error")]
+    if b"\x00" in data[:65536] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, None, binary
+    decoded = decode(data, declared)
+    sample = decoded.text[:65536]
+    if len(_CONTROL.findall(sample)) > BINARY_CONTROL_SHARE * len(sample):
+        return None, None, binary
+    return decoded.text, decoded.encoding, list(decoded.problems)
 
 
 def _indent(line: str) -> int:
@@ -58,9 +41,9 @@ def _indent(line: str) -> int:
     return len(line) - len(line.lstrip())
 
 
-def text_to_blocks(data: bytes) -> ReadResult:
+def text_to_blocks(data: bytes, charset: str | None = None) -> ReadResult:
     """Blocks of a plain-text document, one per non-blank line; tab lines become table rows."""
-    text, encoding, problems = decode_text(data)
+    text, encoding, problems = decode_text(data, charset)
     if text is None:
         return ReadResult(blocks=[], media_type=MEDIA_TYPE, problems=problems, failed=True)
     blocks: list[Block] = []

@@ -1,0 +1,90 @@
+"""The pipeline scored against the hand-checked gold (../shared/gold/docs), per group.
+
+Floors that only move up: the bars the foundation, PDF and HTML issues set.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from extract.evaluate.docs import DocScore, evaluate, totals
+from extract.pipeline import parse_file
+from tests.conftest import shared_path
+
+
+def _scores(prefix: str) -> list[DocScore]:
+    gold = shared_path("gold", "docs")
+    names = [p.stem for p in gold.glob(f"{prefix}-*.json")]
+    return evaluate(gold, parse_file, names)
+
+
+@pytest.fixture(scope="module")
+def seed_scores() -> list[DocScore]:
+    return _scores("seed")
+
+
+@pytest.fixture(scope="module")
+def pdf_scores() -> list[DocScore]:
+    return _scores("pdf")
+
+
+@pytest.fixture(scope="module")
+def html_scores() -> list[DocScore]:
+    return _scores("html")
+
+
+def _misses(scores: list[DocScore], kind: str) -> dict[str, list[str]]:
+    return {s.name: s.misses.get(kind, []) for s in scores}
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize(("group", "outline_f1", "measures_recall", "measures_f1"), [
+    ("seed", 0.90, 0.80, 0.70),
+    ("pdf", 0.80, 0.75, None),
+])
+def test_outline_plans_and_measures(group: str, outline_f1: float, measures_recall: float,
+                                    measures_f1: float | None,
+                                    request: pytest.FixtureRequest) -> None:
+    scores: list[DocScore] = request.getfixturevalue(f"{group}_scores")
+    total = totals(scores)
+    assert total.outline is not None and total.outline.f1 >= outline_f1, _misses(scores, "outline")
+    assert total.plans is not None and total.plans.recall == 1.0, _misses(scores, "plans")
+    assert total.measures is not None
+    assert total.measures.recall >= measures_recall, _misses(scores, "measures")
+    if measures_f1 is not None:
+        assert total.measures.f1 >= measures_f1
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("group", ["seed", "pdf", "html"])
+def test_no_boilerplate_leaks(group: str, request: pytest.FixtureRequest) -> None:
+    scores: list[DocScore] = request.getfixturevalue(f"{group}_scores")
+    assert sum(s.boilerplate or 0 for s in scores) == 0, _misses(scores, "boilerplate")
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("group", ["seed", "pdf", "html"])
+def test_content_is_kept(group: str, request: pytest.FixtureRequest) -> None:
+    scores: list[DocScore] = request.getfixturevalue(f"{group}_scores")
+    total = totals(scores).content
+    assert total is not None and total.recall >= 0.95, _misses(scores, "content")
+
+
+@pytest.mark.corpus
+def test_404_page_is_a_failed_document_without_a_plan(html_scores: list[DocScore]) -> None:
+    page = next(s for s in html_scores if s.name == "html-hokkaido404")
+    assert page.status == "failed"
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("name", ["seed-000", "seed-002", "seed-004"])
+def test_contact_block_becomes_metadata(name: str) -> None:
+    gold = json.loads(shared_path("gold", "docs", f"{name}.json").read_text("utf-8"))
+    doc = parse_file(shared_path(*gold["input"].split("/")))
+    if name == "seed-004":  # an outline without a contact block: nothing invented
+        assert doc.metadata.department is None and not doc.metadata.phone
+        return
+    assert doc.metadata.department and doc.metadata.phone
+    assert all(p not in doc.text for p in doc.metadata.phone)

@@ -1,0 +1,90 @@
+"""The outline stage on hand-made texts, one rule each (the real documents are in test_gold)."""
+
+from __future__ import annotations
+
+import pytest
+
+from extract.outline import parse_marker
+from extract.pipeline import parse_bytes
+from extract.schema import Node, NodeKind
+
+
+def _tree(text: str) -> list[str]:
+    """The section tree of a plain text as indented "label title" lines."""
+    doc = parse_bytes(text.encode("utf-8"), uri="hand-made.txt")
+    lines: list[str] = []
+
+    def walk(nodes: list[Node], depth: int) -> None:
+        for n in nodes:
+            if n.kind is NodeKind.SECTION:
+                lines.append("  " * depth + f"{n.label or ''}|{n.title}")
+                walk(n.children, depth + 1)
+
+    walk(doc.outline, 0)
+    return lines
+
+
+@pytest.mark.parametrize(("text", "family", "label", "title"), [
+    ("(1)「成果志向」の行政経営", "paren_num", "(1)", "「成果志向」の行政経営"),
+    ("第2章 具体的な内容", "sho", "第2章", "具体的な内容"),
+    ("1-③ 定員管理と組織の見直し", "dash_circled", "1-③", "定員管理と組織の見直し"),
+    ("① 挑戦と進化", "circled", "①", "挑戦と進化"),
+    ("その2.身近な市役所実現プロジェクト", "sono", "その2.", "身近な市役所実現プロジェクト"),
+    ("<基本理念>", "bracket<", None, "基本理念"),
+    ("■アクションプラン", "bullet■", None, "アクションプラン"),
+    ("ア 取組の方向", "katakana_space", "ア", "取組の方向"),
+])
+def test_markers(text: str, family: str, label: str | None, title: str) -> None:
+    marker = parse_marker(text)
+    assert marker is not None
+    assert (marker.family, marker.label, marker.title) == (family, label, title)
+
+
+@pytest.mark.parametrize("text", [
+    "1年間の取組", "30人(4.6%)削減", "2023 2024 2025", "アクションプランの策定", "1.5倍に増加",
+])
+def test_not_markers(text: str) -> None:
+    assert parse_marker(text) is None
+
+
+def test_numbering_restart_under_periods_nests() -> None:
+    # Hand-made: 1, 2 restart under each 第N期, and (1) nests under 1.
+    text = ("集中改革プラン\n\n第1期 前半の取組\n1 職員\n(1) 研修\n(2) 評価\n2 組織\n\n"
+            "第2期 後半の取組\n1 職員\n2 組織\n")
+    assert _tree(text) == [
+        "第1期|前半の取組", "  1|職員", "    (1)|研修", "    (2)|評価", "  2|組織",
+        "第2期|後半の取組", "  1|職員", "  2|組織",
+    ]
+
+
+def test_same_family_restart_nests_by_indentation() -> None:
+    # Hand-made after a flattened web page: "1." under "1." indented deeper.
+    text = ("行政改革大綱\n\n推進体制\n\n推進体制\n\n  1. 計画構成\n"
+            "    1. 実行計画\n     本文です。\n"
+            "    2. 個別改革進行プラン\n     本文です。\n  2. 推進組織\n     本文です。\n")
+    assert _tree(text) == [
+        "|推進体制", "  |推進体制", "    1.|計画構成", "      1.|実行計画",
+        "      2.|個別改革進行プラン", "    2.|推進組織",
+    ]
+
+
+def test_unmarked_group_heading_holds_the_ones_after_it() -> None:
+    # Hand-made: a heading directly over another heading is a group over its siblings.
+    text = ("大綱の本文\n\n序論\n経緯\n 本文です。\n基本姿勢\n 本文です。\n"
+            "大綱\n基本理念\n 本文です。\n")
+    assert _tree(text) == [
+        "|序論", "  |経緯", "  |基本姿勢", "|大綱", "  |基本理念",
+    ]
+
+
+def test_bylaw_articles_take_their_captions_and_lists_stay_items() -> None:
+    # Hand-made in the shape of a 例規 page.
+    text = ("審議会条例\n\n(設置)\n第1条 審議会を置く。\n"
+            "(組織)\n第2条 委員は、次に掲げる者とする。\n"
+            "(1) 市議会議員\n(2) 学識経験者\n附 則\n この条例は、公布の日から施行する。\n")
+    assert _tree(text) == ["第1条|設置", "第2条|組織", "|附 則"]
+
+
+def test_numbered_items_after_a_list_cue_are_items_not_headings() -> None:
+    text = "計画\n\n1 方針\n取組は次のとおりとする。\n(1) 研修の充実\n(2) 評価の実施\n"
+    assert _tree(text) == ["1|方針"]
