@@ -27,6 +27,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+# Running `python bench/pdf.py` puts bench/ first on the path, where bench/html.py would
+# shadow the standard library's html module that pdfminer imports.
+if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
+    sys.path.pop(0)
+
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus" / "pdf"
 BUDGET = "nankoku_gikai/議案第８号：令和４年度一般会計予算.pdf"
@@ -47,7 +52,13 @@ elif side == "reader":
 else:
     from extract.pipeline import parse_file
     parse_file(path)
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+# VmHWM is this program's own peak; ru_maxrss would carry the parent's over the fork.
+status = Path("/proc/self/status")
+if status.exists():
+    hwm = next(line for line in status.read_text().splitlines() if line.startswith("VmHWM"))
+    print(hwm.split()[1])
+else:
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
 

@@ -164,6 +164,7 @@ class DocStyle:
     toc: set[str] = field(default_factory=set)
     margins: dict[tuple[int, Frame], float] = field(default_factory=dict)  # left text edge
     body_bold: bool = False  # most body text is bold: bold sets nothing apart
+    page_widths: dict[tuple[int, Frame], float] = field(default_factory=dict)  # per frame
 
 
 def doc_style(pages: list[PageContent], furniture: Furniture) -> DocStyle:
@@ -188,7 +189,9 @@ def doc_style(pages: list[PageContent], furniture: Furniture) -> DocStyle:
     family = families.most_common(1)[0][0] if families else ""
     gap = statistics.median(gaps) if gaps else 0.5
     toc = {heading_key(t) for t in furniture.toc}
-    return DocStyle(body, family, gap, toc, _margins(pages), bold[True] > bold[False])
+    widths = {(p.lines.number, f): p.lines.height if f is not Frame.PAGE else p.lines.width
+              for p in pages for f in Frame}
+    return DocStyle(body, family, gap, toc, _margins(pages), bold[True] > bold[False], widths)
 
 
 def _margins(pages: list[PageContent]) -> dict[tuple[int, Frame], float]:
@@ -414,7 +417,7 @@ def _is_heading(k: int, drafts: list[_Draft], style: DocStyle, listed: set[int],
     if re.search(r"\S\s*[⇒→]\s*\S", text):
         return False  # 選出 ⇒ 育成 ⇒ 策定: a flow of steps, not a title
     ratio = draft.size / style.body_size
-    if ratio < MIN_HEADING_SIZE_RATIO or _off_left(draft):
+    if ratio < MIN_HEADING_SIZE_RATIO or _off_left(draft, style):
         return False
     if _repeated_on_page(k, drafts):
         return False  # a label repeated on the page (該当数値なし in each chart)
@@ -429,12 +432,14 @@ def _is_heading(k: int, drafts: list[_Draft], style: DocStyle, listed: set[int],
     return (single or label) and n <= UNMARKED_HEADING_MAX_CHARS and _isolated(k, drafts, style)
 
 
-def _off_left(draft: _Draft) -> bool:
+def _off_left(draft: _Draft, style: DocStyle) -> bool:
     """True for a line starting in the right half of its column (別添１, a date, a
-    signature): headings start at the left or are centred."""
+    signature): headings start at the left or are centred (on the column or the page)."""
     line = draft.lines[0]
-    left, right = line.column
-    return line.x0 > (left + right) / 2
+    mid = sum(line.column) / 2
+    centre = (line.x0 + line.x1) / 2
+    page_mid = style.page_widths.get((draft.page, line.frame), 2 * mid) / 2
+    return line.x0 > mid and min(abs(centre - mid), abs(centre - page_mid)) > CENTRED_EM * line.size
 
 
 def _repeated_on_page(k: int, drafts: list[_Draft]) -> bool:

@@ -223,32 +223,37 @@ def page_glyphs(chars: list[dict[str, Any]], width: float, height: float) -> Pag
         text: str = char["text"]
         if not text or text.isspace():
             continue
-        if char["x1"] < 0 or char["x0"] > width or char["bottom"] < 0 or char["top"] > height:
+        x0, top = char["x0"], char["top"]
+        if char["x1"] < 0 or x0 > width or char["bottom"] < 0 or top > height:
             continue
         visible += 1
-        if is_bad_text(text):
+        if text == "\ufffd" or text.startswith("(cid:"):
             bad += 1
             continue
-        x0, top, size = char["x0"], char["top"], char["size"]
-        tol = min(FAKE_BOLD_MAX_OFFSET_PT, FAKE_BOLD_OFFSET_EM * size)
+        tol = min(FAKE_BOLD_MAX_OFFSET_PT, FAKE_BOLD_OFFSET_EM * char["size"])
         cx, cy = int(x0 // _CELL_PT), int(top // _CELL_PT)
         duplicate = _duplicate(kept, index, text, x0, top, tol, cx, cy)
         if duplicate is not None:
             copies[duplicate] += 1
             continue
-        index.setdefault((text, cx, cy), []).append(len(kept))
+        key = (text, cx, cy)
+        if key in index:
+            index[key].append(len(kept))
+        else:
+            index[key] = [len(kept)]
         kept.append(char)
         copies.append(1)
     stacked = _stacked(kept)
     glyphs: list[Glyph] = []
-    for k, (char, n) in enumerate(zip(kept, copies, strict=True)):
+    append = glyphs.append
+    for k, char in enumerate(kept):
         frame = Frame.DOWN if k in stacked else _frame(char)
-        x0, top, x1, bottom = to_frame(
-            (char["x0"], char["top"], char["x1"], char["bottom"]), frame, width, height)
+        box = (char["x0"], char["top"], char["x1"], char["bottom"])
+        x0, top, x1, bottom = box if frame is Frame.PAGE else to_frame(box, frame, width, height)
         font = font_name(str(char["fontname"]))
         text = char["text"]
         if len(text) > 1 or "\u2e80" <= text <= "\u2fdf":
             text = _clean_text(text)
-        glyphs.append(Glyph(text, x0, top, x1, bottom, float(char["size"]), font,
-                            n > 1 or font_is_bold(font), frame))
+        append(Glyph(text, x0, top, x1, bottom, float(char["size"]), font,
+                     copies[k] > 1 or font_is_bold(font), frame))
     return PageGlyphs(glyphs, visible, bad, sum(copies) - len(copies))
