@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 
 from extract.blocks import Block, BlockKind
+from extract.periods.values import to_int
 from extract.rules import load
 
 # A numbered line longer than this, or ending in 。, is a list item with a body, not a heading.
@@ -59,7 +60,6 @@ _KATAKANA = (
     "アイウエオカキクケコサシスセソタチツテトナニヌネノ"
     "ハヒフヘホマミムメモヤユヨラリルレロワヲン"
 )
-_KANJI_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")}
 _ROMAN = "ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ"
 
 
@@ -90,26 +90,9 @@ def _families() -> tuple[tuple[_Family, ...], str, dict[str, str], tuple[str, ..
     return families, raw["bullets"], raw["brackets"], tuple(raw["caption_prefixes"])
 
 
-def _kanji_number(text: str) -> int:
-    """The value of a kanji numeral: 十二 → 12, 二十 → 20."""
-    if text.isdigit():
-        return int(text)
-    total, current = 0, 0
-    for ch in text:
-        if ch == "百":
-            total, current = total + max(current, 1) * 100, 0
-        elif ch == "十":
-            total, current = total + max(current, 1) * 10, 0
-        else:
-            current = _KANJI_DIGITS.get(ch, 0)
-    return total + current
-
-
 def _ordinal(kind: str, text: str) -> int | None:
-    if kind == "number":
-        return _kanji_number(text)
-    if kind == "kanji":
-        return _kanji_number(text)
+    if kind in ("number", "kanji"):
+        return to_int(text)
     if kind == "circled":
         return ord(text) - ord("①") + 1
     if kind == "katakana":
@@ -293,7 +276,7 @@ class _Builder:
         if number is None:
             return None
         section = Section(caption.group(1), number.group(1), "article", self.placed[i].span,
-                          block.page, _kanji_number(number.group(2)))
+                          block.page, to_int(number.group(2)))
         section.body.append(Entry(body.block.text[number.end():].strip(), body.span,
                                   body.block.page, "paragraph"))
         return section

@@ -68,8 +68,8 @@ def parse_bytes(data: bytes, *, uri: str, media_type: str | None = None,
     exprs = _find_periods(text)  # 6
     plans = find_plans(text, title, root, exprs)  # 7
     measures = outline_measures(root)  # 8
-    doc = _assemble(data, sha256, uri, kind, result, facts, title, text, root, exprs,
-                    plans, measures)  # 9
+    doc = _assemble(data, sha256, uri, kind, result, facts, title, text, root, plans,
+                    measures)  # 9
     return flag_invalid(doc)  # 10
 
 
@@ -222,9 +222,7 @@ def _municipality(title: str | None, facts: PageFacts, text: str) -> Municipalit
 
 def _assemble(data: bytes, sha256: str, uri: str, kind: str, result: ReadResult,
               facts: PageFacts, title: str | None, text: str, root: Section,
-              exprs: list[TimeExpr], found: list[FoundPlan],
-              measures: dict[int, list[Measure]]) -> Document:
-    del exprs  # every period the output keeps hangs on a plan or a node
+              found: list[FoundPlan], measures: dict[int, list[Measure]]) -> Document:
     issues = [Issue(code=p.code, message=p.message, severity=Severity(p.severity), where=p.where)
               for p in result.problems]
     outline = _nodes(root, measures, "", {})

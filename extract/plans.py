@@ -15,9 +15,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 
-from extract.outline import Entry, Section, _kanji_number
+from extract.outline import Entry, Section
 from extract.periods import TimeExpr
+from extract.periods.values import add_length, to_int
 from extract.rules import load
+from extract.schema import point_key
 from extract.segment import sentences
 
 # Characters between a plan's name and the bracket holding its period: (…) right after it.
@@ -70,7 +72,7 @@ def _vocab() -> _Vocab:
 def _key(name: str) -> str:
     """A plan name for comparison: NFKC, no spaces or quotes, 第二次 → 第2次."""
     name = re.sub(r"[\s「」『』]", "", unicodedata.normalize("NFKC", name))
-    return _ORDINAL.sub(lambda m: f"第{_kanji_number(m.group(1))}{m.group(2)}", name)
+    return _ORDINAL.sub(lambda m: f"第{to_int(m.group(1))}{m.group(2)}", name)
 
 
 _ORDINAL = re.compile(r"第([一二三四五六七八九十]+)(次|期)")
@@ -256,17 +258,13 @@ def _phase_periods(text: str, exprs: list[TimeExpr], found: _Plans) -> None:
             continue
         for k, name in enumerate(dict.fromkeys(names)):
             start = _shift(first.start, k * step)
-            end = _shift(start, step - 1)
-            if _year(end) > _year(first.end):
+            end = add_length(start, step * 12, forward=True)
+            if end is None or point_key(end) > point_key(first.end):
                 break
             at = text.find(name, s, e)
             plan = found.find(name) or found.add(name, [], (at, at + len(name)))
             if plan.period is None:
                 plan.period = TimeExpr(text[first.span[0]:first.span[1]], first.span, start, end)
-
-
-def _year(point: str) -> int:
-    return int(point[2:6] if point.startswith("FY") else point[:4])
 
 
 def _adopted_plan(text: str, expr: TimeExpr, end: int, found: _Plans) -> FoundPlan | None:

@@ -74,8 +74,3 @@ def tokenize(text: str) -> list[Token]:
                                  tuple(m.part_of_speech()), m.normalized_form(),
                                  m.dictionary_form()))
     return out
-
-
-def normalized_forms(text: str) -> list[str]:
-    """The spelling-unified forms of the words of `text`."""
-    return [t.normalized for t in tokenize(text)]
