@@ -220,8 +220,9 @@ def find_plans(text: str, title: str | None, root: Section,
     for plan in found.plans[1:]:
         sub = plan.kind in v.sub_kinds or re.match(r"第\d+期", plan.title) is not None
         plan.role = "sub" if sub else "referenced"
-    _sentence_periods(text, exprs, found, main)
-    _phase_periods(text, exprs, found)
+    spans = list(sentences(text))
+    _sentence_periods(text, spans, exprs, found, main)
+    _phase_periods(text, spans, exprs, found)
     _schedule_periods(text, root, exprs, found, main)
     for plan in found.plans:
         if plan.period_fixed:
@@ -243,10 +244,11 @@ def _named(sentence: str, found: _Plans) -> FoundPlan | None:
 _PHASES = re.compile(r"(?:前期|中期|後期|第\d+期)(?:計画|プラン)")
 
 
-def _phase_periods(text: str, exprs: list[TimeExpr], found: _Plans) -> None:
+def _phase_periods(text: str, spans: list[tuple[int, int]], exprs: list[TimeExpr],
+                   found: _Plans) -> None:
     """"平成17年度から平成26年度までの間、5年毎に前期計画・後期計画を策定": each phase gets
     its share of the range, in order."""
-    for s, e in sentences(text):
+    for s, e in spans:
         names = [m.group() for m in _PHASES.finditer(text, s, e)]
         ranges = [x for x in _ranges_in(exprs, s, e) if x.start and x.end]
         every = next((x.every for x in exprs if s <= x.span[0] < e and x.every), None)
@@ -297,10 +299,11 @@ def _mentioned(sentence: str, found: _Plans, main: FoundPlan) -> FoundPlan | Non
     return named
 
 
-def _sentence_periods(text: str, exprs: list[TimeExpr], found: _Plans, main: FoundPlan) -> None:
+def _sentence_periods(text: str, spans: list[tuple[int, int]], exprs: list[TimeExpr],
+                      found: _Plans, main: FoundPlan) -> None:
     """Periods stated in sentences with 計画期間 and the like; adoption dates."""
     v = _vocab()
-    for s, e in sentences(text):
+    for s, e in spans:
         sentence = text[s:e]
         plan = _mentioned(sentence, found, main)
         if plan is None and sentence.startswith(v.period_words):
@@ -395,7 +398,7 @@ def _schedule_periods(text: str, root: Section, exprs: list[TimeExpr], found: _P
     titled = [s for s in root.walk()[1:] if s.title and any(w in s.title for w in v.period_words)]
     scheduled = [s for s in root.walk() if any(e.role == "schedule" for e in s.body)]
     for section in titled + [s for s in scheduled if s not in titled]:
-        body = [entry for entry in section.body]
+        body = section.body
         if not body:
             continue
         schedule = next((e for e in body if e.role == "schedule"), None)

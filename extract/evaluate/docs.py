@@ -11,13 +11,15 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from extract.schema import Document, Node, NodeKind, Plan, walk
+
+T = TypeVar("T")
 
 # Titles match when the shorter is at least this share of the longer and inside it.
 CONTAINED_SHARE = 0.8
@@ -48,13 +50,14 @@ def measures_match(a: str, b: str) -> bool:
     return a in b or b in a or SequenceMatcher(None, a, b).ratio() >= MEASURE_RATIO
 
 
-def _one_to_one(gold: list[str], found: list[str], match: Callable[[str, str], bool]) -> int:
-    """How many gold items pair with a distinct found item, best pairs first."""
+def _one_to_one(gold: Sequence[T], found: Sequence[T], match: Callable[[T, T], bool],
+                title: Callable[[T], str]) -> int:
+    """How many gold items pair with a distinct found item, most similar titles first."""
     pairs = []
     for i, g in enumerate(gold):
         for j, f in enumerate(found):
             if match(g, f):
-                pairs.append((-SequenceMatcher(None, g, f).ratio(), i, j))
+                pairs.append((-SequenceMatcher(None, title(g), title(f)).ratio(), i, j))
     pairs.sort()
     used_g: set[int] = set()
     used_f: set[int] = set()
@@ -143,16 +146,12 @@ def score_outline(gold: dict[str, Any], doc: Document) -> tuple[Counts, list[str
     if depth:
         found_nodes = [n for n in found_nodes if n[2] <= depth]
 
-    def match(g: str, f: str) -> bool:
-        (gk, gp), (fk, fp) = json.loads(g), json.loads(f)
-        return titles_match(gk, fk) and (gp == fp == "" or titles_match(gp, fp))
+    def match(g: tuple[str, str, int], f: tuple[str, str, int]) -> bool:
+        return titles_match(g[0], f[0]) and (g[1] == f[1] == "" or titles_match(g[1], f[1]))
 
-    g = [json.dumps([k, p]) for k, p, _ in gold_nodes]
-    f = [json.dumps([k, p]) for k, p, _ in found_nodes]
-    hit = _one_to_one(g, f, match)
-    missed = [k for k, p, _ in gold_nodes
-              if not any(match(json.dumps([k, p]), x) for x in f)]
-    return Counts(hit, len(g), len(f)), missed
+    hit = _one_to_one(gold_nodes, found_nodes, match, lambda node: node[0])
+    missed = [g[0] for g in gold_nodes if not any(match(g, f) for f in found_nodes)]
+    return Counts(hit, len(gold_nodes), len(found_nodes)), missed
 
 
 def _plan_names(plan: Plan) -> list[str]:
@@ -184,7 +183,7 @@ def score_measures(gold: dict[str, Any], doc: Document) -> tuple[Counts, list[st
     g = [title_key(None, m["title"]) for m in gold.get("measures") or []]
     f = [title_key(None, n.title) for n in walk(doc.outline)
          if n.kind is NodeKind.MEASURE and n.title]
-    hit = _one_to_one(g, f, measures_match)
+    hit = _one_to_one(g, f, measures_match, str)
     missed = [x for x in g if not any(measures_match(x, y) for y in f)]
     return Counts(hit, len(g), len(f)), missed
 
