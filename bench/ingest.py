@@ -94,7 +94,7 @@ def main() -> None:
     if not SAMPLES:
         raise SystemExit(f"no samples in {ROOT / 'raw' / 'samples'}")
     sys.path.insert(0, str(ROOT))
-    from extract.segment import tokenizer
+    from extract.structure.segment import tokenizer
 
     tokenizer()  # loaded before the pool forks, as `extract run` does
     datas = varied(args.documents)

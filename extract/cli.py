@@ -72,7 +72,7 @@ def run(
     )
     from rich.table import Table
 
-    from extract.batch import run as run_batch
+    from extract.ingest.batch import run as run_batch
 
     if not raw_dir.is_dir():
         raise _fail(f"{raw_dir} is not a folder")
@@ -147,10 +147,10 @@ def fetch(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary.")] = False,
 ) -> None:
     """Fetch city sites politely into RAW (robots.txt, delays, retries, re-fetch if changed)."""
-    from extract.catalog import FetchRecord
     from extract.errors import InputError
-    from extract.fetch import CrawlOptions, crawl
-    from extract.manifest import Site, load_manifest
+    from extract.ingest.catalog import FetchRecord
+    from extract.ingest.fetch import CrawlOptions, crawl
+    from extract.ingest.manifest import Site, load_manifest
 
     try:
         if len(targets) == 1 and not targets[0].startswith(("http://", "https://")):
@@ -185,8 +185,8 @@ def status(
     failed: Annotated[bool, typer.Option("--failed", help="List every failure.")] = False,
 ) -> None:
     """Print what is fetched, extracted, failed and stale."""
-    from extract.batch import status as batch_status
-    from extract.catalog import CATALOG_NAME
+    from extract.ingest.batch import status as batch_status
+    from extract.ingest.catalog import CATALOG_NAME
 
     if not (raw_dir / CATALOG_NAME).is_file():
         raise _fail(f"no catalog in {raw_dir}: run `extract fetch` or `extract run` first")

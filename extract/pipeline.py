@@ -9,12 +9,9 @@ from pathlib import Path
 
 from extract import __version__
 from extract.blocks import Block, BlockKind, Problem, ReadResult
-from extract.boilerplate import PageFacts, strip_boilerplate
 from extract.errors import InputError
 from extract.files import write_text_atomic
 from extract.measures import Measure, outline_measures
-from extract.normalize import normalize_blocks, normalize_line
-from extract.outline import Placed, Section, blocks_to_outline
 from extract.periods import TimeExpr
 from extract.plans import FoundPlan, find_plans
 from extract.readers import read, sniff_media_type
@@ -34,6 +31,9 @@ from extract.schema import (
     Span,
     Status,
 )
+from extract.structure.boilerplate import PageFacts, strip_boilerplate
+from extract.structure.normalize import normalize_blocks, normalize_line
+from extract.structure.outline import Placed, Section, blocks_to_outline
 
 
 def parse_bytes(data: bytes, *, uri: str, media_type: str | None = None,

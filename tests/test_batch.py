@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 
 from extract import __version__
-from extract.batch import Task, execute, run, status
-from extract.catalog import Catalog, FetchRecord, now
-from extract.fetch import CrawlOptions, crawl
-from extract.manifest import Site
-from extract.store import RawStore, sha256_file
+from extract.ingest.batch import Task, execute, run, status
+from extract.ingest.catalog import Catalog, FetchRecord, now
+from extract.ingest.fetch import CrawlOptions, crawl
+from extract.ingest.manifest import Site
+from extract.ingest.store import RawStore, sha256_file
 from tests.loopback import SJIS_PAGE, TEST_MAX_SIZE, batch_site, city_site, corpus_file
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from extract.catalog import Catalog, FetchRecord, RunRecord, now, split_content_type
-from extract.store import RawStore, sha256_bytes
+from extract.ingest.catalog import Catalog, FetchRecord, RunRecord, now, split_content_type
+from extract.ingest.store import RawStore, sha256_bytes
 from tests.loopback import SEEDS, corpus_file
 
 

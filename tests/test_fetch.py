@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from extract.catalog import Catalog, FetchRecord
-from extract.fetch import (
+from extract.ingest.catalog import Catalog, FetchRecord
+from extract.ingest.fetch import (
     CrawlOptions,
     CrawlReport,
     crawl,
@@ -21,8 +21,8 @@ from extract.fetch import (
     retry_after,
     user_agent,
 )
-from extract.manifest import Site
-from extract.store import RawStore, sha256_bytes
+from extract.ingest.manifest import Site
+from extract.ingest.store import RawStore, sha256_bytes
 from tests.loopback import (
     SJIS_ANCHOR,
     TEST_MAX_SIZE,

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from extract.errors import InputError
-from extract.manifest import Site, load_manifest
+from extract.ingest.manifest import Site, load_manifest
 
 
 def test_csv_rows_of_one_municipality_merge(tmp_path: Path) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from extract.outline import parse_marker
 from extract.pipeline import parse_bytes
 from extract.schema import Node, NodeKind
+from extract.structure.outline import parse_marker
 
 
 def _tree(text: str) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from extract.batch import run
+from extract.ingest.batch import run
 from extract.pipeline import parse_bytes
 from extract.readers.text import text_to_blocks
 from extract.schema import NodeKind, Status, walk

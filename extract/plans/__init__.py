@@ -15,12 +15,12 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 
-from extract.outline import Entry, Section
 from extract.periods import TimeExpr
 from extract.periods.values import add_length, to_int
 from extract.rules import load
 from extract.schema import point_key
-from extract.segment import sentences
+from extract.structure.outline import Entry, Section
+from extract.structure.segment import sentences
 
 # Characters between a plan's name and the bracket holding its period: (…) right after it.
 MAX_NAME_TO_PERIOD_GAP = 1

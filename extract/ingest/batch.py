@@ -38,11 +38,11 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from extract import __version__
-from extract.catalog import CATALOG_FILES, Catalog, RunFailure, RunRecord, VersionState
 from extract.errors import ExtractError
 from extract.files import write_text_atomic
+from extract.ingest.catalog import CATALOG_FILES, Catalog, RunFailure, RunRecord, VersionState
+from extract.ingest.store import OBJECTS_DIR, RawStore, sha256_file
 from extract.schema import SCHEMA_VERSION, Document
-from extract.store import OBJECTS_DIR, RawStore, sha256_file
 
 SOURCE_SUFFIXES = frozenset({".txt", ".text", ".html", ".htm", ".pdf"})
 INDEX_NAME = "index.json"
@@ -318,7 +318,7 @@ def execute(tasks: list[Task], jobs: int) -> Iterator[Result]:
 def _preload() -> None:
     """Load the pipeline and its Sudachi dictionary here once: forked workers share them."""
     import extract.pipeline  # noqa: F401
-    from extract.segment import tokenizer
+    from extract.structure.segment import tokenizer
 
     tokenizer()
 

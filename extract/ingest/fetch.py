@@ -36,9 +36,9 @@ from urllib.robotparser import RobotFileParser
 import httpx
 
 from extract import __version__
-from extract.catalog import Catalog, FetchRecord, now, split_content_type
-from extract.manifest import Site
-from extract.store import RawStore
+from extract.ingest.catalog import Catalog, FetchRecord, now, split_content_type
+from extract.ingest.manifest import Site
+from extract.ingest.store import RawStore
 
 USER_AGENT_TOKEN = "extract"  # the product token robots.txt rules are matched against
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})

@@ -16,9 +16,9 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from extract.outline import UNIT_LABEL, Entry, Section, is_sentence, letters
 from extract.rules import load
-from extract.segment import Token, sentences, tokenize
+from extract.structure.outline import UNIT_LABEL, Entry, Section, is_sentence, letters
+from extract.structure.segment import Token, sentences, tokenize
 
 # A list item this short (and without a sentence end) is itself the name of a measure.
 MAX_ITEM_MEASURE_CHARS = 40

@@ -1,0 +1,1 @@
+"""Ingestion at the edges: fetching, the raw store, the catalog and batch extraction."""

@@ -1,0 +1,1 @@
+"""Lines to structure: normalization, boilerplate, segmentation and the outline tree."""
