@@ -13,7 +13,7 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 POINT_PATTERN = r"^(FY\d{4}|\d{4}(-\d{2}(-\d{2})?)?)$"
 DURATION_PATTERN = r"^P(\d+Y)?(\d+M)?(\d+D)?$"
@@ -47,6 +47,7 @@ class Role(StrEnum):
 class NodeKind(StrEnum):
     SECTION = "section"  # a heading and what is under it
     MEASURE = "measure"  # a concrete action the plan commits to
+    PREAMBLE = "preamble"  # text before the first heading: it belongs to a node like any other
 
 
 class Issue(Strict):
@@ -127,6 +128,21 @@ class Municipality(Strict):
     prefecture: str | None = None
 
 
+Confidence = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+class Target(Strict):
+    """A numeric goal of a measure as printed, with its parts where the source gives them
+    (a KPI row: 指標, 現状値 (baseline), 目標値 (value), 目標年度 (year))."""
+
+    text: str
+    indicator: str | None = None
+    baseline: str | None = None
+    value: str | None = None
+    unit: str | None = None
+    year: Point | None = None
+
+
 class Plan(Strict):
     id: str
     title: str
@@ -137,6 +153,8 @@ class Plan(Strict):
     adopted: Point | None = None  # when the plan was adopted (策定), not its period
     aliases: list[str] = Field(default_factory=list)
     source: Span | None = None
+    confidence: Confidence | None = None  # how sure the extractor is (0-1), from its evidence
+    evidence: list[str] = Field(default_factory=list)  # names of the evidence that decided it
 
 
 class Node(Strict):
@@ -148,8 +166,11 @@ class Node(Strict):
     children: list[Node] = Field(default_factory=list)
     period: Period | None = None
     responsible: list[str] = Field(default_factory=list)
-    target: str | None = None
+    target: str | None = None  # the numeric goal as printed
+    targets: list[Target] = Field(default_factory=list)  # the same goals, in parts
     source: Span | None = None
+    confidence: Confidence | None = None
+    evidence: list[str] = Field(default_factory=list)
 
 
 class Link(Strict):
