@@ -23,6 +23,9 @@ app = typer.Typer(
 )
 
 
+review_app = typer.Typer(help="Corrections: kept as records, applied to every extraction.")
+app.add_typer(review_app, name="review")
+
 PROGRESS_REFRESH_SECONDS = 0.1  # drawing the bar per document costs the workers CPU
 
 
