@@ -13,7 +13,9 @@ import time
 from pathlib import Path
 from typing import Annotated
 
+import click
 import typer
+from typer.core import TyperGroup
 
 app = typer.Typer(
     help="Japanese municipal plans (web pages, PDFs, texts) to validated structured JSON.",
@@ -23,7 +25,17 @@ app = typer.Typer(
 )
 
 
-review_app = typer.Typer(help="Corrections: kept as records, applied to every extraction.")
+class _ServeByDefault(TyperGroup):
+    """`extract review [RAW]` serves the app; `extract review NAME ...` runs a subcommand."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h")):
+            args = ["serve", *args]
+        return super().parse_args(ctx, args)
+
+
+review_app = typer.Typer(help="Corrections: kept as records, applied to every extraction.",
+                         cls=_ServeByDefault)
 app.add_typer(review_app, name="review")
 
 PROGRESS_REFRESH_SECONDS = 0.1  # drawing the bar per document costs the workers CPU
@@ -299,3 +311,29 @@ def evaluate(
             typer.echo(result.summary())
     if as_json:
         typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
+
+
+@review_app.command("serve")
+def review_serve(
+    raw_dir: Annotated[Path, typer.Argument(help="Raw folder (store and catalog).")
+                       ] = Path("raw"),
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder of JSON.")] = Path(
+        "structured"),
+    host: Annotated[str, typer.Option(help="Address to bind; any but loopback needs --token."
+                                      )] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8765,
+    token: Annotated[str | None, typer.Option(
+        envvar="EXTRACT_REVIEW_TOKEN", help="Access token (16+ characters) every request needs."
+    )] = None,
+) -> None:
+    """The review app (the default command): each document's source beside its outline; every
+    edit kept as a correction."""
+    from extract.review.app.security import TokenRequired
+    from extract.review.app.server import serve
+
+    if not (output / "index.json").is_file():
+        raise _fail(f"no index.json in {output}: run `extract run {raw_dir} -o {output}` first")
+    try:
+        serve(raw_dir, output, host=host, port=port, token=token)
+    except TokenRequired as error:
+        raise _fail(str(error)) from None
