@@ -117,7 +117,7 @@ def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def _line(correction: Correction) -> str:
+def line(correction: Correction) -> str:
     """One correction as one JSON line, keys sorted, so exports diff cleanly in git."""
     return _json(correction.model_dump(mode="json"))
 
@@ -174,11 +174,11 @@ class CorrectionStore:
         added, known, clashing = 0, 0, []
         with self._tx() as db:
             for c in corrections:
-                line = _line(c)
+                text = line(c)
                 row = db.execute("SELECT record FROM corrections WHERE id = ?",
                                  (c.id,)).fetchone()
                 if row is not None:
-                    if row["record"] == line:
+                    if row["record"] == text:
                         known += 1
                     else:
                         clashing.append(c.id)
@@ -186,7 +186,7 @@ class CorrectionStore:
                 db.execute(
                     "INSERT INTO corrections (id, document_uri, sha256, at, author, record,"
                     " added_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (c.id, c.document_uri, c.sha256, c.at.isoformat(), c.author, line, now()),
+                    (c.id, c.document_uri, c.sha256, c.at.isoformat(), c.author, text, now()),
                 )
                 added += 1
             if clashing and strict:
@@ -220,7 +220,7 @@ class CorrectionStore:
     def export_jsonl(self, path: Path) -> int:
         """Write every correction as JSON Lines at `path` (atomically); return how many."""
         corrections = self.all()
-        write_text_atomic(path, "".join(_line(c) + "\n" for c in corrections))
+        write_text_atomic(path, "".join(line(c) + "\n" for c in corrections))
         return len(corrections)
 
     def import_jsonl(self, path: Path) -> ImportReport:
