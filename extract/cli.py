@@ -11,11 +11,14 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
-import click
 import typer
 from typer.core import TyperGroup
+
+if TYPE_CHECKING:
+    from extract.review.records import Op, TargetKind
+    from extract.review.reviewed import ReviewStep
 
 app = typer.Typer(
     help="Japanese municipal plans (web pages, PDFs, texts) to validated structured JSON.",
@@ -28,7 +31,7 @@ app = typer.Typer(
 class _ServeByDefault(TyperGroup):
     """`extract review [RAW]` serves the app; `extract review NAME ...` runs a subcommand."""
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
         if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h")):
             args = ["serve", *args]
         return super().parse_args(ctx, args)
@@ -135,7 +138,17 @@ def run(
             console.print(f"[red]{outcome.status}[/red] {outcome.source}: {outcome.message}")
         elif outcome.status == "kept_edited":
             console.print(f"[yellow]kept[/yellow] {outcome.output}: edited by hand, not "
-                          "overwritten")
+                          "overwritten (corrections belong in `extract review add`)")
+    reviewed = [r for r in summary.reviews if r.status == "reviewed"]
+    if reviewed or summary.reviews:
+        conflicts = sum(r.conflicts for r in summary.reviews)
+        console.print(f"{len(reviewed)} outputs reviewed anew, "
+                      f"{len(summary.reviews) - len(reviewed)} up to date; {conflicts} "
+                      "corrections in conflict" + (" (`extract review conflicts`)"
+                                                    if conflicts else ""))
+    for step in summary.reviews:
+        if step.status == "error":
+            console.print(f"[red]review error[/red] {step.output}: {step.message}")
 
 
 @app.command()
@@ -198,6 +211,8 @@ def status(
     output: Annotated[Path, typer.Option("-o", "--output", help="Folder of JSON.")] = Path(
         "structured"),
     failed: Annotated[bool, typer.Option("--failed", help="List every failure.")] = False,
+    reviewed: Annotated[bool, typer.Option("--reviewed", help="List every reviewed output.")
+                        ] = False,
 ) -> None:
     """Print what is fetched, extracted, failed and stale."""
     from extract.ingest.batch import status as batch_status
@@ -225,8 +240,17 @@ def status(
         lines.append(("last run", f"{batch['started_at']} (extractor "
                                   f"{batch['extractor_version']}, "
                                   f"{'finished' if batch['finished_at'] else 'interrupted'})"))
+    if report.reviews:
+        authors = sorted({a for r in report.reviews for a in r.authors})
+        conflicts = sum(r.counts.get("conflict", 0) for r in report.reviews)
+        lines.append(("reviewed", f"{len(report.reviews)} latest versions by "
+                                  f"{', '.join(authors) or 'nobody'}; {conflicts} corrections "
+                                  "in conflict"))
     for label, value in lines:
         typer.echo(f"{label:<10} {value}")
+    for review in report.reviews if reviewed else []:
+        typer.echo(f"reviewed {review.reviewed_output} (extractor {review.extractor_version}, "
+                   f"by {', '.join(review.authors) or 'nobody'}): {counts(review.counts)}")
     for failure in report.failures if failed else []:
         reason = (failure.error or "").strip().splitlines()[-1:] or [failure.issues]
         typer.echo(f"{failure.status:<7} {failure.uri}: {reason[0]}")
@@ -311,6 +335,134 @@ def evaluate(
             typer.echo(result.summary())
     if as_json:
         typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
+
+
+# -- extract review ------------------------------------------------------------------------
+
+RawOption = Annotated[Path, typer.Option("--raw", help="Raw folder (store and catalog).")]
+OutOption = Annotated[Path, typer.Option("-o", "--output", help="Folder of JSON.")]
+
+
+def _review_steps(steps: list[ReviewStep]) -> None:
+    for step in steps:
+        if step.status == "error":
+            typer.echo(f"error {step.output}: {step.message}", err=True)
+        elif step.status == "reviewed":
+            conflicts = f", {step.conflicts} conflicts" if step.conflicts else ""
+            typer.echo(f"reviewed {step.output}{conflicts}", err=True)
+
+
+@review_app.command("export")
+def review_export(
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here "
+                                                "(stdout without -o).")] = None,
+    raw_dir: RawOption = Path("raw"),
+) -> None:
+    """Every correction as JSON Lines, one record a line (keep them in git, move them)."""
+    from extract.errors import InputError
+    from extract.review.commands import export
+
+    try:
+        count, text = export(raw_dir, output)
+    except InputError as error:
+        raise _fail(str(error)) from None
+    if text is not None:
+        sys.stdout.write(text)
+    typer.echo(f"{count} corrections" + (f" → {output}" if output else ""), err=True)
+
+
+@review_app.command("import")
+def review_import(
+    source: Annotated[Path, typer.Argument(help="A JSON Lines file of corrections.")],
+    raw_dir: RawOption = Path("raw"),
+    output: OutOption = Path("structured"),
+) -> None:
+    """Keep the corrections of a file (those already held are skipped), then apply them."""
+    from extract.errors import InputError
+    from extract.review.commands import import_
+
+    try:
+        report, steps = import_(raw_dir, output, source)
+    except InputError as error:
+        raise _fail(str(error)) from None
+    _review_steps(steps)
+    typer.echo(f"{report.added} corrections added, {report.known} already held")
+    if report.clashing:
+        for cid in report.clashing:
+            typer.echo(f"refused {cid}: held with other content (records never change)",
+                       err=True)
+        raise typer.Exit(1)
+
+
+@review_app.command("add")
+def review_add(
+    uri: Annotated[str, typer.Argument(help="The source (its URL, or its path under RAW).")],
+    op: Annotated[str, typer.Argument(help="set, delete, insert_under, insert_after, move, "
+                                      "not_heading, add_measure, set_period, clear_period, "
+                                      "set_role, set_parent.")],
+    node: Annotated[str | None, typer.Option(help="Target node id.")] = None,
+    plan: Annotated[str | None, typer.Option(help="Target plan id.")] = None,
+    field: Annotated[str | None, typer.Option(help="Field a `set` changes.")] = None,
+    value: Annotated[str | None, typer.Option(help="The new value, as JSON "
+                                              "('\"a title\"', '{\"start\": \"FY2020\"}').")
+                     ] = None,
+    author: Annotated[str | None, typer.Option(envvar="EXTRACT_AUTHOR",
+                                               help="Who (default: $USER).")] = None,
+    note: Annotated[str | None, typer.Option(help="Why.")] = None,
+    undo: Annotated[str | None, typer.Option(help="Undo this correction id (op ignored).")
+                    ] = None,
+    raw_dir: RawOption = Path("raw"),
+    output: OutOption = Path("structured"),
+) -> None:
+    """Keep one correction of a source's latest document, then apply it; print its id."""
+    from extract.errors import InputError
+    from extract.review.commands import add
+    from extract.review.records import OP_TARGETS
+
+    if op not in OP_TARGETS:
+        raise _fail(f"unknown operation {op!r}: one of {', '.join(OP_TARGETS)}")
+    kind = "node" if node else "plan" if plan else "document"
+    try:
+        parsed = json.loads(value) if value is not None else None
+    except json.JSONDecodeError as error:
+        raise _fail(f"--value is not JSON: {error}") from None
+    who = author or os.environ.get("USER") or "unknown"
+    try:
+        correction, steps = add(raw_dir, output, uri, op=cast("Op", op),
+                                kind=cast("TargetKind", kind), author=who,
+                                target_id=node or plan, field=field, value=parsed, note=note,
+                                undoes=undo)
+    except InputError as error:
+        raise _fail(str(error)) from None
+    _review_steps(steps)
+    typer.echo(correction.id)
+
+
+@review_app.command("conflicts")
+def review_conflicts(
+    raw_dir: RawOption = Path("raw"),
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object a line.")] = False,
+) -> None:
+    """Corrections that could not be applied to the latest version, with both values."""
+    from extract.errors import InputError
+    from extract.review.commands import conflict_json, list_conflicts
+
+    try:
+        found = list_conflicts(raw_dir)
+    except InputError as error:
+        raise _fail(str(error)) from None
+    for conflict in found:
+        entry = conflict_json(conflict)
+        if as_json:
+            typer.echo(json.dumps(entry, ensure_ascii=False, sort_keys=True))
+            continue
+        typer.echo(f"{entry['document_uri']} {entry['correction']} {entry['op']} "
+                   f"by {entry['author']}: {entry['detail']}")
+        typer.echo(f"    reviewer saw {json.dumps(entry['seen'], ensure_ascii=False)}, "
+                   f"wants {json.dumps(entry['wanted'], ensure_ascii=False)}; "
+                   f"now {json.dumps(entry['current'], ensure_ascii=False)}")
+    if not as_json:
+        typer.echo(f"{len(found)} conflicts", err=True)
 
 
 @review_app.command("serve")

@@ -7,7 +7,9 @@
 3. extract   in worker processes: stored bytes → `parse_bytes` → `write_document` (atomic)
 4. record    the parent records each run in the catalog as it arrives (one transaction each):
              status, issues, output and its sha256, or the error with its traceback
-5. index     `structured/index.json` lists every output, rewritten atomically
+5. review    outputs whose source has corrections get `<sha>.reviewed.json` beside them,
+             remade when the raw output or the corrections changed (`extract.review`)
+6. index     `structured/index.json` lists every output and its review, rewritten atomically
 
 Crash safety: outputs and the index are written to a temp file and renamed; the catalog commits
 one run at a time. A run killed at any point leaves complete files and a consistent catalog;
@@ -15,7 +17,8 @@ the next run redoes what it did not record (rewriting identical bytes) and clear
 Workers watch their parent and exit when it dies, so a killed run leaves no stray writers.
 
 An output file that differs from what was last written there was edited by hand: it is kept,
-never overwritten, and the run reports it.
+never overwritten, and the run reports it. Corrections belong in correction records
+(`extract review`), which survive every re-extraction; a hand edit stays on its own version.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from extract import __version__
@@ -43,6 +47,10 @@ from extract.files import write_text_atomic
 from extract.ingest.catalog import CATALOG_FILES, Catalog, RunFailure, RunRecord, VersionState
 from extract.ingest.store import OBJECTS_DIR, RawStore, sha256_file
 from extract.schema import SCHEMA_VERSION, Document
+
+if TYPE_CHECKING:
+    from extract.review.reviewed import ReviewStep
+    from extract.review.store import ReviewRecord
 
 SOURCE_SUFFIXES = frozenset({".txt", ".text", ".html", ".htm", ".pdf"})
 INDEX_NAME = "index.json"
@@ -73,6 +81,7 @@ class Summary:
     skipped: int = 0  # up to date: extracted before by this extractor and schema version
     registered: int = 0  # new versions of hand-placed files
     seconds: float = 0.0
+    reviews: list[ReviewStep] = field(default_factory=list)  # outputs with corrections
 
     @property
     def statuses(self) -> Counter[str]:
@@ -328,7 +337,7 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
                                initargs=(os.getpid(),))
 
 
-# -- 4. record, 5. index -----------------------------------------------------------------
+# -- 4. record, 5. review, 6. index ----------------------------------------------------
 
 
 def clear_temp_files(out: Path) -> int:
@@ -341,8 +350,13 @@ def clear_temp_files(out: Path) -> int:
     return removed
 
 
-def write_index(out: Path, states: list[VersionState]) -> Path:
-    """Write `index.json` listing every output under `out` (atomically); return its path."""
+def write_index(out: Path, states: list[VersionState],
+                reviews: dict[tuple[str, str], ReviewRecord] | None = None) -> Path:
+    """Write `index.json` listing every output under `out` (atomically); return its path.
+
+    `reviews` by (uri, sha256): an output with one names its reviewed document, who made the
+    corrections, and how many were applied, absorbed, in conflict or undone.
+    """
     latest: dict[str, int] = {}
     for state in states:
         latest[state.uri] = max(latest.get(state.uri, 0), state.version_id)
@@ -360,12 +374,26 @@ def write_index(out: Path, states: list[VersionState]) -> Path:
             "extractor_version": state.extractor_version,
             "schema_version": state.schema_version,
             "latest": latest[state.uri] == state.version_id,
+            "reviewed": _review_entry(out, (reviews or {}).get((state.uri, state.sha256))),
         })
     entries.sort(key=lambda e: str(e["output"]))
     index = out / INDEX_NAME
     listing = json.dumps({"documents": entries}, ensure_ascii=False, indent=2)
     write_text_atomic(index, listing + "\n")
     return index
+
+
+def _review_entry(out: Path, review: ReviewRecord | None) -> dict[str, object] | None:
+    if review is None or not Path(review.reviewed_output).is_file():
+        return None
+    reviewed = Path(review.reviewed_output)
+    return {
+        "output": (reviewed.relative_to(out).as_posix() if reviewed.is_relative_to(out)
+                   else str(reviewed)),
+        "authors": list(review.authors), "extractor_version": review.extractor_version,
+        "corrections": review.counts, "conflicts": review.counts.get("conflict", 0),
+        "reviewed_at": review.finished_at,
+    }
 
 
 def _retire(state: VersionState, new_output: str) -> None:
@@ -413,11 +441,33 @@ def run(raw_dir: Path, out_dir: Path, jobs: int = 1,
             summary.outcomes.append(outcome)
             if progress is not None:
                 progress(outcome)
-        write_index(out_dir.resolve(), catalog.versions())
+        summary.reviews, reviews = _review(catalog, out_dir.resolve())  # 5
+        write_index(out_dir.resolve(), catalog.versions(), reviews)  # 6
         summary.outcomes.sort(key=lambda o: o.source)
         summary.seconds = time.perf_counter() - started
         catalog.finish_batch(batch, dict(summary.statuses, skipped=summary.skipped))
     return summary
+
+
+def _review(catalog: Catalog, out: Path
+            ) -> tuple[list[ReviewStep], dict[tuple[str, str], ReviewRecord]]:
+    """Review what has corrections; return the steps and the latest review of each version."""
+    from extract.review.reviewed import review_outputs
+    from extract.review.store import CorrectionStore
+
+    with CorrectionStore(catalog.path) as corrections:
+        steps = review_outputs(corrections, catalog.versions(), out)
+        latest = {(r.document_uri, r.sha256): r for r in corrections.latest_reviews()}
+    return steps, latest
+
+
+def review(raw_dir: Path, out_dir: Path) -> list[ReviewStep]:
+    """Apply the corrections anew where they or the outputs changed, and rewrite the index."""
+    out = out_dir.resolve()
+    with Catalog.in_raw(raw_dir) as catalog:
+        steps, reviews = _review(catalog, out)
+        write_index(out, catalog.versions(), reviews)
+    return steps
 
 
 # -- `extract status` --------------------------------------------------------------------
@@ -437,6 +487,15 @@ class Status:
     errors: int  # the latest extraction raised
     failures: list[RunFailure]
     last_batch: dict[str, object] | None
+    reviews: list[ReviewRecord] = field(default_factory=list)  # latest versions reviewed
+
+
+def _latest_reviews(catalog: Catalog, states: list[VersionState]) -> list[ReviewRecord]:
+    from extract.review.reviewed import latest_reviews
+    from extract.review.store import CorrectionStore
+
+    with CorrectionStore(catalog.path) as corrections:
+        return latest_reviews(corrections, states)
 
 
 def status(raw_dir: Path, out_dir: Path) -> Status:
@@ -445,7 +504,8 @@ def status(raw_dir: Path, out_dir: Path) -> Status:
     with Catalog.in_raw(raw_dir) as catalog:
         states = catalog.versions()
         report = Status(catalog.source_kinds(), catalog.fetch_outcomes(), len(states),
-                        Counter(), 0, 0, 0, 0, catalog.failures(), catalog.last_batch())
+                        Counter(), 0, 0, 0, 0, catalog.failures(), catalog.last_batch(),
+                        _latest_reviews(catalog, states))
     for state in states:
         if state.status is None:
             report.pending += 1

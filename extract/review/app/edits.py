@@ -8,14 +8,15 @@ parent. A period typed as words (令和2年度から令和6年度まで) is read
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError
 
 from extract.errors import InputError
 from extract.review.locate import Place, anchor_of, places
-from extract.review.records import Correction, Target
-from extract.schema import Period
+from extract.review.make import correction_for
+from extract.review.records import Correction, Op, Target
+from extract.schema import Document, Period
 
 Json = dict[str, Any]
 EditOp = Literal["set", "delete", "insert_after", "insert_under", "indent", "outdent",
@@ -24,6 +25,7 @@ EditOp = Literal["set", "delete", "insert_after", "insert_under", "indent", "out
 LIST_FIELDS = frozenset({"responsible", "aliases"})  # typed as one line, comma-separated
 SPLIT = ("、", ",", "，")
 NULLABLE = frozenset({"label", "title", "target", "kind", "parent_id", "adopted"})
+PLAN_OPS = {"role": "set_role", "parent_id": "set_parent"}  # plan fields with an operation
 
 
 class EditTarget(BaseModel):
@@ -70,15 +72,9 @@ def _node_place(doc: Json, node_id: str | None, where: str) -> Place:
     raise EditError(f"no node has id {node_id!r} in the reviewed document", where)
 
 
-def _plan(doc: Json, plan_id: str | None, where: str) -> Json:
-    for plan in doc["plans"]:
-        if plan.get("id") == plan_id:
-            return dict(plan)
-    raise EditError(f"no plan has id {plan_id!r} in the reviewed document", where)
-
-
-def _node_target(doc: Json, place: Place, field: str | None = None) -> Target:
-    return Target(kind="node", id=place.node["id"], field=field, anchor=anchor_of(doc, place))
+def _node_target(doc: Json, place: Place) -> JsonValue:
+    return Target(kind="node", id=place.node["id"], anchor=anchor_of(doc, place)
+                  ).model_dump(mode="json")
 
 
 def period_value(value: JsonValue, where: str) -> JsonValue:
@@ -95,14 +91,14 @@ def period_value(value: JsonValue, where: str) -> JsonValue:
         if not found:
             raise EditError(f"no period in {text!r}: give its start and end (FY2020)", where)
         expr = found[0]
-        fields = {"start": expr.start, "end": expr.end, "duration": expr.duration,
-                  "every": expr.every}
-        period = Period(text=text, **fields,
+        period = Period(text=text, start=expr.start, end=expr.end, duration=expr.duration,
+                        every=expr.every,
                         start_date=resolve(expr.start, end=False) if expr.start else None,
                         end_date=resolve(expr.end, end=True) if expr.end else None)
     else:
         try:
-            period = Period(text=text or " ".join(v for v in fields.values() if v), **fields)
+            period = Period.model_validate({"text": text or " ".join(
+                v for v in fields.values() if v), **fields})
         except ValidationError as error:
             raise EditError(error.errors()[0]["msg"], where) from None
     return period.model_dump(mode="json", exclude_none=True)
@@ -131,52 +127,31 @@ def _new_node(value: JsonValue, kind: str, where: str) -> Json:
     return node
 
 
-def to_correction(doc: Json, uri: str, sha256: str, edit: Edit, author: str,
-                  note: str | None, where: str) -> Correction:
+def to_correction(doc: Document, edit: Edit, author: str, note: str | None,
+                  where: str) -> Correction:
     """Return the correction record of one edit made on the reviewed document `doc`."""
-    kind = edit.target.kind
     op: str = edit.op
+    field = edit.field if op == "set" else None
     value: JsonValue = edit.value
-    seen: JsonValue = None
-    if kind == "plan":
-        plan = _plan(doc, edit.target.id, where)
-        target = Target(kind="plan", id=plan["id"], field=edit.field if op == "set" else None,
-                        anchor=None)
-        if op == "set" and edit.field in ("role", "parent_id"):
-            op = "set_role" if edit.field == "role" else "set_parent"
-            target = target.model_copy(update={"field": None})
-        field = {"set_role": "role", "set_parent": "parent_id", "set_period": "period",
-                 "clear_period": "period"}.get(op, edit.field or "")
-        seen = plan.get(field)
+    if edit.target.kind == "plan" and field in PLAN_OPS:
+        op, field = PLAN_OPS[field], None
+    if field is not None:
         value = _field_value(field, value)
-    elif kind == "document":
-        target = Target(kind="document", field=edit.field if op == "set" else None)
-        seen = doc.get(edit.field or "") if op == "set" else None
-        value = _field_value(edit.field or "", value) if op == "set" else value
-    else:
-        place = _node_place(doc, edit.target.id, where)
-        node = place.node
-        target = _node_target(doc, place, edit.field if op == "set" else None)
-        if op == "set":
-            seen = node.get(edit.field or "")
-            value = _field_value(edit.field or "", value)
-        elif op in ("set_period", "clear_period"):
-            seen = node.get("period")
-        else:
-            seen = {k: node.get(k) for k in ("kind", "label", "title")}
-        if op in ("indent", "outdent"):
-            value = _move(doc, place, op, where)
-            op = "move"
-        elif op in ("insert_after", "insert_under"):
-            value = _new_node(value, str((value or {}).get("kind") or "section")
-                              if isinstance(value, dict) else "section", where)
-        elif op == "add_measure":
-            value = _new_node(value, "measure", where)
-    if op == "set_period":
+    if op in ("indent", "outdent"):
+        data = doc.model_dump(mode="json")
+        value = _move(data, _node_place(data, edit.target.id, where), op, where)
+        op = "move"
+    elif op in ("insert_after", "insert_under"):
+        value = _new_node(value, "section", where)
+    elif op == "add_measure":
+        value = _new_node(value, "measure", where)
+    elif op == "set_period":
         value = period_value(value, f"{where}.period")
     try:
-        return Correction(document_uri=uri, sha256=sha256, target=target, op=op,  # type: ignore[arg-type]
-                          seen=seen, value=value, author=author, note=note)
+        return correction_for(doc, op=cast(Op, op), kind=edit.target.kind, author=author,
+                              target_id=edit.target.id, field=field, value=value, note=note)
+    except InputError as error:
+        raise EditError(str(error), where) from None
     except ValidationError as error:
         raise EditError(error.errors()[0]["msg"], where) from None
 
@@ -193,15 +168,14 @@ def _move(doc: Json, place: Place, op: str, where: str) -> JsonValue:
         under = by_id[place.siblings[index - 1]["id"]]
         children = under.node.get("children") or []
         after = by_id[children[-1]["id"]] if children else None
-        return {"under": _node_target(doc, under).model_dump(mode="json"),
-                "after": _node_target(doc, after).model_dump(mode="json") if after else None}
+        return {"under": _node_target(doc, under),
+                "after": _node_target(doc, after) if after else None}
     if place.parent is None:
         raise EditError("a top-level node cannot be outdented", where)
     parent = by_id[place.parent["id"]]
     grandparent = by_id[parent.parent["id"]] if parent.parent is not None else None
-    return {"under": _node_target(doc, grandparent).model_dump(mode="json")
-            if grandparent else None,
-            "after": _node_target(doc, parent).model_dump(mode="json")}
+    return {"under": _node_target(doc, grandparent) if grandparent else None,
+            "after": _node_target(doc, parent)}
 
 
 def undo_record(last: Correction, author: str, note: str | None) -> Correction:

@@ -58,8 +58,8 @@ class Reviewed:
     @property
     def confidence(self) -> float | None:
         """The lowest confidence the extraction gives any plan or node (None: it gives none)."""
-        values = [x.confidence for x in [*self.raw.plans, *walk(self.raw.outline)]
-                  if x.confidence is not None]
+        values = [p.confidence for p in self.raw.plans if p.confidence is not None]
+        values += [n.confidence for n in walk(self.raw.outline) if n.confidence is not None]
         return min(values) if values else None
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
+from extract.ingest.batch import review
 from extract.review.app.edits import EditError, Save, to_correction, undo_record, undoable
 from extract.review.app.library import Entry, Library, Reviewed
 from extract.review.app.security import BodyTooLarge, Guard
@@ -117,8 +119,8 @@ def create_app(raw: Path, out: Path, *, token: str | None = None,
             return _problems([Problem(".".join(map(str, e["loc"])), e["msg"])
                               for e in error.errors()])
         return _keep(entry, body, lambda doc, current: [
-            to_correction(doc, entry.uri, entry.sha256, edit, body.author, body.note,
-                          f"edits[{i}]") for i, edit in enumerate(body.edits)])
+            to_correction(doc, edit, body.author, body.note, f"edits[{i}]")
+            for i, edit in enumerate(body.edits)])
 
     async def undo(request: Request) -> Response:
         entry = entry_of(request)
@@ -130,7 +132,7 @@ def create_app(raw: Path, out: Path, *, token: str | None = None,
         body = Save.model_construct(revision=revision, author=author or "reviewer", note=None,
                                     edits=[])
 
-        def records(_doc: dict[str, Any], current: list[Correction]) -> list[Correction]:
+        def records(_doc: Document, current: list[Correction]) -> list[Correction]:
             last = undoable(current)
             if last is None:
                 raise EditError("nothing to undo", "undo")
@@ -151,20 +153,20 @@ def create_app(raw: Path, out: Path, *, token: str | None = None,
                     "current": _state(before)["document"],
                 }, status_code=409)
             try:
-                records = make(before.document.model_dump(mode="json"), current)
+                records = make(before.document, current)
                 after = library.reviewed(entry, [*current, *records])
             except EditError as error:
                 return _problems([Problem(error.where, str(error))])
-            except (ValidationError, ValueError) as error:
-                return _problems([Problem("edits", str(error))])
-            ids = {r.id for r in records}
-            problems = [Problem(o.correction_id, f"{o.status}: {o.detail}")
-                        for o in after.outcomes
-                        if o.correction_id in ids and o.status not in ("applied", "undone")]
+            # A record that does not apply (its value would make the document invalid, its
+            # target is gone) is refused here, at the field, rather than kept as a conflict.
+            where = {r.id: _where(body, i, r) for i, r in enumerate(records)}
+            problems = [Problem(where[o.correction_id], o.detail) for o in after.outcomes
+                        if o.correction_id in where and o.status == "conflict"]
             problems += _invalid(after.document)
             if problems:
                 return _problems(problems)
             store.extend(records)
+        review(library.raw, library.out)  # the reviewed file beside the raw one, and the index
         return JSONResponse({"revision": len(current) + len(records),
                              "kept": [r.id for r in records]})
 
@@ -191,6 +193,15 @@ def _is_pdf(entry: Entry, doc: Document) -> bool:
     return (entry.media_type or doc.source.media_type) == PDF_TYPE and bool(doc.source.pages)
 
 
+def _where(body: Save, i: int, record: Correction) -> str:
+    """Return where on the page a record's problem shows: its edit, and the field edited."""
+    if i >= len(body.edits):
+        return "undo"
+    edit = body.edits[i]
+    field = edit.field or ("period" if edit.op in ("set_period", "clear_period") else "")
+    return f"edits[{i}].{field}" if field else f"edits[{i}]"
+
+
 def _invalid(doc: Document) -> list[Problem]:
     """Return what the schema and the semantic checks find wrong with a reviewed document."""
     try:
@@ -214,7 +225,7 @@ def _state(reviewed: Reviewed) -> dict[str, Any]:
 def _matches(row: Reviewed, filters: dict[str, str]) -> bool:
     """Return whether a document passes the list's filters (an empty filter passes all)."""
     entry, doc = row.entry, row.raw
-    checks = {
+    checks: dict[str, Callable[[str], bool]] = {
         "municipality": lambda v: (entry.municipality or "") == v,
         "status": lambda v: doc.status.value == v,
         "issues": lambda v: bool(doc.issues) == (v == "yes"),
