@@ -52,6 +52,14 @@ class Reviewed:
         return len(self.corrections)
 
     @property
+    def counts(self) -> dict[str, int]:
+        """Return how many corrections were applied, absorbed, in conflict or undone."""
+        counts: dict[str, int] = {}
+        for outcome in self.outcomes:
+            counts[outcome.status] = counts.get(outcome.status, 0) + 1
+        return counts
+
+    @property
     def conflicts(self) -> list[Outcome]:
         return [o for o in self.outcomes if o.status == "conflict"]
 

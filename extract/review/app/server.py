@@ -75,9 +75,12 @@ def create_app(raw: Path, out: Path, *, token: str | None = None,
         entry = entry_of(request)
         reviewed = library.reviewed(entry)
         doc = reviewed.document
+        is_pdf = _is_pdf(entry, doc)
+        sizes = pdfs.pdf(entry.sha256, lambda: library.source_bytes(entry)).sizes() if is_pdf \
+            else []
         return templates.TemplateResponse(request, "document.html", {
-            "r": reviewed, "doc": doc, "csrf": csrf, "is_pdf": _is_pdf(entry, doc),
-            "pages": range(1, (doc.source.pages or 0) + 1), "pieces": text_pieces(doc),
+            "r": reviewed, "doc": doc, "csrf": csrf, "is_pdf": is_pdf,
+            "pages": list(enumerate(sizes, 1)), "pieces": text_pieces(doc),
             "kinds": [k.value for k in NodeKind], "roles": [r.value for r in Role],
             "corrections": {c.id: c for c in reviewed.corrections},
             "undoable": undoable(list(reviewed.corrections)),

@@ -147,6 +147,11 @@ class PdfSource:
             width, height = self._pdf[page - 1].get_size()
         return float(width), float(height)
 
+    def sizes(self) -> list[tuple[int, int]]:
+        """Return each page's size in pixels as rendered, so the page lays out before loading."""
+        return [(round(w * RENDER_SCALE), round(h * RENDER_SCALE))
+                for w, h in map(self._size, range(1, self.pages + 1))]
+
 
 def _bbox_fraction(span: Span, size: tuple[float, float]) -> Box:
     """Return a span's bbox (points, top-left origin) as fractions of its page."""
