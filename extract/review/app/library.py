@@ -16,6 +16,7 @@ from pathlib import Path
 from extract.ingest.batch import INDEX_NAME
 from extract.ingest.catalog import CATALOG_NAME
 from extract.ingest.store import RawStore
+from extract.review.apply import Reviewed as Applied
 from extract.review.apply import apply
 from extract.review.records import Correction, Outcome
 from extract.review.store import CorrectionStore
@@ -42,9 +43,16 @@ class Reviewed:
 
     entry: Entry
     raw: Document
-    document: Document
     corrections: tuple[Correction, ...]
-    outcomes: tuple[Outcome, ...]
+    result: Applied
+
+    @property
+    def document(self) -> Document:
+        return self.result.document
+
+    @property
+    def outcomes(self) -> list[Outcome]:
+        return self.result.outcomes
 
     @property
     def revision(self) -> int:
@@ -54,14 +62,11 @@ class Reviewed:
     @property
     def counts(self) -> dict[str, int]:
         """Return how many corrections were applied, absorbed, in conflict or undone."""
-        counts: dict[str, int] = {}
-        for outcome in self.outcomes:
-            counts[outcome.status] = counts.get(outcome.status, 0) + 1
-        return counts
+        return self.result.counts()
 
     @property
     def conflicts(self) -> list[Outcome]:
-        return [o for o in self.outcomes if o.status == "conflict"]
+        return self.result.conflicts
 
     @property
     def confidence(self) -> float | None:
@@ -138,9 +143,7 @@ class Library:
         if cached is not None and cached[0] == key:
             return cached[1]
         raw = Document.model_validate_json(entry.output.read_bytes())
-        result = apply(raw, corrections)
-        reviewed = Reviewed(entry, raw, result.document, tuple(corrections),
-                            tuple(result.outcomes))
+        reviewed = Reviewed(entry, raw, tuple(corrections), apply(raw, corrections))
         self._cache[entry.id] = (key, reviewed)
         return reviewed
 

@@ -119,21 +119,31 @@ class PdfSource:
         return self._texts[page]
 
     def boxes(self, page: int, doc: Document) -> dict[str, list[Box]]:
-        """Return the boxes of every node read from `page`, one per printed line."""
+        """Return the boxes of every node printed on `page`, one per printed line.
+
+        A node is looked for on the page it was read from, then, when not there, on the next:
+        a heading or a measure at a page's foot is often printed at the top of the next one.
+        """
+        found = self._found(page, [n for n in walk(doc.outline) if _page(n) == page], doc)
+        if page > 1:
+            before = [n for n in walk(doc.outline) if _page(n) == page - 1]
+            missed = [n for n in before if n.id not in self._found(page - 1, before, doc)]
+            found.update(self._found(page, missed, doc))
+        return found
+
+    def _found(self, page: int, nodes: list[Node], doc: Document) -> dict[str, list[Box]]:
+        """Return the boxes of those of `nodes` found on `page`."""
         flat, where, char_boxes = self._page_text(page)
         found: dict[str, list[Box]] = {}
         searched_from = 0  # nodes come in reading order: search onwards, then from the top
-        for node in walk(doc.outline):
-            if node.source is None or node.source.page != page:
-                continue
-            if node.source.bbox is not None:
+        for node in nodes:
+            if node.source is not None and node.source.bbox is not None \
+                    and node.source.page == page:
                 found[node.id] = [_bbox_fraction(node.source, self._size(page))]
                 continue
             needle = _needle(doc, node)
-            if not needle:
-                continue
-            at = flat.find(needle, searched_from)
-            if at < 0:
+            at = flat.find(needle, searched_from) if needle else -1
+            if at < 0 and needle:
                 at = flat.find(needle)
             if at < 0:
                 continue
@@ -151,6 +161,10 @@ class PdfSource:
         """Return each page's size in pixels as rendered, so the page lays out before loading."""
         return [(round(w * RENDER_SCALE), round(h * RENDER_SCALE))
                 for w, h in map(self._size, range(1, self.pages + 1))]
+
+
+def _page(node: Node) -> int | None:
+    return node.source.page if node.source is not None else None
 
 
 def _bbox_fraction(span: Span, size: tuple[float, float]) -> Box:

@@ -48,9 +48,12 @@
     const node = data.nodes[id];
     const page = node && node.source && node.source.page;
     if (!page || !document.getElementById("pages")) return;
-    const pageEl = document.querySelector(`.page[data-page="${page}"]`);
-    loadBoxes(page).then((boxes) => {
-      drawBoxes(pageEl, boxes, id);
+    // Printed on the page it was read from, or at the top of the next.
+    Promise.all([loadBoxes(page), loadBoxes(page + 1)]).then(([here, next]) => {
+      const on = !here[id] && next[id] ? page + 1 : page;
+      const pageEl = document.querySelector(`.page[data-page="${on}"]`);
+      if (!pageEl) return;
+      drawBoxes(pageEl, on === page ? here : next, id);
       const hit = pageEl.querySelector(".box.selected");
       if (scroll && !document.getElementById("pages").hidden) {
         (hit || pageEl).scrollIntoView({ block: "center" });
@@ -59,6 +62,7 @@
   }
 
   async function loadBoxes(page) {
+    if (!document.querySelector(`.page[data-page="${page}"]`)) return {};
     if (!boxesLoaded.has(page)) {
       const response = await fetch(`/doc/${DOC}/page/${page}/boxes`);
       boxesLoaded.set(page, response.ok ? await response.json() : {});
