@@ -172,18 +172,34 @@
     fields.append(input("period", period.text), input("start", period.start),
       input("end", period.end));
     editor.querySelector(".node-ops").hidden = selected.kind !== "node";
-    const row = selected.kind === "node"
-      ? document.querySelector(`#outline .row[data-node="${CSS.escape(selected.id)}"]`)
-      : document.querySelector(`#plans tr[data-plan="${CSS.escape(selected.id)}"] td`);
-    row.after(editor);
+    if (selected.kind === "node") {
+      document.querySelector(`#outline .row[data-node="${CSS.escape(selected.id)}"]`).after(editor);
+    } else {
+      // In a table the editor gets a row of its own, under the plan's.
+      const holder = document.getElementById("plan-editor") || planEditorRow();
+      document.querySelector(`#plans tr[data-plan="${CSS.escape(selected.id)}"]`).after(holder);
+      holder.firstElementChild.append(editor);
+      holder.hidden = false;
+    }
     editor.hidden = false;
     clearErrors();
     editor.querySelector('[name="title"]').focus();
   }
 
+  function planEditorRow() {
+    const tr = document.createElement("tr");
+    tr.id = "plan-editor";
+    const td = document.createElement("td");
+    td.colSpan = 5;
+    tr.append(td);
+    return tr;
+  }
+
   function closeEditor() {
     editor.hidden = true;
     document.body.append(editor);
+    const holder = document.getElementById("plan-editor");
+    if (holder) holder.hidden = true;
   }
 
   function editorEdits() {
@@ -361,10 +377,13 @@
   // -- keys --------------------------------------------------------------------------------
 
   document.addEventListener("keydown", (event) => {
-    const typing = event.target.closest("input, select, textarea");
-    if (typing) {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && !editor.hidden) {
+      event.preventDefault();
+      editor.requestSubmit();
+      return;
+    }
+    if (event.target.closest("input, select, textarea")) {
       if (event.key === "Escape") closeEditor();
-      else if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) editor.requestSubmit();
       return;
     }
     if (document.querySelector("dialog[open]")) return;
