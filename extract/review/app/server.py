@@ -62,7 +62,11 @@ def create_app(raw: Path, out: Path, *, token: str | None = None,
         return entry
 
     def index(request: Request) -> Response:
-        rows = [library.reviewed(entry) for entry in library.entries()]
+        with library.store() as store:
+            by_uri: dict[str, list[Correction]] = {}
+            for correction in store.all():
+                by_uri.setdefault(correction.document_uri, []).append(correction)
+        rows = [library.reviewed(e, by_uri.get(e.uri, [])) for e in library.entries()]
         filters = {k: request.query_params.get(k, "") for k in
                    ("municipality", "status", "issues", "reviewed", "conflicts", "versions")}
         shown = sorted((r for r in rows if _matches(r, filters)), key=_by_confidence)
