@@ -429,8 +429,6 @@ def review_add(
     author: Annotated[str | None, typer.Option(envvar="EXTRACT_AUTHOR",
                                                help="Who (default: $USER).")] = None,
     note: Annotated[str | None, typer.Option(help="Why.")] = None,
-    undo: Annotated[str | None, typer.Option(help="Undo this correction id (op ignored).")
-                    ] = None,
     raw_dir: RawOption = Path("raw"),
     output: OutOption = Path("structured"),
 ) -> None:
@@ -450,12 +448,33 @@ def review_add(
     try:
         correction, steps = add(raw_dir, output, uri, op=cast("Op", op),
                                 kind=cast("TargetKind", kind), author=who,
-                                target_id=node or plan, field=field, value=parsed, note=note,
-                                undoes=undo)
+                                target_id=node or plan, field=field, value=parsed, note=note)
     except InputError as error:
         raise _fail(str(error)) from None
     _review_steps(steps)
     typer.echo(correction.id)
+
+
+@review_app.command("undo")
+def review_undo(
+    correction: Annotated[str, typer.Argument(help="The id of the correction to undo.")],
+    author: Annotated[str | None, typer.Option(envvar="EXTRACT_AUTHOR",
+                                               help="Who (default: $USER).")] = None,
+    note: Annotated[str | None, typer.Option(help="Why.")] = None,
+    raw_dir: RawOption = Path("raw"),
+    output: OutOption = Path("structured"),
+) -> None:
+    """Undo a correction with a new record (records never change), then apply; print its id."""
+    from extract.errors import InputError
+    from extract.review.commands import undo
+
+    try:
+        record, steps = undo(raw_dir, output, correction,
+                             author=author or os.environ.get("USER") or "unknown", note=note)
+    except InputError as error:
+        raise _fail(str(error)) from None
+    _review_steps(steps)
+    typer.echo(record.id)
 
 
 @review_app.command("conflicts")

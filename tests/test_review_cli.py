@@ -160,7 +160,7 @@ def test_corrections_move_between_machines_and_an_undo_is_a_new_record(
     _, doc, reviewed_path = outputs(out)
     (false_measure,) = titled(doc, "計画推進担当(総務課長及び総務財政室)")
     made = correct(raw, out, "delete", "--node", false_measure["id"])
-    undo = correct(raw, out, "delete", "--undo", made)
+    undo = cli("review", "undo", made, "--raw", str(raw), "-o", str(out)).strip()
     assert titled(json.loads(reviewed_path.read_text("utf-8")),
                   "計画推進担当(総務課長及び総務財政室)")  # undone
     exported = tmp_path / "corrections.jsonl"
