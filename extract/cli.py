@@ -361,6 +361,13 @@ def evaluate(
 
 RawOption = Annotated[Path, typer.Option("--raw", help="Raw folder (store and catalog).")]
 OutOption = Annotated[Path, typer.Option("-o", "--output", help="Folder of JSON.")]
+AuthorOption = Annotated[str | None, typer.Option(envvar="EXTRACT_AUTHOR",
+                                                  help="Who (default: $USER).")]
+NoteOption = Annotated[str | None, typer.Option(help="Why.")]
+
+
+def _author(author: str | None) -> str:
+    return author or os.environ.get("USER") or "unknown"
 
 
 def _review_steps(steps: list[ReviewStep]) -> None:
@@ -426,9 +433,8 @@ def review_add(
     value: Annotated[str | None, typer.Option(help="The new value, as JSON "
                                               "('\"a title\"', '{\"start\": \"FY2020\"}').")
                      ] = None,
-    author: Annotated[str | None, typer.Option(envvar="EXTRACT_AUTHOR",
-                                               help="Who (default: $USER).")] = None,
-    note: Annotated[str | None, typer.Option(help="Why.")] = None,
+    author: AuthorOption = None,
+    note: NoteOption = None,
     raw_dir: RawOption = Path("raw"),
     output: OutOption = Path("structured"),
 ) -> None:
@@ -444,10 +450,9 @@ def review_add(
         parsed = json.loads(value) if value is not None else None
     except json.JSONDecodeError as error:
         raise _fail(f"--value is not JSON: {error}") from None
-    who = author or os.environ.get("USER") or "unknown"
     try:
         correction, steps = add(raw_dir, output, uri, op=cast("Op", op),
-                                kind=cast("TargetKind", kind), author=who,
+                                kind=cast("TargetKind", kind), author=_author(author),
                                 target_id=node or plan, field=field, value=parsed, note=note)
     except InputError as error:
         raise _fail(str(error)) from None
@@ -458,9 +463,8 @@ def review_add(
 @review_app.command("undo")
 def review_undo(
     correction: Annotated[str, typer.Argument(help="The id of the correction to undo.")],
-    author: Annotated[str | None, typer.Option(envvar="EXTRACT_AUTHOR",
-                                               help="Who (default: $USER).")] = None,
-    note: Annotated[str | None, typer.Option(help="Why.")] = None,
+    author: AuthorOption = None,
+    note: NoteOption = None,
     raw_dir: RawOption = Path("raw"),
     output: OutOption = Path("structured"),
 ) -> None:
@@ -470,7 +474,7 @@ def review_undo(
 
     try:
         record, steps = undo(raw_dir, output, correction,
-                             author=author or os.environ.get("USER") or "unknown", note=note)
+                             author=_author(author), note=note)
     except InputError as error:
         raise _fail(str(error)) from None
     _review_steps(steps)

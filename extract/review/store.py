@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,10 +23,8 @@ from pydantic import ValidationError
 
 from extract.errors import InputError
 from extract.files import write_text_atomic
-from extract.ingest.catalog import now
+from extract.ingest.catalog import connect, now, transaction
 from extract.review.records import Correction, Outcome
-
-_BUSY_TIMEOUT_MS = 10_000
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS corrections (
@@ -126,14 +124,8 @@ class CorrectionStore:
     """The corrections and reviews kept in the catalog at `catalog_path`."""
 
     def __init__(self, catalog_path: Path) -> None:
-        catalog_path.parent.mkdir(parents=True, exist_ok=True)
         self.path = catalog_path
-        self._db = sqlite3.connect(catalog_path, timeout=_BUSY_TIMEOUT_MS / 1000,
-                                   isolation_level=None)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute("PRAGMA foreign_keys=ON")
+        self._db = connect(catalog_path)
         with self._tx() as db:
             for statement in _statements(_SCHEMA):
                 db.execute(statement)
@@ -147,15 +139,8 @@ class CorrectionStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+    def _tx(self) -> AbstractContextManager[sqlite3.Connection]:
+        return transaction(self._db)
 
     # -- corrections ----------------------------------------------------------------------
 
