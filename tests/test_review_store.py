@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from extract.errors import InputError
 from extract.ingest.catalog import Catalog
 from extract.review.records import Anchor, Correction, Target
-from extract.review.store import CorrectionStore
+from extract.review.store import CorrectionStore, StaleRevision
 
 SHA = "c8bbca6c4e91528f410d9ac2b43e2240d79f8cc3e825fc9ce9f2c24fbc6e1fe8"
 
@@ -46,6 +46,18 @@ def test_records_are_append_only_in_the_catalog_file(tmp_path: Path) -> None:
                 db.execute(statement)
         assert {row[0] for row in db.execute("SELECT name FROM sqlite_master")} >= {
             "sources", "versions", "runs", "corrections", "reviews"}
+
+
+def test_a_save_on_an_older_revision_is_refused_and_keeps_nothing(tmp_path: Path) -> None:
+    with CorrectionStore(tmp_path / "catalog.sqlite") as store:
+        assert store.revision("samples/a.txt") == 0
+        assert store.append(made(), revision=0)
+        mine, theirs = made(title="目的A"), made(title="目的B")
+        assert store.append(theirs, revision=1)  # the other reviewer saved first
+        with pytest.raises(StaleRevision, match="has 2 corrections, not 1"):
+            store.extend([mine, made("samples/a.txt", title="目的C")], revision=1)
+        assert store.revision("samples/a.txt") == 2
+        assert mine.id not in {c.id for c in store.all()}
 
 
 def test_export_then_import_elsewhere_is_lossless_and_idempotent(tmp_path: Path) -> None:

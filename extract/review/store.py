@@ -21,7 +21,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from extract.errors import InputError
+from extract.errors import ExtractError, InputError
 from extract.files import write_text_atomic
 from extract.ingest.catalog import connect, now, transaction
 from extract.review.records import Correction, Outcome
@@ -66,6 +66,15 @@ CREATE TABLE IF NOT EXISTS review_outcomes (
     PRIMARY KEY (review_id, correction_id)
 );
 """
+
+
+class StaleRevision(ExtractError):
+    """A save made on an older revision of a document's corrections than the one kept now."""
+
+    def __init__(self, uri: str, expected: int, current: int) -> None:
+        super().__init__(f"{uri} has {current} corrections, not {expected}: another review was "
+                         "saved first")
+        self.uri, self.expected, self.current = uri, expected, current
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,20 +153,34 @@ class CorrectionStore:
 
     # -- corrections ----------------------------------------------------------------------
 
-    def append(self, correction: Correction) -> bool:
+    def append(self, correction: Correction, *, revision: int | None = None) -> bool:
         """Keep a correction; return False when one with its id is already held (same record).
 
         Raises `InputError` when the id is held with other content: a record never changes.
+        With `revision`, raises `StaleRevision` unless the document still has that many
+        corrections: a reviewer who saved on an older state cannot pass over another's save.
         """
-        return self._add([correction]).added == 1
+        return self._add([correction], revision=revision).added == 1
 
-    def extend(self, corrections: Iterable[Correction]) -> ImportReport:
+    def extend(self, corrections: Iterable[Correction], *,
+               revision: int | None = None) -> ImportReport:
         """Keep several corrections in one transaction; return what was added and known."""
-        return self._add(list(corrections))
+        return self._add(list(corrections), revision=revision)
 
-    def _add(self, corrections: list[Correction], strict: bool = True) -> ImportReport:
+    def revision(self, uri: str) -> int:
+        """How many corrections a source has: the revision its reviewed document is at."""
+        row = self._db.execute("SELECT count(*) FROM corrections WHERE document_uri = ?",
+                               (uri,)).fetchone()
+        return int(row[0])
+
+    def _add(self, corrections: list[Correction], strict: bool = True,
+             revision: int | None = None) -> ImportReport:
         added, known, clashing = 0, 0, []
         with self._tx() as db:
+            for uri in {c.document_uri for c in corrections} if revision is not None else ():
+                now_at = self.revision(uri)
+                if now_at != revision:
+                    raise StaleRevision(uri, revision or 0, now_at)
             for c in corrections:
                 text = line(c)
                 row = db.execute("SELECT record FROM corrections WHERE id = ?",
