@@ -299,8 +299,13 @@ def schema() -> None:
 
 @app.command(name="eval")
 def evaluate(
+    raw_dir: Annotated[Path, typer.Argument(help="Raw folder whose reviewed documents "
+                                            "--reviewed scores against.")] = Path("raw"),
     gold: Annotated[Path | None, typer.Option("--gold", help="Folder of gold docs/*.json.")
                     ] = None,
+    reviewed: Annotated[bool, typer.Option(
+        "--reviewed", help="Score against every reviewed document in RAW_DIR; exit 1 when the "
+        "current extractor scores below the extraction the review was made on.")] = False,
     periods_file: Annotated[Path | None, typer.Option(
         "--periods", help="A gold period sentence file (.jsonl).")] = None,
     only: Annotated[list[str] | None, typer.Option("--only", help="Gold file stems to score.")
@@ -308,9 +313,10 @@ def evaluate(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """Score extraction against gold files, as the gold README describes."""
-    if gold is None and periods_file is None:
-        raise _fail("give --gold DIR and/or --periods FILE")
+    if gold is None and periods_file is None and not reviewed:
+        raise _fail("give --gold DIR, --periods FILE and/or --reviewed [RAW_DIR]")
     report: dict[str, object] = {}
+    regressed = False
     if gold is not None:
         from extract.evaluate.docs import evaluate as score_docs
         from extract.evaluate.docs import totals
@@ -333,14 +339,46 @@ def evaluate(
         report["periods"] = result.as_json()
         if not as_json:
             typer.echo(result.summary())
+    if reviewed:
+        from extract.evaluate.docs import totals
+        from extract.evaluate.report import docs_table
+        from extract.evaluate.reviewed import evaluate_reviewed
+        from extract.ingest.catalog import CATALOG_NAME
+        from extract.pipeline import parse_or_fail
+
+        if not (raw_dir / CATALOG_NAME).is_file():
+            raise _fail(f"no catalog in {raw_dir}: run `extract run` first")
+        found = evaluate_reviewed(raw_dir, lambda data, uri, media, charset: parse_or_fail(
+            data, uri=uri, media_type=media, charset=charset))
+        report["reviewed"] = [dict(s.current.as_json(), regressions=s.regressions,
+                                   baseline=s.baseline.as_json() if s.baseline else None)
+                              for s in found]
+        report["reviewed_total"] = totals([s.current for s in found]).as_json()
+        regressed = any(s.regressions for s in found)
+        if not as_json:
+            typer.echo(docs_table([s.current for s in found]))
+            for s in found:
+                for fall in s.regressions:
+                    typer.echo(f"regression {s.uri}: {fall}")
+            typer.echo(f"{len(found)} reviewed documents, "
+                       f"{sum(bool(s.regressions) for s in found)} regressed")
     if as_json:
         typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    if regressed:
+        raise typer.Exit(1)
 
 
 # -- extract review ------------------------------------------------------------------------
 
 RawOption = Annotated[Path, typer.Option("--raw", help="Raw folder (store and catalog).")]
 OutOption = Annotated[Path, typer.Option("-o", "--output", help="Folder of JSON.")]
+AuthorOption = Annotated[str | None, typer.Option(envvar="EXTRACT_AUTHOR",
+                                                  help="Who (default: $USER).")]
+NoteOption = Annotated[str | None, typer.Option(help="Why.")]
+
+
+def _author(author: str | None) -> str:
+    return author or os.environ.get("USER") or "unknown"
 
 
 def _review_steps(steps: list[ReviewStep]) -> None:
@@ -406,11 +444,8 @@ def review_add(
     value: Annotated[str | None, typer.Option(help="The new value, as JSON "
                                               "('\"a title\"', '{\"start\": \"FY2020\"}').")
                      ] = None,
-    author: Annotated[str | None, typer.Option(envvar="EXTRACT_AUTHOR",
-                                               help="Who (default: $USER).")] = None,
-    note: Annotated[str | None, typer.Option(help="Why.")] = None,
-    undo: Annotated[str | None, typer.Option(help="Undo this correction id (op ignored).")
-                    ] = None,
+    author: AuthorOption = None,
+    note: NoteOption = None,
     raw_dir: RawOption = Path("raw"),
     output: OutOption = Path("structured"),
 ) -> None:
@@ -426,16 +461,35 @@ def review_add(
         parsed = json.loads(value) if value is not None else None
     except json.JSONDecodeError as error:
         raise _fail(f"--value is not JSON: {error}") from None
-    who = author or os.environ.get("USER") or "unknown"
     try:
         correction, steps = add(raw_dir, output, uri, op=cast("Op", op),
-                                kind=cast("TargetKind", kind), author=who,
-                                target_id=node or plan, field=field, value=parsed, note=note,
-                                undoes=undo)
+                                kind=cast("TargetKind", kind), author=_author(author),
+                                target_id=node or plan, field=field, value=parsed, note=note)
     except InputError as error:
         raise _fail(str(error)) from None
     _review_steps(steps)
     typer.echo(correction.id)
+
+
+@review_app.command("undo")
+def review_undo(
+    correction: Annotated[str, typer.Argument(help="The id of the correction to undo.")],
+    author: AuthorOption = None,
+    note: NoteOption = None,
+    raw_dir: RawOption = Path("raw"),
+    output: OutOption = Path("structured"),
+) -> None:
+    """Undo a correction with a new record (records never change), then apply; print its id."""
+    from extract.errors import InputError
+    from extract.review.commands import undo
+
+    try:
+        record, steps = undo(raw_dir, output, correction,
+                             author=_author(author), note=note)
+    except InputError as error:
+        raise _fail(str(error)) from None
+    _review_steps(steps)
+    typer.echo(record.id)
 
 
 @review_app.command("conflicts")

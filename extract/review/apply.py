@@ -19,7 +19,6 @@ conflict and leaves the document as it was.
 
 from __future__ import annotations
 
-import copy
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -123,7 +122,7 @@ def _one(state: Json, c: Correction, uri: str, before: set[str]) -> tuple[Json, 
     if c.document_uri != uri:
         return state, Outcome(correction_id=c.id, status="conflict",
                               detail=f"made on {c.document_uri}, not on {uri}")
-    work = copy.deepcopy(state)
+    work = _copy(state)
     try:
         detail = OPS[c.op](work, c)
         problems = _problems(work, before)
@@ -135,6 +134,20 @@ def _one(state: Json, c: Correction, uri: str, before: set[str]) -> tuple[Json, 
         return state, Outcome(correction_id=c.id, status="conflict", detail=str(conflict),
                               current=conflict.current, wanted=c.value)
     return work, Outcome(correction_id=c.id, status="applied", detail=detail)
+
+
+def _copy(state: Json) -> Json:
+    """A copy of a document to change: what corrections can change is copied, the rest shared
+    (the text and links are never changed; top-level fields are replaced, not edited)."""
+
+    def deep(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: deep(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [deep(v) for v in value]
+        return value
+
+    return {**state, "outline": deep(state["outline"]), "plans": deep(state["plans"])}
 
 
 def _problems(work: Json, before: set[str]) -> str:

@@ -65,20 +65,38 @@ def current_document(raw_dir: Path, uri: str) -> Document:
 
 def add(raw_dir: Path, out_dir: Path, uri: str, *, op: Op, kind: TargetKind, author: str,
         target_id: str | None = None, field: str | None = None, value: Any = None,
-        note: str | None = None, undoes: str | None = None
-        ) -> tuple[Correction, list[ReviewStep]]:
+        note: str | None = None) -> tuple[Correction, list[ReviewStep]]:
     """Keep one correction made on the source's latest document, then apply it."""
-    from extract.ingest.batch import review
-
     try:
         correction = correction_for(current_document(raw_dir, uri), op=op, kind=kind,
                                     author=author, target_id=target_id, field=field,
-                                    value=value, note=note, undoes=undoes)
+                                    value=value, note=note)
     except ValidationError as error:  # a malformed record: say what is wrong with it
         raise InputError("; ".join(e["msg"] for e in error.errors())) from None
+    return correction, keep(raw_dir, out_dir, correction)
+
+
+def keep(raw_dir: Path, out_dir: Path, correction: Correction) -> list[ReviewStep]:
+    """Append one correction to the catalog, then apply the corrections anew where needed."""
+    from extract.ingest.batch import review
+
     with CorrectionStore(_catalog(raw_dir)) as store:
         store.append(correction)
-    return correction, review(raw_dir, out_dir)
+    return review(raw_dir, out_dir)
+
+
+def undo(raw_dir: Path, out_dir: Path, correction_id: str, *, author: str,
+         note: str | None = None) -> tuple[Correction, list[ReviewStep]]:
+    """Keep a record undoing an earlier one (records never change), then apply anew."""
+    with CorrectionStore(_catalog(raw_dir)) as store:
+        undone = store.get(correction_id)
+    if undone is None:
+        raise InputError(f"no correction has id {correction_id!r}")
+    state = latest_state(raw_dir, undone.document_uri)
+    record = Correction(document_uri=undone.document_uri, sha256=state.sha256,
+                        target=undone.target, op=undone.op, author=author, note=note,
+                        undoes=undone.id)
+    return record, keep(raw_dir, out_dir, record)
 
 
 def list_conflicts(raw_dir: Path) -> list[Conflict]:

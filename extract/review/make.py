@@ -22,7 +22,7 @@ _FIELD_OF = {"set_period": "period", "clear_period": "period", "set_role": "role
 
 def correction_for(doc: Document, *, op: Op, kind: TargetKind, author: str,
                    target_id: str | None = None, field: str | None = None, value: Any = None,
-                   note: str | None = None, undoes: str | None = None) -> Correction:
+                   note: str | None = None) -> Correction:
     """A correction of `doc`'s node, plan or document field; `InputError` if it has none."""
     data: Json = doc.model_dump(mode="json")
     anchor: Anchor | None = None
@@ -52,5 +52,4 @@ def correction_for(doc: Document, *, op: Op, kind: TargetKind, author: str,
         "target": {"kind": kind, "id": target_id if kind != "document" else None,
                    "field": field, "anchor": anchor},
         "op": op, "seen": seen, "value": value, "author": author, "note": note,
-        "undoes": undoes,
     })

@@ -14,19 +14,17 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from extract.errors import InputError
+from extract.errors import ExtractError, InputError
 from extract.files import write_text_atomic
-from extract.ingest.catalog import now
+from extract.ingest.catalog import connect, now, transaction
 from extract.review.records import Correction, Outcome
-
-_BUSY_TIMEOUT_MS = 10_000
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS corrections (
@@ -68,6 +66,15 @@ CREATE TABLE IF NOT EXISTS review_outcomes (
     PRIMARY KEY (review_id, correction_id)
 );
 """
+
+
+class StaleRevision(ExtractError):
+    """A save made on an older revision of a document's corrections than the one kept now."""
+
+    def __init__(self, uri: str, expected: int, current: int) -> None:
+        super().__init__(f"{uri} has {current} corrections, not {expected}: another review was "
+                         "saved first")
+        self.uri, self.expected, self.current = uri, expected, current
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,14 +133,8 @@ class CorrectionStore:
     """The corrections and reviews kept in the catalog at `catalog_path`."""
 
     def __init__(self, catalog_path: Path) -> None:
-        catalog_path.parent.mkdir(parents=True, exist_ok=True)
         self.path = catalog_path
-        self._db = sqlite3.connect(catalog_path, timeout=_BUSY_TIMEOUT_MS / 1000,
-                                   isolation_level=None)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute("PRAGMA foreign_keys=ON")
+        self._db = connect(catalog_path)
         with self._tx() as db:
             for statement in _statements(_SCHEMA):
                 db.execute(statement)
@@ -147,32 +148,39 @@ class CorrectionStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+    def _tx(self) -> AbstractContextManager[sqlite3.Connection]:
+        return transaction(self._db)
 
     # -- corrections ----------------------------------------------------------------------
 
-    def append(self, correction: Correction) -> bool:
+    def append(self, correction: Correction, *, revision: int | None = None) -> bool:
         """Keep a correction; return False when one with its id is already held (same record).
 
         Raises `InputError` when the id is held with other content: a record never changes.
+        With `revision`, raises `StaleRevision` unless the document still has that many
+        corrections: a reviewer who saved on an older state cannot pass over another's save.
         """
-        return self._add([correction]).added == 1
+        return self._add([correction], revision=revision).added == 1
 
-    def extend(self, corrections: Iterable[Correction]) -> ImportReport:
+    def extend(self, corrections: Iterable[Correction], *,
+               revision: int | None = None) -> ImportReport:
         """Keep several corrections in one transaction; return what was added and known."""
-        return self._add(list(corrections))
+        return self._add(list(corrections), revision=revision)
 
-    def _add(self, corrections: list[Correction], strict: bool = True) -> ImportReport:
+    def revision(self, uri: str) -> int:
+        """How many corrections a source has: the revision its reviewed document is at."""
+        row = self._db.execute("SELECT count(*) FROM corrections WHERE document_uri = ?",
+                               (uri,)).fetchone()
+        return int(row[0])
+
+    def _add(self, corrections: list[Correction], strict: bool = True,
+             revision: int | None = None) -> ImportReport:
         added, known, clashing = 0, 0, []
         with self._tx() as db:
+            for uri in {c.document_uri for c in corrections} if revision is not None else ():
+                now_at = self.revision(uri)
+                if now_at != revision:
+                    raise StaleRevision(uri, revision or 0, now_at)
             for c in corrections:
                 text = line(c)
                 row = db.execute("SELECT record FROM corrections WHERE id = ?",
