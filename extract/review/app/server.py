@@ -36,6 +36,7 @@ from extract.review.app.library import Entry, Library, Reviewed
 from extract.review.app.security import BodyTooLarge, Guard
 from extract.review.app.source import PdfCache, text_pieces
 from extract.review.records import Correction
+from extract.review.store import StaleRevision
 from extract.schema import Document, NodeKind, Role, walk
 from extract.validate import Problem, semantic_problems
 
@@ -153,12 +154,7 @@ def create_app(raw: Path, out: Path, *, token: str | None = None,
             current = store.for_document(entry.uri)
             before = library.reviewed(entry, current)
             if body.revision != len(current):
-                return JSONResponse({
-                    "error": "stale", "revision": len(current), "yours": [
-                        e.model_dump(mode="json") for e in body.edits],
-                    "theirs": [c.model_dump(mode="json") for c in current[body.revision:]],
-                    "current": _state(before)["document"],
-                }, status_code=409)
+                return _stale(body, current, before)
             try:
                 records = make(before.document, current)
                 after = library.reviewed(entry, [*current, *records])
@@ -172,7 +168,11 @@ def create_app(raw: Path, out: Path, *, token: str | None = None,
             problems += _invalid(after.document)
             if problems:
                 return _problems(problems)
-            store.extend(records)
+            try:
+                # Checked again inside the write: another process may share the catalog.
+                store.extend(records, revision=len(current))
+            except StaleRevision:
+                return _stale(body, store.for_document(entry.uri), before)
         review(library.raw, library.out)  # the reviewed file beside the raw one, and the index
         return JSONResponse({"revision": len(current) + len(records),
                              "kept": [r.id for r in records]})
@@ -198,6 +198,17 @@ def create_app(raw: Path, out: Path, *, token: str | None = None,
 
 def _is_pdf(entry: Entry, doc: Document) -> bool:
     return (entry.media_type or doc.source.media_type) == PDF_TYPE and bool(doc.source.pages)
+
+
+def _stale(body: Save, current: list[Correction], before: Reviewed) -> JSONResponse:
+    """Return the refusal of a save made on an older revision: its edits and the records
+    kept since, so the reviewer sees both."""
+    return JSONResponse({
+        "error": "stale", "revision": len(current),
+        "yours": [e.model_dump(mode="json") for e in body.edits],
+        "theirs": [c.model_dump(mode="json") for c in current[body.revision:]],
+        "current": before.document.model_dump(mode="json", exclude={"text"}),
+    }, status_code=409)
 
 
 def _where(body: Save, i: int, record: Correction) -> str:
