@@ -21,7 +21,7 @@ import pytest
 from extract.ingest import batch
 from extract.schema import Document
 from tests.conftest import shared_path
-from tests.review_app import OTOINEPPU_PDF, extracted, served
+from tests.review_app import OTOINEPPU_PDF, PLAN_TEXT, extracted, served
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -57,11 +57,11 @@ def browser() -> Iterator[Any]:
 
 
 def _wait(driver: Any, condition: Any) -> Any:
-    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
     # A save reloads the page: elements found before it go stale while it loads.
-    ignored = (StaleElementReferenceException, NoSuchElementException)
+    ignored = (WebDriverException,)
     return WebDriverWait(driver, WAIT_SECONDS, ignored_exceptions=ignored).until(condition)
 
 
@@ -225,3 +225,60 @@ def test_review_a_pdf_and_keep_the_corrections_across_extractor_versions(
         shot = ARTIFACTS / "review.png"
         browser.save_screenshot(str(shot))
         assert shot.stat().st_size > 50_000
+
+
+def test_text_source_keys_and_a_measure_from_selected_text(browser: Any, tmp_path: Path) -> None:
+    from selenium.webdriver.common.keys import Keys
+
+    raw, out = extracted(tmp_path, {"kakuu/plan.txt": PLAN_TEXT})
+    with served(raw, out) as base:
+        browser.get(base + "/")
+        browser.execute_script("localStorage.setItem('review-author', '鈴木')")
+        browser.find_element("partial link text", "架空市行政改革実施計画").click()
+        _wait(browser, lambda d: d.find_element("id", "text").is_displayed())
+
+        # Clicking a heading in the text selects its node; j and k walk the tree.
+        browser.find_element("xpath", "//pre[@id='text']/mark[contains(., '財政の健全化')]"
+                             ).click()
+        selected = browser.find_element("css selector", "#outline .row.selected .title")
+        assert selected.text == "財政の健全化"
+        _keys(browser, "k")
+        assert browser.find_element("css selector", "#outline .row.selected .title"
+                                    ).text == "電子申請の対象手続を拡大します。"
+        _keys(browser, "j")
+        mark = browser.find_element("css selector", "#text mark.selected")
+        assert "財政の健全化" in mark.text
+
+        # Tab indents the selected node under the one before it.
+        _keys(browser, Keys.TAB)
+        _revision(browser, 1)
+        parent = _row(browser, "事務の見直し").find_element("xpath", "..")
+        assert "財政の健全化" in [t.text for t in parent.find_elements(
+            "css selector", "li .title")]
+
+        # Text selected in the source, then m: a measure from it, under the selected heading.
+        _row(browser, "計画の期間").click()
+        browser.execute_script(
+            """const piece = [...document.querySelectorAll('#text span')]
+                   .find((s) => s.textContent.includes('中間年度'));
+               const node = piece.firstChild, at = node.data.indexOf('中間年度');
+               const range = document.createRange();
+               range.setStart(node, at);
+               range.setEnd(node, node.data.indexOf('。', at));
+               getSelection().removeAllRanges();
+               getSelection().addRange(range);""")
+        _keys(browser, "m")
+        _revision(browser, 2)
+        measure = _row(browser, "中間年度に計画の進み具合を点検します")
+        assert "kind-measure" in (measure.find_element("xpath", "..").get_attribute("class")
+                                  or "")
+
+        # h: "not a heading"; u: undo, as a record of its own.
+        _row(browser, "計画の期間").click()
+        _keys(browser, "h")
+        _revision(browser, 3)
+        assert "計画の期間" not in _titles(browser)
+        _keys(browser, "u")
+        _revision(browser, 4)
+        assert "計画の期間" in _titles(browser)
+        assert browser.find_element("id", "outcomes").text == "3 applied, 1 undone"
