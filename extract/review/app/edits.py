@@ -178,9 +178,9 @@ def _move(doc: Json, place: Place, op: str, where: str) -> JsonValue:
             "after": _node_target(doc, parent)}
 
 
-def undo_record(last: Correction, author: str, note: str | None) -> Correction:
-    """Return the record that cancels `last`."""
-    return Correction(document_uri=last.document_uri, sha256=last.sha256, target=last.target,
+def undo_record(last: Correction, sha256: str, author: str, note: str | None) -> Correction:
+    """Return the record, made on the version `sha256`, that cancels `last`."""
+    return Correction(document_uri=last.document_uri, sha256=sha256, target=last.target,
                       op=last.op, author=author, note=note, undoes=last.id)
 
 

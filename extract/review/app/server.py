@@ -144,7 +144,7 @@ def create_app(raw: Path, out: Path, *, token: str | None = None,
             last = undoable(current)
             if last is None:
                 raise EditError("nothing to undo", "undo")
-            return [undo_record(last, body.author, f"undo of {last.op}")]
+            return [undo_record(last, entry.sha256, body.author, f"undo of {last.op}")]
 
         return _keep(entry, body, records)
 
@@ -193,6 +193,7 @@ def create_app(raw: Path, out: Path, *, token: str | None = None,
     app = Starlette(routes=routes, exception_handlers={BodyTooLarge: too_large})
     app.add_middleware(Guard, csrf=csrf, token=token, max_body=max_body)
     app.state.library = library
+    app.state.pdfs = pdfs
     return app
 
 
