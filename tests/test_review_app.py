@@ -16,6 +16,7 @@ from starlette.testclient import TestClient
 
 from extract.review.app.security import TokenRequired, check_bind
 from extract.review.app.server import create_app
+from extract.review.records import Correction, Target
 from extract.review.reviewed import reviewed_path
 from extract.review.store import CorrectionStore
 from extract.schema import Document, walk
@@ -379,3 +380,40 @@ def test_real_server_on_loopback(folders: tuple[Path, Path]) -> None:
                           headers={"X-CSRF-Token": token, "Origin": base})
         assert kept.status_code == 200, kept.text
         assert httpx.get(f"{base}/doc/..%2F..%2Fetc%2Fpasswd").status_code == 404
+
+
+def test_conflicts_are_listed_with_both_values(client: TestClient,
+                                               folders: tuple[Path, Path]) -> None:
+    raw, _ = folders
+    doc = doc_id(client)
+    current = state(client, doc)["document"]
+    target = node({"document": current}, "財政の健全化")
+    # A record made on a document that read otherwise: the value the reviewer saw is gone.
+    with CorrectionStore(raw / "catalog.sqlite") as store:
+        store.append(Correction(
+            document_uri=current["source"]["uri"], sha256=current["source"]["sha256"],
+            target=Target(kind="node", id=target["id"], field="title"), op="set",
+            seen="財政運営の見直し", value="財政運営の健全化", author="田中"))
+    assert doc in client.get("/?conflicts=yes").text
+    assert doc not in client.get("/?conflicts=no").text
+    page = client.get(f"/doc/{doc}").text
+    assert "1 corrections in conflict" in page
+    item = page.split('class="conflict-item"', 1)[1].split("</li>", 1)[0]
+    assert "田中" in item and "財政の健全化" in item and "財政運営の健全化" in item
+    assert state(client, doc)["outcomes"][0]["status"] == "conflict"
+
+
+def test_list_puts_the_lowest_confidence_first(tmp_path: Path) -> None:
+    raw, out = extracted(tmp_path, {"a/plan.txt": PLAN_TEXT,
+                                    "b/plan.txt": PLAN_TEXT.replace("架空市", "仮想町"),
+                                    "c/plan.txt": PLAN_TEXT.replace("架空市", "見本村")})
+    # The extractor's confidence, written into two outputs as schema 1.1 allows.
+    for name, confidence in (("a", 0.9), ("c", 0.35)):
+        path = next((out / "local" / name).rglob("*.json"))
+        doc = Document.model_validate_json(path.read_bytes())
+        first = doc.outline[0].model_copy(update={"confidence": confidence})
+        path.write_text(doc.model_copy(update={"outline": [first, *doc.outline[1:]]}
+                                       ).model_dump_json(), "utf-8")
+    client = TestClient(create_app(raw, out), base_url=BASE)
+    rows = re.findall(r'<td class="num">([^<]*)</td>\s*<td>([^<]*)</td>', client.get("/").text)
+    assert rows == [("0.35", "見本村"), ("0.90", "架空市"), ("–", "仮想町")]

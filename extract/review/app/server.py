@@ -54,6 +54,8 @@ def create_app(raw: Path, out: Path, *, token: str | None = None,
     library = Library(raw, out)
     pdfs = PdfCache()
     templates = Jinja2Templates(directory=HERE / "templates")
+    # Values shown to a reviewer: Japanese as written (`tojson` escapes it for scripts).
+    templates.env.filters["shown"] = lambda value: json.dumps(value, ensure_ascii=False)
     csrf = secrets.token_urlsafe(32)
 
     def entry_of(request: Request) -> Entry:
