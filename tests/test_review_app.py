@@ -125,6 +125,7 @@ def test_list_filters_reviewed_and_conflicts(client: TestClient) -> None:
     assert doc in client.get("/?reviewed=yes").text
     assert doc not in client.get("/?conflicts=yes").text
     assert doc not in client.get("/?municipality=どこか").text
+    assert doc in client.get("/?municipality=架空市").text  # as the document names it
 
 
 def test_stale_save_is_refused_with_both_versions(client: TestClient) -> None:

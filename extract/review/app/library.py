@@ -55,6 +55,12 @@ class Reviewed:
         return self.result.outcomes
 
     @property
+    def municipality(self) -> str:
+        """Return the municipality the catalog names, else the one the document names."""
+        named = self.raw.municipality.name if self.raw.municipality else ""
+        return self.entry.municipality or named
+
+    @property
     def revision(self) -> int:
         """How many correction records the source has: a save names the one it was made on."""
         return len(self.corrections)

@@ -75,7 +75,7 @@ def create_app(raw: Path, out: Path, *, token: str | None = None,
         shown = sorted((r for r in rows if _matches(r, filters)), key=_by_confidence)
         return templates.TemplateResponse(request, "list.html", {
             "rows": shown, "total": len(rows), "filters": filters,
-            "municipalities": sorted({r.entry.municipality or "" for r in rows} - {""}),
+            "municipalities": sorted({r.municipality for r in rows} - {""}),
         })
 
     def document(request: Request) -> Response:
@@ -95,6 +95,7 @@ def create_app(raw: Path, out: Path, *, token: str | None = None,
                           for n in walk(doc.outline)},
             "plan_data": {p.id: p.model_dump(mode="json", include=PLAN_FIELDS)
                           for p in doc.plans},
+            "plan_titles": {p.id: p.title for p in doc.plans},
         })
 
     def page_png(request: Request) -> Response:
@@ -247,7 +248,7 @@ def _matches(row: Reviewed, filters: dict[str, str]) -> bool:
     """Return whether a document passes the list's filters (an empty filter passes all)."""
     entry, doc = row.entry, row.raw
     checks: dict[str, Callable[[str], bool]] = {
-        "municipality": lambda v: (entry.municipality or "") == v,
+        "municipality": lambda v: row.municipality == v,
         "status": lambda v: doc.status.value == v,
         "issues": lambda v: bool(doc.issues) == (v == "yes"),
         "reviewed": lambda v: bool(row.corrections) == (v == "yes"),
@@ -262,7 +263,7 @@ def _matches(row: Reviewed, filters: dict[str, str]) -> bool:
 def _by_confidence(row: Reviewed) -> tuple[int, float, str]:
     """Lowest confidence first; documents without one after, by municipality and source."""
     confidence = row.confidence
-    return (confidence is None, confidence or 0.0, f"{row.entry.municipality} {row.entry.uri}")
+    return (confidence is None, confidence or 0.0, f"{row.municipality} {row.entry.uri}")
 
 
 def serve(raw: Path, out: Path, *, host: str, port: int, token: str | None) -> None:
