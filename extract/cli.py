@@ -37,7 +37,8 @@ class _ServeByDefault(TyperGroup):
         return super().parse_args(ctx, args)
 
 
-review_app = typer.Typer(help="Corrections: kept as records, applied to every extraction.",
+review_app = typer.Typer(help="Corrections: kept as records, applied to every extraction. "
+                         "Without a command (`extract review [RAW]`): the review app, `serve`.",
                          cls=_ServeByDefault)
 app.add_typer(review_app, name="review")
 
@@ -532,8 +533,7 @@ def review_serve(
         envvar="EXTRACT_REVIEW_TOKEN", help="Access token (16+ characters) every request needs."
     )] = None,
 ) -> None:
-    """The review app (the default command): each document's source beside its outline; every
-    edit kept as a correction."""
+    """The review app (the default): sources beside outlines; every edit kept as a correction."""
     from extract.review.app.security import TokenRequired
     from extract.review.app.server import serve
 
