@@ -418,3 +418,48 @@ def test_list_puts_the_lowest_confidence_first(tmp_path: Path) -> None:
     client = TestClient(create_app(raw, out), base_url=BASE)
     rows = re.findall(r'<td class="num">([^<]*)</td>\s*<td>([^<]*)</td>', client.get("/").text)
     assert rows == [("0.35", "見本村"), ("0.90", "架空市"), ("–", "仮想町")]
+
+
+def test_a_save_racing_another_process_is_refused(client: TestClient,
+                                                  folders: tuple[Path, Path]) -> None:
+    raw, _ = folders
+    doc = doc_id(client)
+    current = state(client, doc)["document"]
+    target = node({"document": current}, "事務の見直し")
+    library = client.app.state.library  # type: ignore[attr-defined]
+    reviewed = library.reviewed
+    calls = []
+
+    def other_process_saves_meanwhile(entry: Any, corrections: Any = None) -> Any:
+        # Between this save's revision check and its write, another process keeps a record.
+        calls.append(corrections)
+        if len(calls) == 2:
+            with CorrectionStore(raw / "catalog.sqlite") as store:
+                store.append(Correction(
+                    document_uri=current["source"]["uri"], sha256=current["source"]["sha256"],
+                    target=Target(kind="node", id=target["id"], field="label"), op="set",
+                    seen="1", value="一", author="別の工程"))
+        return reviewed(entry, corrections)
+
+    library.reviewed = other_process_saves_meanwhile
+    response = save(client, doc, 0, {"op": "set", "target": {"kind": "node", "id": target["id"]},
+                                     "field": "title", "value": "事務事業の見直し"})
+    library.reviewed = reviewed
+    assert response.status_code == 409
+    assert [c["author"] for c in response.json()["theirs"]] == ["別の工程"]
+    with CorrectionStore(raw / "catalog.sqlite") as store:
+        assert [c.author for c in store.all()] == ["別の工程"]
+
+
+def test_a_streamed_body_over_the_limit_is_refused(folders: tuple[Path, Path]) -> None:
+    client = TestClient(create_app(*folders, max_body=1000), base_url=BASE)
+    doc = doc_id(client)
+
+    def chunks() -> Any:
+        for _ in range(20):
+            yield b" " * 100  # no Content-Length: the body is counted as it arrives
+
+    response = client.post(f"/api/doc/{doc}/save", content=chunks(),
+                           headers={"X-CSRF-Token": csrf(client, doc),
+                                    "Content-Type": "application/json"})
+    assert response.status_code == 413
