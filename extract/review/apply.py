@@ -133,6 +133,10 @@ def _one(state: Json, c: Correction, uri: str, before: set[str]) -> tuple[Json, 
     except Conflict as conflict:
         return state, Outcome(correction_id=c.id, status="conflict", detail=str(conflict),
                               current=conflict.current, wanted=c.value)
+    except Exception as error:  # a value of a shape the operation cannot take: said, not lost
+        detail = str(error).splitlines()[0] if str(error) else ""
+        return state, Outcome(correction_id=c.id, status="conflict", wanted=c.value,
+                              detail=f"cannot be applied: {type(error).__name__}: {detail}")
     return work, Outcome(correction_id=c.id, status="applied", detail=detail)
 
 
