@@ -96,12 +96,13 @@ def evaluate_reviewed(raw_dir: Path, parse: Parse) -> list[ReviewedScore]:
         gold = as_gold(reviewed)
         doc = parse(store.path(state.sha256).read_bytes(), state.uri, state.media_type,
                     state.charset)
-        current = score_document(state.uri, gold, doc)
+        name = f"reviewed-{state.uri}"  # tables pool rows by the name's first part
+        current = score_document(name, gold, doc)
         baseline = None
         raw_output = Path(review.raw_output)
         if raw_output.is_file():
             before = Document.model_validate_json(raw_output.read_bytes())
-            baseline = score_document(state.uri, gold, before)
+            baseline = score_document(name, gold, before)
         scores.append(ReviewedScore(state.uri, review.reviewed_output, current, baseline,
                                     regressions(current, baseline) if baseline else []))
     return scores
