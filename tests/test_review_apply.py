@@ -207,6 +207,11 @@ def test_move_and_inserts_place_nodes_where_the_reviewer_put_them(doc: Document)
     assert [c.id for c in moved.children][:1] == [section.id]
     top = reviewed.document.outline[0].children
     assert [c.title for c in top][:2] == ["策定の趣旨", "計画の位置づけ"]
+    # The destination carries an anchor too: found when the extractor renumbered it.
+    assert isinstance(move.value, dict) and move.value["under"]["anchor"]["title"] == "策定の趣旨"
+    renumbered = move.model_copy(update={"value": {"under": dict(
+        move.value["under"], id="n-000000000000"), "after": None}})
+    assert statuses(doc, [renumbered]) == ["applied"]
     cycle = fix(doc, "move", node_title="新行政改革大綱「あやせ経営戦略プラン」",
                 value={"under": {"kind": "node", "id": first.id}})
     assert statuses(doc, [cycle]) == ["conflict"]
