@@ -127,17 +127,8 @@ def run(
             console.print(f"[red]{outcome.status}[/red] {outcome.source}: {outcome.message}")
         elif outcome.status == "kept_edited":
             console.print(f"[yellow]kept[/yellow] {outcome.output}: edited by hand, not "
-                          "overwritten (corrections belong in `extract review add`)")
-    reviewed = [r for r in summary.reviews if r.status == "reviewed"]
-    if reviewed or summary.reviews:
-        conflicts = sum(r.conflicts for r in summary.reviews)
-        console.print(f"{len(reviewed)} outputs reviewed anew, "
-                      f"{len(summary.reviews) - len(reviewed)} up to date; {conflicts} "
-                      "corrections in conflict" + (" (`extract review conflicts`)"
-                                                    if conflicts else ""))
-    for step in summary.reviews:
-        if step.status == "error":
-            console.print(f"[red]review error[/red] {step.output}: {step.message}")
+                          "overwritten")
+    _review_steps(summary.reviews, summary=True)
 
 
 @app.command()
@@ -210,6 +201,9 @@ def status(
     if not (raw_dir / CATALOG_NAME).is_file():
         raise _fail(f"no catalog in {raw_dir}: run `extract fetch` or `extract run` first")
     report = batch_status(raw_dir, output)
+    from extract.review.commands import reviews as latest_reviews
+
+    reviews = latest_reviews(raw_dir)
 
     def counts(counter: dict[str, int]) -> str:
         return ", ".join(f"{n} {key}" for key, n in sorted(counter.items())) or "none"
@@ -229,15 +223,15 @@ def status(
         lines.append(("last run", f"{batch['started_at']} (extractor "
                                   f"{batch['extractor_version']}, "
                                   f"{'finished' if batch['finished_at'] else 'interrupted'})"))
-    if report.reviews:
-        authors = sorted({a for r in report.reviews for a in r.authors})
-        conflicts = sum(r.counts.get("conflict", 0) for r in report.reviews)
-        lines.append(("reviewed", f"{len(report.reviews)} latest versions by "
+    if reviews:
+        authors = sorted({a for r in reviews for a in r.authors})
+        conflicts = sum(r.counts.get("conflict", 0) for r in reviews)
+        lines.append(("reviewed", f"{len(reviews)} latest versions by "
                                   f"{', '.join(authors) or 'nobody'}; {conflicts} corrections "
                                   "in conflict"))
     for label, value in lines:
         typer.echo(f"{label:<10} {value}")
-    for review in report.reviews if reviewed else []:
+    for review in reviews if reviewed else []:
         typer.echo(f"reviewed {review.reviewed_output} (extractor {review.extractor_version}, "
                    f"by {', '.join(review.authors) or 'nobody'}): {counts(review.counts)}")
     for failure in report.failures if failed else []:
@@ -370,13 +364,20 @@ def _author(author: str | None) -> str:
     return author or os.environ.get("USER") or "unknown"
 
 
-def _review_steps(steps: list[ReviewStep]) -> None:
+def _review_steps(steps: list[ReviewStep], summary: bool = False) -> None:
+    """Report what the review stage did: each output, or (`summary`) the counts and errors."""
     for step in steps:
         if step.status == "error":
-            typer.echo(f"error {step.output}: {step.message}", err=True)
-        elif step.status == "reviewed":
-            conflicts = f", {step.conflicts} conflicts" if step.conflicts else ""
-            typer.echo(f"reviewed {step.output}{conflicts}", err=True)
+            typer.echo(f"review error {step.output}: {step.message}", err=True)
+        elif step.status == "reviewed" and not summary:
+            listed = f", {step.conflicts} conflicts" if step.conflicts else ""
+            typer.echo(f"reviewed {step.output}{listed}", err=True)
+    if summary and steps:
+        anew = sum(step.status == "reviewed" for step in steps)
+        conflicts = sum(step.conflicts for step in steps)
+        typer.echo(f"{anew} outputs reviewed anew, {len(steps) - anew} up to date; {conflicts} "
+                   "corrections in conflict" + (" (`extract review conflicts`)" if conflicts
+                                                else ""), err=True)
 
 
 @review_app.command("export")
