@@ -274,7 +274,7 @@ def evaluate(
     report: dict[str, object] = {}
     if gold is not None:
         from extract.evaluate.docs import evaluate as score_docs
-        from extract.evaluate.docs import totals
+        from extract.evaluate.docs import summary
         from extract.evaluate.report import docs_table
         from extract.pipeline import parse_file
 
@@ -282,7 +282,7 @@ def evaluate(
             raise _fail(f"{gold} is not a folder")
         scores = score_docs(gold, parse_file, only)
         report["documents"] = [s.as_json() for s in scores]
-        report["total"] = totals(scores).as_json()
+        report["summary"] = summary(scores)
         if not as_json:
             typer.echo(docs_table(scores))
     if periods_file is not None:
