@@ -258,6 +258,38 @@ def schema() -> None:
     typer.echo(json.dumps(Document.model_json_schema(), indent=2, ensure_ascii=False))
 
 
+@app.command()
+def audit(
+    paths: Annotated[list[Path], typer.Argument(
+        help="Extracted JSON documents, source files or folders of either.")],
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON line per document.")] = False,
+    warnings: Annotated[bool, typer.Option(
+        "--warnings/--errors-only", help="Show warnings as well as errors.")] = True,
+) -> None:
+    """Check documents for what cannot be right whatever the gold says; exit 1 on any error."""
+    from extract.evaluate.audit import audit as audit_document
+    from extract.evaluate.audit import documents
+
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        raise _fail(f"no such file or folder: {missing[0]}")
+    errors = 0
+    for name, doc in documents(paths):
+        findings = audit_document(doc)
+        errors += sum(1 for f in findings if f.level == "error")
+        shown = [f for f in findings if warnings or f.level == "error"]
+        if as_json:
+            typer.echo(json.dumps({"document": name, "findings": [f.as_json() for f in shown]},
+                                  ensure_ascii=False))
+            continue
+        typer.echo(f"{name}: {len(findings)} findings" if findings else f"{name}: clean")
+        for f in shown:
+            typer.echo(f"  {f.level:<7} {f.check:<24} {f.message}"
+                       + (f"  [{f.where}]" if f.where else ""))
+    if errors:
+        raise typer.Exit(1)
+
+
 @app.command(name="eval")
 def evaluate(
     gold: Annotated[Path | None, typer.Option("--gold", help="Folder of gold docs/*.json.")
