@@ -66,7 +66,7 @@ def main() -> int:
     print(f"{len(files)} documents, {len(rows)} rules\n")
     print(f"{'rule':<44} {'docs':>4} {'fires':>6}  where (most first)")
     for rule, docs in rows:
-        flag = "  <- fewer than %d documents" % args.min_docs if len(docs) < args.min_docs else ""
+        flag = f"  <- fewer than {args.min_docs} documents" if len(docs) < args.min_docs else ""
         where = ", ".join(f"{Path(d).name[:28]}×{n}" for d, n in docs.most_common(3))
         print(f"{rule:<44} {len(docs):>4} {sum(docs.values()):>6}  {where}{flag}")
     lonely = sum(1 for _, docs in rows if len(docs) < args.min_docs)
