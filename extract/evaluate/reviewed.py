@@ -20,7 +20,8 @@ from extract.ingest.store import RawStore
 from extract.schema import Document, Node, NodeKind, walk
 
 # Scores compared for regressions, by their name in the table.
-SCORES = (("outline", "f1"), ("plans", "recall"), ("measures", "f1"))
+SCORES = (("outline", "f1"), ("plans", "recall"), ("plan_claims", "precision"),
+          ("measures", "f1"))
 TOLERANCE = 1e-9  # equal scores are no regression, whatever the float rounding
 
 Parse = Callable[[bytes, str, str | None, str | None], Document]
@@ -40,7 +41,7 @@ def as_gold(doc: Document) -> dict[str, Any]:
         "plans": [{"title": p.title, "aliases": p.aliases, "role": p.role.value,
                    "start": p.period.start if p.period else None,
                    "end": p.period.end if p.period else None} for p in doc.plans],
-        "measures": [{"title": n.title} for n in walk(doc.outline)
+        "measures": [{"label": n.label, "title": n.title} for n in walk(doc.outline)
                      if n.kind is NodeKind.MEASURE and n.title],
     }
 

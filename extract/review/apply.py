@@ -26,7 +26,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from extract.evaluate.docs import title_key, titles_match
+from extract.evaluate.docs import same as titles_same
 from extract.review.locate import Json, Place, find_node, find_plan, heading, places
 from extract.review.records import Anchor, Correction, Outcome, Target
 from extract.schema import Document, Issue, Period, Severity
@@ -379,8 +379,7 @@ def _add_measure(work: Json, c: Correction) -> str:
     _, children = _children_of(work, c.target)
     node = _new_node(c, "measure")
     node["kind"] = "measure"
-    key = title_key(None, node["title"])
-    if any(s.get("kind") == "measure" and titles_match(key, title_key(None, s.get("title")))
+    if any(s.get("kind") == "measure" and titles_same(node["title"], s.get("title") or "")
            for s in children):
         raise Absorbed("the extraction already gives this measure here")
     start = (node.get("source") or {}).get("start")
