@@ -139,17 +139,8 @@ def run(
             console.print(f"[red]{outcome.status}[/red] {outcome.source}: {outcome.message}")
         elif outcome.status == "kept_edited":
             console.print(f"[yellow]kept[/yellow] {outcome.output}: edited by hand, not "
-                          "overwritten (corrections belong in `extract review add`)")
-    reviewed = [r for r in summary.reviews if r.status == "reviewed"]
-    if reviewed or summary.reviews:
-        conflicts = sum(r.conflicts for r in summary.reviews)
-        console.print(f"{len(reviewed)} outputs reviewed anew, "
-                      f"{len(summary.reviews) - len(reviewed)} up to date; {conflicts} "
-                      "corrections in conflict" + (" (`extract review conflicts`)"
-                                                    if conflicts else ""))
-    for step in summary.reviews:
-        if step.status == "error":
-            console.print(f"[red]review error[/red] {step.output}: {step.message}")
+                          "overwritten")
+    _review_steps(summary.reviews, summary=True)
 
 
 @app.command()
@@ -222,6 +213,9 @@ def status(
     if not (raw_dir / CATALOG_NAME).is_file():
         raise _fail(f"no catalog in {raw_dir}: run `extract fetch` or `extract run` first")
     report = batch_status(raw_dir, output)
+    from extract.review.commands import reviews as latest_reviews
+
+    reviews = latest_reviews(raw_dir)
 
     def counts(counter: dict[str, int]) -> str:
         return ", ".join(f"{n} {key}" for key, n in sorted(counter.items())) or "none"
@@ -241,15 +235,15 @@ def status(
         lines.append(("last run", f"{batch['started_at']} (extractor "
                                   f"{batch['extractor_version']}, "
                                   f"{'finished' if batch['finished_at'] else 'interrupted'})"))
-    if report.reviews:
-        authors = sorted({a for r in report.reviews for a in r.authors})
-        conflicts = sum(r.counts.get("conflict", 0) for r in report.reviews)
-        lines.append(("reviewed", f"{len(report.reviews)} latest versions by "
+    if reviews:
+        authors = sorted({a for r in reviews for a in r.authors})
+        conflicts = sum(r.counts.get("conflict", 0) for r in reviews)
+        lines.append(("reviewed", f"{len(reviews)} latest versions by "
                                   f"{', '.join(authors) or 'nobody'}; {conflicts} corrections "
                                   "in conflict"))
     for label, value in lines:
         typer.echo(f"{label:<10} {value}")
-    for review in report.reviews if reviewed else []:
+    for review in reviews if reviewed else []:
         typer.echo(f"reviewed {review.reviewed_output} (extractor {review.extractor_version}, "
                    f"by {', '.join(review.authors) or 'nobody'}): {counts(review.counts)}")
     for failure in report.failures if failed else []:
@@ -298,6 +292,38 @@ def schema() -> None:
     typer.echo(json.dumps(Document.model_json_schema(), indent=2, ensure_ascii=False))
 
 
+@app.command()
+def audit(
+    paths: Annotated[list[Path], typer.Argument(
+        help="Extracted JSON documents, source files or folders of either.")],
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON line per document.")] = False,
+    warnings: Annotated[bool, typer.Option(
+        "--warnings/--errors-only", help="Show warnings as well as errors.")] = True,
+) -> None:
+    """Check documents for what cannot be right whatever the gold says; exit 1 on any error."""
+    from extract.evaluate.audit import audit as audit_document
+    from extract.evaluate.audit import documents
+
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        raise _fail(f"no such file or folder: {missing[0]}")
+    errors = 0
+    for name, doc in documents(paths):
+        findings = audit_document(doc)
+        errors += sum(1 for f in findings if f.level == "error")
+        shown = [f for f in findings if warnings or f.level == "error"]
+        if as_json:
+            typer.echo(json.dumps({"document": name, "findings": [f.as_json() for f in shown]},
+                                  ensure_ascii=False))
+            continue
+        typer.echo(f"{name}: {len(findings)} findings" if findings else f"{name}: clean")
+        for f in shown:
+            typer.echo(f"  {f.level:<7} {f.check:<24} {f.message}"
+                       + (f"  [{f.where}]" if f.where else ""))
+    if errors:
+        raise typer.Exit(1)
+
+
 @app.command(name="eval")
 def evaluate(
     raw_dir: Annotated[Path, typer.Argument(help="Raw folder whose reviewed documents "
@@ -320,7 +346,7 @@ def evaluate(
     regressed = False
     if gold is not None:
         from extract.evaluate.docs import evaluate as score_docs
-        from extract.evaluate.docs import totals
+        from extract.evaluate.docs import summary
         from extract.evaluate.report import docs_table
         from extract.pipeline import parse_file
 
@@ -328,7 +354,7 @@ def evaluate(
             raise _fail(f"{gold} is not a folder")
         scores = score_docs(gold, parse_file, only)
         report["documents"] = [s.as_json() for s in scores]
-        report["total"] = totals(scores).as_json()
+        report["summary"] = summary(scores)
         if not as_json:
             typer.echo(docs_table(scores))
     if periods_file is not None:
@@ -341,7 +367,7 @@ def evaluate(
         if not as_json:
             typer.echo(result.summary())
     if reviewed:
-        from extract.evaluate.docs import totals
+        from extract.evaluate.docs import summary as summarize
         from extract.evaluate.report import docs_table
         from extract.evaluate.reviewed import evaluate_reviewed
         from extract.ingest.catalog import CATALOG_NAME
@@ -354,7 +380,7 @@ def evaluate(
         report["reviewed"] = [dict(s.current.as_json(), regressions=s.regressions,
                                    baseline=s.baseline.as_json() if s.baseline else None)
                               for s in found]
-        report["reviewed_total"] = totals([s.current for s in found]).as_json()
+        report["reviewed_summary"] = summarize([s.current for s in found])
         regressed = any(s.regressions for s in found)
         if not as_json:
             typer.echo(docs_table([s.current for s in found]))
@@ -382,13 +408,20 @@ def _author(author: str | None) -> str:
     return author or os.environ.get("USER") or "unknown"
 
 
-def _review_steps(steps: list[ReviewStep]) -> None:
+def _review_steps(steps: list[ReviewStep], summary: bool = False) -> None:
+    """Report what the review stage did: each output, or (`summary`) the counts and errors."""
     for step in steps:
         if step.status == "error":
-            typer.echo(f"error {step.output}: {step.message}", err=True)
-        elif step.status == "reviewed":
-            conflicts = f", {step.conflicts} conflicts" if step.conflicts else ""
-            typer.echo(f"reviewed {step.output}{conflicts}", err=True)
+            typer.echo(f"review error {step.output}: {step.message}", err=True)
+        elif step.status == "reviewed" and not summary:
+            listed = f", {step.conflicts} conflicts" if step.conflicts else ""
+            typer.echo(f"reviewed {step.output}{listed}", err=True)
+    if summary and steps:
+        anew = sum(step.status == "reviewed" for step in steps)
+        conflicts = sum(step.conflicts for step in steps)
+        typer.echo(f"{anew} outputs reviewed anew, {len(steps) - anew} up to date; {conflicts} "
+                   "corrections in conflict" + (" (`extract review conflicts`)" if conflicts
+                                                else ""), err=True)
 
 
 @review_app.command("export")

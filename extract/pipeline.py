@@ -158,11 +158,11 @@ def _doc_id(sha256: str) -> str:
     return f"doc-{sha256[:16]}"
 
 
-def _node_id(label: str | None, title: str | None, seen: dict[str, int]) -> str:
+def _node_id(parent: str, label: str | None, title: str | None, seen: dict[str, int]) -> str:
     """An id from the node's own heading and how many nodes so headed come before it.
 
-    Not from its ancestors: a retitled chapter keeps the ids of every node below it, so
-    corrections made on them still find them by id (anchors catch what ids cannot).
+    Not from `parent` (its ancestors): a retitled chapter keeps the ids of every node below it,
+    so corrections made on them still find them by id (anchors catch what ids cannot).
     """
     base = f"{label or ''}{title or ''}"
     seen[base] = seen.get(base, 0) + 1
@@ -191,19 +191,19 @@ def _span(span: tuple[int, int] | None, page: int | None) -> Span | None:
 _BODY_ROLES = frozenset({"paragraph", "item", "row", "schedule"})
 
 
-def _nodes(section: Section, measures: dict[int, list[Measure]],
+def _nodes(section: Section, measures: dict[int, list[Measure]], parent_id: str,
            seen: dict[str, int]) -> list[Node]:
     """Schema nodes for the children of `section`, with measures in reading order."""
     items: list[tuple[int, Node]] = []
     for child in section.children:
-        node_id = _node_id(child.label, child.title, seen)
+        node_id = _node_id(parent_id, child.label, child.title, seen)
         body = "\n".join(e.text for e in child.body if e.role in _BODY_ROLES)
         items.append((child.span[0] if child.span else 0, Node(
             id=node_id, kind=NodeKind.SECTION, label=child.label, title=child.title, text=body,
-            children=_nodes(child, measures, seen), source=_span(child.span, child.page),
+            children=_nodes(child, measures, node_id, seen), source=_span(child.span, child.page),
         )))
     for m in measures.get(id(section), []):
-        node_id = _node_id(m.label, m.title, seen)
+        node_id = _node_id(parent_id, m.label, m.title, seen)
         items.append((m.span[0], Node(
             id=node_id, kind=NodeKind.MEASURE, label=m.label, title=m.title,
             responsible=m.responsible, target=m.target, source=_span(m.span, m.page),
@@ -230,7 +230,7 @@ def _assemble(data: bytes, sha256: str, uri: str, kind: str, result: ReadResult,
               found: list[FoundPlan], measures: dict[int, list[Measure]]) -> Document:
     issues = [Issue(code=p.code, message=p.message, severity=Severity(p.severity), where=p.where)
               for p in result.problems]
-    outline = _nodes(root, measures, {})
+    outline = _nodes(root, measures, "", {})
     status = Status.OK
     if result.failed:
         status = Status.FAILED

@@ -207,6 +207,11 @@ def test_move_and_inserts_place_nodes_where_the_reviewer_put_them(doc: Document)
     assert [c.id for c in moved.children][:1] == [section.id]
     top = reviewed.document.outline[0].children
     assert [c.title for c in top][:2] == ["策定の趣旨", "計画の位置づけ"]
+    # The destination carries an anchor too: found when the extractor renumbered it.
+    assert isinstance(move.value, dict) and move.value["under"]["anchor"]["title"] == "策定の趣旨"
+    renumbered = move.model_copy(update={"value": {"under": dict(
+        move.value["under"], id="n-000000000000"), "after": None}})
+    assert statuses(doc, [renumbered]) == ["applied"]
     cycle = fix(doc, "move", node_title="新行政改革大綱「あやせ経営戦略プラン」",
                 value={"under": {"kind": "node", "id": first.id}})
     assert statuses(doc, [cycle]) == ["conflict"]
@@ -217,3 +222,18 @@ def test_a_correction_of_another_source_is_a_conflict_not_applied(doc: Document)
     other = made.model_copy(update={"document_uri": "samples/other.txt"})
     (outcome,) = apply(doc, [other]).outcomes
     assert outcome.status == "conflict" and "samples/other.txt" in outcome.detail
+
+
+def test_values_of_the_wrong_shape_are_conflicts_never_a_crash(doc: Document) -> None:
+    # hand-made records, as a hand-written JSON Lines file might hold them
+    section = node(doc, "策定の趣旨")
+    made = [
+        fix(doc, "move", node_title="策定の趣旨", value={"under": "somewhere"}),
+        fix(doc, "insert_under", node_title="策定の趣旨", value="a bare string"),
+        fix(doc, "set", node_title="策定の趣旨", field="responsible", value=5),
+        fix(doc, "set_period", plan="あやせ経営戦略プラン", value={"start": "H18"}),
+        fix(doc, "add_measure", node_title="策定の趣旨", value={"title": "", "label": "1"}),
+    ]
+    reviewed = apply(doc, made)
+    assert [o.status for o in reviewed.outcomes] == ["conflict"] * len(made)
+    assert node(reviewed.document, "策定の趣旨") == section

@@ -20,7 +20,8 @@ from extract.ingest.store import RawStore
 from extract.schema import Document, Node, NodeKind, walk
 
 # Scores compared for regressions, by their name in the table.
-SCORES = (("outline", "f1"), ("plans", "recall"), ("measures", "f1"))
+SCORES = (("outline", "f1"), ("plans", "recall"), ("plan_claims", "precision"),
+          ("measures", "f1"))
 TOLERANCE = 1e-9  # equal scores are no regression, whatever the float rounding
 
 Parse = Callable[[bytes, str, str | None, str | None], Document]
@@ -40,7 +41,7 @@ def as_gold(doc: Document) -> dict[str, Any]:
         "plans": [{"title": p.title, "aliases": p.aliases, "role": p.role.value,
                    "start": p.period.start if p.period else None,
                    "end": p.period.end if p.period else None} for p in doc.plans],
-        "measures": [{"title": n.title} for n in walk(doc.outline)
+        "measures": [{"label": n.label, "title": n.title} for n in walk(doc.outline)
                      if n.kind is NodeKind.MEASURE and n.title],
     }
 
@@ -96,12 +97,13 @@ def evaluate_reviewed(raw_dir: Path, parse: Parse) -> list[ReviewedScore]:
         gold = as_gold(reviewed)
         doc = parse(store.path(state.sha256).read_bytes(), state.uri, state.media_type,
                     state.charset)
-        current = score_document(state.uri, gold, doc)
+        name = f"reviewed-{state.uri}"  # tables pool rows by the name's first part
+        current = score_document(name, gold, doc)
         baseline = None
         raw_output = Path(review.raw_output)
         if raw_output.is_file():
             before = Document.model_validate_json(raw_output.read_bytes())
-            baseline = score_document(state.uri, gold, before)
+            baseline = score_document(name, gold, before)
         scores.append(ReviewedScore(state.uri, review.reviewed_output, current, baseline,
                                     regressions(current, baseline) if baseline else []))
     return scores

@@ -38,7 +38,6 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from extract import __version__
@@ -46,11 +45,9 @@ from extract.errors import ExtractError
 from extract.files import write_text_atomic
 from extract.ingest.catalog import CATALOG_FILES, Catalog, RunFailure, RunRecord, VersionState
 from extract.ingest.store import OBJECTS_DIR, RawStore, sha256_file
+from extract.review.reviewed import ReviewStep, review_all
+from extract.review.store import ReviewRecord
 from extract.schema import SCHEMA_VERSION, Document
-
-if TYPE_CHECKING:
-    from extract.review.reviewed import ReviewStep
-    from extract.review.store import ReviewRecord
 
 SOURCE_SUFFIXES = frozenset({".txt", ".text", ".html", ".htm", ".pdf"})
 INDEX_NAME = "index.json"
@@ -441,33 +438,13 @@ def run(raw_dir: Path, out_dir: Path, jobs: int = 1,
             summary.outcomes.append(outcome)
             if progress is not None:
                 progress(outcome)
-        summary.reviews, reviews = _review(catalog, out_dir.resolve())  # 5
+        summary.reviews, reviews = review_all(catalog.path, catalog.versions(),
+                                              out_dir.resolve())  # 5
         write_index(out_dir.resolve(), catalog.versions(), reviews)  # 6
         summary.outcomes.sort(key=lambda o: o.source)
         summary.seconds = time.perf_counter() - started
         catalog.finish_batch(batch, dict(summary.statuses, skipped=summary.skipped))
     return summary
-
-
-def _review(catalog: Catalog, out: Path
-            ) -> tuple[list[ReviewStep], dict[tuple[str, str], ReviewRecord]]:
-    """Review what has corrections; return the steps and the latest review of each version."""
-    from extract.review.reviewed import review_outputs
-    from extract.review.store import CorrectionStore
-
-    with CorrectionStore(catalog.path) as corrections:
-        steps = review_outputs(corrections, catalog.versions(), out)
-        latest = {(r.document_uri, r.sha256): r for r in corrections.latest_reviews()}
-    return steps, latest
-
-
-def review(raw_dir: Path, out_dir: Path) -> list[ReviewStep]:
-    """Apply the corrections anew where they or the outputs changed, and rewrite the index."""
-    out = out_dir.resolve()
-    with Catalog.in_raw(raw_dir) as catalog:
-        steps, reviews = _review(catalog, out)
-        write_index(out, catalog.versions(), reviews)
-    return steps
 
 
 # -- `extract status` --------------------------------------------------------------------
@@ -487,15 +464,6 @@ class Status:
     errors: int  # the latest extraction raised
     failures: list[RunFailure]
     last_batch: dict[str, object] | None
-    reviews: list[ReviewRecord] = field(default_factory=list)  # latest versions reviewed
-
-
-def _latest_reviews(catalog: Catalog, states: list[VersionState]) -> list[ReviewRecord]:
-    from extract.review.reviewed import latest_reviews
-    from extract.review.store import CorrectionStore
-
-    with CorrectionStore(catalog.path) as corrections:
-        return latest_reviews(corrections, states)
 
 
 def status(raw_dir: Path, out_dir: Path) -> Status:
@@ -504,8 +472,7 @@ def status(raw_dir: Path, out_dir: Path) -> Status:
     with Catalog.in_raw(raw_dir) as catalog:
         states = catalog.versions()
         report = Status(catalog.source_kinds(), catalog.fetch_outcomes(), len(states),
-                        Counter(), 0, 0, 0, 0, catalog.failures(), catalog.last_batch(),
-                        _latest_reviews(catalog, states))
+                        Counter(), 0, 0, 0, 0, catalog.failures(), catalog.last_batch())
     for state in states:
         if state.status is None:
             report.pending += 1

@@ -26,7 +26,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from extract.evaluate.docs import title_key, titles_match
+from extract.evaluate.docs import same as titles_same
 from extract.review.locate import Json, Place, find_node, find_plan, heading, places
 from extract.review.records import Anchor, Correction, Outcome, Target
 from extract.schema import Document, Issue, Period, Severity
@@ -133,6 +133,10 @@ def _one(state: Json, c: Correction, uri: str, before: set[str]) -> tuple[Json, 
     except Conflict as conflict:
         return state, Outcome(correction_id=c.id, status="conflict", detail=str(conflict),
                               current=conflict.current, wanted=c.value)
+    except Exception as error:  # a value of a shape the operation cannot take: said, not lost
+        detail = str(error).splitlines()[0] if str(error) else ""
+        return state, Outcome(correction_id=c.id, status="conflict", wanted=c.value,
+                              detail=f"cannot be applied: {type(error).__name__}: {detail}")
     return work, Outcome(correction_id=c.id, status="applied", detail=detail)
 
 
@@ -375,8 +379,7 @@ def _add_measure(work: Json, c: Correction) -> str:
     _, children = _children_of(work, c.target)
     node = _new_node(c, "measure")
     node["kind"] = "measure"
-    key = title_key(None, node["title"])
-    if any(s.get("kind") == "measure" and titles_match(key, title_key(None, s.get("title")))
+    if any(s.get("kind") == "measure" and titles_same(node["title"], s.get("title") or "")
            for s in children):
         raise Absorbed("the extraction already gives this measure here")
     start = (node.get("source") or {}).get("start")

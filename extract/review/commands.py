@@ -11,8 +11,8 @@ from extract.errors import InputError
 from extract.ingest.catalog import CATALOG_NAME, Catalog, VersionState
 from extract.review.make import correction_for
 from extract.review.records import Correction, Op, TargetKind
-from extract.review.reviewed import ReviewStep, conflicts, reviewed_path
-from extract.review.store import Conflict, CorrectionStore, ImportReport, line
+from extract.review.reviewed import ReviewStep, conflicts, latest_reviews, refresh, reviewed_path
+from extract.review.store import Conflict, CorrectionStore, ImportReport, ReviewRecord, line
 from extract.schema import Document
 
 
@@ -34,11 +34,9 @@ def export(raw_dir: Path, path: Path | None) -> tuple[int, str | None]:
 
 def import_(raw_dir: Path, out_dir: Path, path: Path) -> tuple[ImportReport, list[ReviewStep]]:
     """Keep the corrections of a JSON Lines file, then apply them to the outputs they concern."""
-    from extract.ingest.batch import review
-
     with CorrectionStore(_catalog(raw_dir)) as store:
         report = store.import_jsonl(path)
-    return report, review(raw_dir, out_dir)
+    return report, refresh(raw_dir, out_dir)
 
 
 def latest_state(raw_dir: Path, uri: str) -> VersionState:
@@ -78,11 +76,9 @@ def add(raw_dir: Path, out_dir: Path, uri: str, *, op: Op, kind: TargetKind, aut
 
 def keep(raw_dir: Path, out_dir: Path, correction: Correction) -> list[ReviewStep]:
     """Append one correction to the catalog, then apply the corrections anew where needed."""
-    from extract.ingest.batch import review
-
     with CorrectionStore(_catalog(raw_dir)) as store:
         store.append(correction)
-    return review(raw_dir, out_dir)
+    return refresh(raw_dir, out_dir)
 
 
 def undo(raw_dir: Path, out_dir: Path, correction_id: str, *, author: str,
@@ -97,6 +93,15 @@ def undo(raw_dir: Path, out_dir: Path, correction_id: str, *, author: str,
                         target=undone.target, op=undone.op, author=author, note=note,
                         undoes=undone.id)
     return record, keep(raw_dir, out_dir, record)
+
+
+def reviews(raw_dir: Path) -> list[ReviewRecord]:
+    """The latest review of the latest version of every reviewed source."""
+    path = _catalog(raw_dir)
+    with Catalog(path) as catalog:
+        states = catalog.versions()
+    with CorrectionStore(path) as store:
+        return latest_reviews(store, states)
 
 
 def list_conflicts(raw_dir: Path) -> list[Conflict]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from extract.evaluate.docs import title_key
+from extract.evaluate.docs import norm
 from extract.review.records import Anchor, Target, text_digest
 
 Json = dict[str, Any]
@@ -54,7 +54,12 @@ def heading(node: Json | None) -> str:
     """The comparable label and title of a node ("" for none: the top level)."""
     if node is None:
         return ""
-    return title_key(node.get("label"), node.get("title"))
+    return heading_key(node.get("label"), node.get("title"))
+
+
+def heading_key(label: str | None, title: str | None) -> str:
+    """Label and title as the gold scorer compares them: "１." + "策定の趣旨" → "1策定の趣旨"."""
+    return norm(f"{label or ''}{title or ''}")
 
 
 def anchor_of(doc: Json, place: Place) -> Anchor:
@@ -77,7 +82,10 @@ def _narrow(doc: Json, found: list[Place], anchor: Anchor) -> list[Place]:
             break
         if wanted is None:
             continue
-        kept = [p for p in found if getattr(anchor_of(doc, p), part) == wanted]
+        if part == "parent_title":
+            kept = [p for p in found if heading(p.parent) == norm(wanted)]
+        else:
+            kept = [p for p in found if getattr(anchor_of(doc, p), part) == wanted]
         found = kept or found
     return found
 
@@ -92,12 +100,12 @@ def find_node(doc: Json, target: Target, nodes: list[Place] | None = None) -> Fo
     anchor = target.anchor
     if anchor is None:
         return Found(why=f"no node has id {target.id!r} and the target has no anchor")
-    key = title_key(anchor.label, anchor.title)
+    key = heading_key(anchor.label, anchor.title)
     found = [p for p in nodes if key and heading(p.node) == key]
     if not found and anchor.text_digest and anchor.text_digest != text_digest(""):
         # A retitled heading: the same body under the same parent.
         found = [p for p in nodes if anchor_of(doc, p).text_digest == anchor.text_digest
-                 and heading(p.parent) == title_key(None, anchor.parent_title)]
+                 and heading(p.parent) == norm(anchor.parent_title)]
     found = _narrow(doc, found, anchor)
     if len(found) == 1:
         return Found(place=found[0], by="anchor")
@@ -118,9 +126,8 @@ def find_plan(doc: Json, target: Target) -> Found:
     title = target.anchor.title if target.anchor else None
     if not title:
         return Found(why=f"no plan has id {target.id!r}")
-    key = title_key(None, title)
-    found = [p for p in plans if key in {title_key(None, n)
-                                         for n in [p.get("title"), *p.get("aliases", [])]}]
+    key = norm(title)
+    found = [p for p in plans if key in {norm(n) for n in [p.get("title"), *p.get("aliases", [])]}]
     if len(found) == 1:
         return Found(plan=found[0], by="anchor")
     if not found:

@@ -47,9 +47,22 @@ def correction_for(doc: Document, *, op: Op, kind: TargetKind, author: str,
         seen = holder.get(_FIELD_OF[op])
     elif op not in _NO_SEEN:
         seen = None
+    if op == "move" and isinstance(value, dict):
+        value = {**value, **{key: _with_anchor(data, value[key]) for key in ("under", "after")
+                             if isinstance(value.get(key), dict)}}
     return Correction.model_validate({
         "document_uri": doc.source.uri, "sha256": doc.source.sha256,
         "target": {"kind": kind, "id": target_id if kind != "document" else None,
                    "field": field, "anchor": anchor},
         "op": op, "seen": seen, "value": value, "author": author, "note": note,
     })
+
+
+def _with_anchor(data: Json, target: Json) -> Json:
+    """A move's destination (a node target) with the anchor it has in the document."""
+    if target.get("anchor") or not target.get("id"):
+        return target
+    found = find_node(data, Target(kind="node", id=target["id"]))
+    if found.place is None:
+        raise InputError(f"no node has id {target['id']!r}")
+    return {**target, "anchor": anchor_of(data, found.place).model_dump(mode="json")}

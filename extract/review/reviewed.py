@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from extract.ingest.catalog import VersionState
+from extract.ingest.catalog import Catalog, VersionState
 from extract.ingest.store import sha256_file
 from extract.review.apply import Reviewed, apply
 from extract.review.records import Correction, Outcome
@@ -102,6 +102,27 @@ def _review_one(store: CorrectionStore, state: VersionState, raw_output: Path,
         reviewed.document.extractor_version, ids, authors(corrections, reviewed.outcomes),
         tuple(reviewed.outcomes)))
     return ReviewStep(state.uri, str(target), "reviewed", len(reviewed.conflicts))
+
+
+def review_all(catalog_path: Path, states: list[VersionState], out: Path
+               ) -> tuple[list[ReviewStep], dict[tuple[str, str], ReviewRecord]]:
+    """Review what has corrections; return the steps and the latest review of each version."""
+    with CorrectionStore(catalog_path) as store:
+        steps = review_outputs(store, states, out)
+        latest = {(r.document_uri, r.sha256): r for r in store.latest_reviews()}
+    return steps, latest
+
+
+def refresh(raw_dir: Path, out_dir: Path) -> list[ReviewStep]:
+    """Apply the corrections anew where they or the outputs changed, and rewrite the index."""
+    from extract.ingest.batch import write_index
+
+    out = out_dir.resolve()
+    with Catalog.in_raw(raw_dir) as catalog:
+        states = catalog.versions()
+        steps, reviews = review_all(catalog.path, states, out)
+        write_index(out, catalog.versions(), reviews)
+    return steps
 
 
 def latest_reviews(store: CorrectionStore, states: list[VersionState]) -> list[ReviewRecord]:
