@@ -30,12 +30,12 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from extract.ingest.batch import review
 from extract.review.app.edits import EditError, Save, to_correction, undo_record, undoable
 from extract.review.app.library import Entry, Library, Reviewed
 from extract.review.app.security import BodyTooLarge, Guard
 from extract.review.app.source import PdfCache, text_pieces
 from extract.review.records import Correction
+from extract.review.reviewed import refresh
 from extract.review.store import StaleRevision
 from extract.schema import Document, NodeKind, Role, walk
 from extract.validate import Problem, semantic_problems
@@ -176,7 +176,7 @@ def create_app(raw: Path, out: Path, *, token: str | None = None,
                 store.extend(records, revision=len(current))
             except StaleRevision:
                 return _stale(body, store.for_document(entry.uri), before)
-        review(library.raw, library.out)  # the reviewed file beside the raw one, and the index
+        refresh(library.raw, library.out)  # the reviewed file beside the raw one, and the index
         return JSONResponse({"revision": len(current) + len(records),
                              "kept": [r.id for r in records]})
 
