@@ -463,3 +463,16 @@ def test_a_streamed_body_over_the_limit_is_refused(folders: tuple[Path, Path]) -
                            headers={"X-CSRF-Token": csrf(client, doc),
                                     "Content-Type": "application/json"})
     assert response.status_code == 413
+
+
+def test_markup_typed_by_a_reviewer_is_shown_as_text(client: TestClient) -> None:
+    doc = doc_id(client)
+    target = node(state(client, doc), "財政の健全化")
+    markup = '<img src=x onerror="alert(1)">財政'
+    response = save(client, doc, 0, {"op": "set", "target": {"kind": "node", "id": target["id"]},
+                                     "field": "title", "value": markup})
+    assert response.status_code == 200
+    page = client.get(f"/doc/{doc}").text
+    assert markup not in page
+    assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;財政" in page
+    assert "<img src=x" not in page.split('id="data"', 1)[1]  # nor in the page's JSON
