@@ -6,7 +6,12 @@ the document page, one PDF page rendered to PNG (cache cleared: the first view),
 that page's nodes, and a save of one edit (checked, applied, validated, kept, the reviewed file
 and index written). Medians; the ratio is the request's time over the parse's.
 
+With --list, every corpus PDF and page is extracted instead, and the document list is timed on
+a new app (every output read and its corrections applied) and again (cached), against reading
+and validating every output with `Document.model_validate_json` in the same process.
+
     .venv/bin/python bench/review_app.py [--rounds 5] [FILE]
+    .venv/bin/python bench/review_app.py --list [--rounds 5]
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import statistics
 import sys
 import tempfile
 import time
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -29,6 +35,8 @@ if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT.parent / "shared" / "corpus" / "pdf" / "nepp-chan_otoineppu" / "koudoukeikaku.pdf"
 PAGE = 3
+# Starlette's test client asks for httpx2; httpx serves it as well.
+warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
 
 
 def median_seconds(rounds: int, work: Callable[[int], object]) -> float:
@@ -44,7 +52,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("file", nargs="?", type=Path, default=DEFAULT)
+    parser.add_argument("--list", action="store_true", help="time the document list instead")
     args = parser.parse_args()
+    if args.list:
+        document_list(args.rounds)
+        return
 
     from starlette.testclient import TestClient
 
@@ -94,6 +106,41 @@ def main() -> None:
               f"{args.rounds} rounds")
         for name, seconds in figures.items():
             print(f"  {name:<16} {seconds:.3f} s  {seconds / parse:.2f}× parse")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def document_list(rounds: int) -> None:
+    """Print the document list's cold and warm time over every corpus document."""
+    from starlette.testclient import TestClient
+
+    from extract.ingest.batch import run
+    from extract.review.app.server import create_app
+    from extract.schema import Document
+
+    corpus = DEFAULT.parents[2]
+    tmp = Path(tempfile.mkdtemp(prefix="bench-review-app-"))
+    try:
+        raw, out = tmp / "raw", tmp / "structured"
+        for folder in ("pdf", "html"):
+            shutil.copytree(corpus / folder, raw / folder)
+        run(raw, out, jobs=2)
+        outputs = [p for p in out.rglob("*.json") if p.name != "index.json"]
+        load = median_seconds(rounds, lambda _: [Document.model_validate_json(p.read_bytes())
+                                                 for p in outputs])
+
+        def cold(_: int) -> None:
+            client = TestClient(create_app(raw, out), base_url="http://127.0.0.1:8765")
+            client.get("/").raise_for_status()
+
+        warm_client = TestClient(create_app(raw, out), base_url="http://127.0.0.1:8765")
+        warm_client.get("/")
+        first = median_seconds(rounds, cold)
+        again = median_seconds(rounds, lambda _: warm_client.get("/").raise_for_status())
+        print(f"{len(outputs)} outputs: reading and validating them all {load:.3f} s "
+              f"(baseline), medians of {rounds} rounds")
+        print(f"  list, new app    {first:.3f} s  {first / load:.2f}× baseline")
+        print(f"  list, again      {again:.3f} s  {again / load:.2f}× baseline")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -149,7 +149,9 @@ class Library:
         if cached is not None and cached[0] == key:
             return cached[1]
         raw = Document.model_validate_json(entry.output.read_bytes())
-        reviewed = Reviewed(entry, raw, tuple(corrections), apply(raw, corrections))
+        # Most documents have no corrections: nothing to apply, nothing new to validate.
+        result = apply(raw, corrections) if corrections else Applied(raw)
+        reviewed = Reviewed(entry, raw, tuple(corrections), result)
         self._cache[entry.id] = (key, reviewed)
         return reviewed
 
