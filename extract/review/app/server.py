@@ -30,7 +30,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from extract.review.app.edits import EditError, Save, to_correction, undo_record, undoable
+from extract.review.app.edits import Edit, EditError, Save, to_correction, undo_record, undoable
 from extract.review.app.library import Entry, Library, Reviewed
 from extract.review.app.security import BodyTooLarge, Guard
 from extract.review.app.source import PdfCache, text_pieces
@@ -44,6 +44,8 @@ HERE = Path(__file__).parent
 MAX_BODY = 256 * 1024  # bytes: a save is a few edits; a whole document is never sent
 PDF_TYPE = "application/pdf"
 # What the page's editor shows of a node and of a plan.
+# Makes a save's records from the reviewed document and the records kept before it.
+MakeRecords = Callable[[Document, list[Correction]], list[Correction]]
 NODE_FIELDS = {"kind", "label", "title", "responsible", "target", "period", "source"}
 PLAN_FIELDS = {"title", "kind", "role", "parent_id", "period"}
 
@@ -129,7 +131,7 @@ def create_app(raw: Path, out: Path, *, token: str | None = None,
         except ValidationError as error:
             return _problems([Problem(".".join(map(str, e["loc"])), e["msg"])
                               for e in error.errors()])
-        return _keep(entry, body, lambda doc, current: [
+        return _keep(entry, body.revision, body.edits, lambda doc, current: [
             to_correction(doc, edit, body.author, body.note, f"edits[{i}]")
             for i, edit in enumerate(body.edits)])
 
@@ -140,24 +142,22 @@ def create_app(raw: Path, out: Path, *, token: str | None = None,
             revision, author = int(data["revision"]), str(data["author"])[:100]
         except (ValueError, KeyError, TypeError):
             return JSONResponse({"error": "undo takes {revision, author}"}, status_code=422)
-        body = Save.model_construct(revision=revision, author=author or "reviewer", note=None,
-                                    edits=[])
 
         def records(_doc: Document, current: list[Correction]) -> list[Correction]:
             last = undoable(current)
             if last is None:
                 raise EditError("nothing to undo", "undo")
-            return [undo_record(last, entry.sha256, body.author, f"undo of {last.op}")]
+            return [undo_record(last, entry.sha256, author or "reviewer", f"undo of {last.op}")]
 
-        return _keep(entry, body, records)
+        return _keep(entry, revision, [], records)
 
-    def _keep(entry: Entry, body: Save, make: Any) -> Response:
+    def _keep(entry: Entry, revision: int, edits: list[Edit], make: MakeRecords) -> Response:
         """Check the revision, make the records, apply and validate them, then keep them."""
         with library.lock(), library.store() as store:
             current = store.for_document(entry.uri)
             before = library.reviewed(entry, current)
-            if body.revision != len(current):
-                return _stale(body, current, before)
+            if revision != len(current):
+                return _stale(edits, revision, current, before)
             try:
                 records = make(before.document, current)
                 after = library.reviewed(entry, [*current, *records])
@@ -165,7 +165,7 @@ def create_app(raw: Path, out: Path, *, token: str | None = None,
                 return _problems([Problem(error.where, str(error))])
             # A record that does not apply (its value would make the document invalid, its
             # target is gone) is refused here, at the field, rather than kept as a conflict.
-            where = {r.id: _where(body, i, r) for i, r in enumerate(records)}
+            where = {r.id: _where(edits, i) for i, r in enumerate(records)}
             problems = [Problem(where[o.correction_id], o.detail) for o in after.outcomes
                         if o.correction_id in where and o.status == "conflict"]
             problems += _invalid(after.document)
@@ -175,7 +175,7 @@ def create_app(raw: Path, out: Path, *, token: str | None = None,
                 # Checked again inside the write: another process may share the catalog.
                 store.extend(records, revision=len(current))
             except StaleRevision:
-                return _stale(body, store.for_document(entry.uri), before)
+                return _stale(edits, revision, store.for_document(entry.uri), before)
         refresh(library.raw, library.out)  # the reviewed file beside the raw one, and the index
         return JSONResponse({"revision": len(current) + len(records),
                              "kept": [r.id for r in records]})
@@ -204,22 +204,23 @@ def _is_pdf(entry: Entry, doc: Document) -> bool:
     return (entry.media_type or doc.source.media_type) == PDF_TYPE and bool(doc.source.pages)
 
 
-def _stale(body: Save, current: list[Correction], before: Reviewed) -> JSONResponse:
+def _stale(edits: list[Edit], revision: int, current: list[Correction], before: Reviewed
+           ) -> JSONResponse:
     """Return the refusal of a save made on an older revision: its edits and the records
     kept since, so the reviewer sees both."""
     return JSONResponse({
         "error": "stale", "revision": len(current),
-        "yours": [e.model_dump(mode="json") for e in body.edits],
-        "theirs": [c.model_dump(mode="json") for c in current[body.revision:]],
+        "yours": [e.model_dump(mode="json") for e in edits],
+        "theirs": [c.model_dump(mode="json") for c in current[revision:]],
         "current": before.document.model_dump(mode="json", exclude={"text"}),
     }, status_code=409)
 
 
-def _where(body: Save, i: int, record: Correction) -> str:
+def _where(edits: list[Edit], i: int) -> str:
     """Return where on the page a record's problem shows: its edit, and the field edited."""
-    if i >= len(body.edits):
+    if i >= len(edits):
         return "undo"
-    edit = body.edits[i]
+    edit = edits[i]
     field = edit.field or ("period" if edit.op in ("set_period", "clear_period") else "")
     return f"edits[{i}].{field}" if field else f"edits[{i}]"
 
