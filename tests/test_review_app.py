@@ -476,3 +476,28 @@ def test_markup_typed_by_a_reviewer_is_shown_as_text(client: TestClient) -> None
     assert markup not in page
     assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;財政" in page
     assert "<img src=x" not in page.split('id="data"', 1)[1]  # nor in the page's JSON
+
+
+def test_any_standing_correction_can_be_undone_and_the_records_are_listed(
+        client: TestClient) -> None:
+    doc = doc_id(client)
+    first, second = (node(state(client, doc), t) for t in ("事務の見直し", "財政の健全化"))
+    for revision, (target, title) in enumerate(((first, "事務事業の見直し"),
+                                                (second, "財政運営の健全化"))):
+        response = save(client, doc, revision, {
+            "op": "set", "target": {"kind": "node", "id": target["id"]}, "field": "title",
+            "value": title})
+        assert response.status_code == 200
+    with_records = client.get(f"/doc/{doc}").text
+    ids = re.findall(r'class="undo-one" data-correction="([0-9a-f]+)"', with_records)
+    assert len(ids) == 2 and "2 correction records" in with_records
+    token = csrf(client, doc)
+    undo = client.post(f"/api/doc/{doc}/undo", headers={"X-CSRF-Token": token},
+                       json={"revision": 2, "author": "佐藤", "id": ids[0]})
+    assert undo.status_code == 200, undo.text
+    titles = {n["title"] for n in walk_json(state(client, doc)["document"]["outline"])}
+    assert {"事務の見直し", "財政運営の健全化"} <= titles  # the first undone, the second stands
+    again = client.post(f"/api/doc/{doc}/undo", headers={"X-CSRF-Token": token},
+                        json={"revision": 3, "author": "佐藤", "id": ids[0]})
+    assert again.status_code == 422  # already undone: nothing is recorded twice
+    assert state(client, doc)["revision"] == 3

@@ -184,10 +184,12 @@ def undo_record(last: Correction, sha256: str, author: str, note: str | None) ->
                       op=last.op, author=author, note=note, undoes=last.id)
 
 
-def undoable(corrections: list[Correction]) -> Correction | None:
-    """Return the latest correction not yet undone (undo records themselves are not undone)."""
+def undoable(corrections: list[Correction], wanted: str | None = None) -> Correction | None:
+    """Return the correction `wanted` (else the latest) if it stands: not an undo record, and
+    not undone already."""
     undone = {c.undoes for c in corrections if c.undoes}
     for correction in reversed(corrections):
-        if correction.undoes is None and correction.id not in undone:
+        if correction.undoes is None and correction.id not in undone \
+                and wanted in (None, correction.id):
             return correction
     return None

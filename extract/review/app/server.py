@@ -140,13 +140,16 @@ def create_app(raw: Path, out: Path, *, token: str | None = None,
         try:
             data = json.loads(await request.body())
             revision, author = int(data["revision"]), str(data["author"])[:100]
-        except (ValueError, KeyError, TypeError):
-            return JSONResponse({"error": "undo takes {revision, author}"}, status_code=422)
+            wanted = str(data["id"]) if data.get("id") else None
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return JSONResponse({"error": "undo takes {revision, author, id?}"},
+                                status_code=422)
 
         def records(_doc: Document, current: list[Correction]) -> list[Correction]:
-            last = undoable(current)
+            last = undoable(current, wanted)
             if last is None:
-                raise EditError("nothing to undo", "undo")
+                raise EditError("nothing to undo" if wanted is None else
+                                f"{wanted} is not a correction that stands", "undo")
             return [undo_record(last, entry.sha256, author or "reviewer", f"undo of {last.op}")]
 
         return _keep(entry, revision, [], records)

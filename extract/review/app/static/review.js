@@ -364,11 +364,13 @@
     messages.replaceChildren(p);
   }
 
-  document.getElementById("undo").addEventListener("click", undo);
-  async function undo() {
+  document.getElementById("undo").addEventListener("click", () => undo());
+  document.querySelectorAll("button.undo-one").forEach((button) =>
+    button.addEventListener("click", () => undo(button.dataset.correction)));
+  async function undo(id = null) {
     const name = who();
     if (!name) return;
-    const { status, payload } = await post("undo", { revision, author: name });
+    const { status, payload } = await post("undo", { revision, author: name, id });
     handle(status, payload);
   }
   document.getElementById("help").addEventListener("click", () =>
@@ -405,7 +407,7 @@
       a: () => nodeOp("insert_after"),
       A: () => nodeOp("insert_under"),
       m: addMeasureFromSelection,
-      u: undo,
+      u: () => undo(),
       "?": () => document.getElementById("keys").showModal(),
     }[key === "z" && (event.ctrlKey || event.metaKey) ? "u" : key];
     if (act && !(event.ctrlKey && key !== "z")) {
