@@ -501,3 +501,20 @@ def test_any_standing_correction_can_be_undone_and_the_records_are_listed(
                         json={"revision": 3, "author": "佐藤", "id": ids[0]})
     assert again.status_code == 422  # already undone: nothing is recorded twice
     assert state(client, doc)["revision"] == 3
+
+
+def test_an_unreadable_output_is_named_and_hides_no_other(tmp_path: Path) -> None:
+    raw, out = extracted(tmp_path, {"a/plan.txt": PLAN_TEXT,
+                                    "b/plan.txt": PLAN_TEXT.replace("架空市", "仮想町")})
+    broken = next((out / "local" / "b").rglob("*.json"))
+    broken.write_text('{"id": "cut short', "utf-8")  # a hand edit gone wrong
+    client = TestClient(create_app(raw, out), base_url=BASE)
+    listing = client.get("/")
+    assert listing.status_code == 200
+    assert "架空市行政改革実施計画" in listing.text
+    assert "1 outputs could not be read" in listing.text and "b/plan.txt" in listing.text
+    listed = re.findall(r'data-id="([^"]+)"', listing.text)
+    ids = [e.id for e in client.app.state.library.entries()]  # type: ignore[attr-defined]
+    unreadable = next(i for i in ids if i not in listed)
+    page = client.get(f"/doc/{unreadable}")
+    assert page.status_code == 422 and "extract validate" in page.text

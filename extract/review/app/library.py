@@ -13,6 +13,9 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import ValidationError
+
+from extract.errors import InputError
 from extract.ingest.batch import INDEX_NAME
 from extract.ingest.catalog import CATALOG_NAME
 from extract.ingest.store import RawStore
@@ -21,6 +24,10 @@ from extract.review.apply import apply
 from extract.review.records import Correction, Outcome
 from extract.review.store import CorrectionStore
 from extract.schema import Document, walk
+
+
+class Unreadable(InputError):
+    """An output the index lists that is missing or no valid document (edited by hand)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +155,15 @@ class Library:
         cached = self._cache.get(entry.id)
         if cached is not None and cached[0] == key:
             return cached[1]
-        raw = Document.model_validate_json(entry.output.read_bytes())
+        try:
+            raw = Document.model_validate_json(entry.output.read_bytes())
+        except OSError as error:
+            raise Unreadable(f"{entry.uri}: its output cannot be read ({error.strerror}): "
+                             "run `extract run` again") from None
+        except ValidationError as error:
+            raise Unreadable(f"{entry.uri}: its output is no valid document "
+                             f"({error.error_count()} problems; `extract validate "
+                             f"{entry.output}` lists them)") from None
         # Most documents have no corrections: nothing to apply, nothing new to validate.
         result = apply(raw, corrections) if corrections else Applied(raw)
         reviewed = Reviewed(entry, raw, tuple(corrections), result)

@@ -25,13 +25,13 @@ from pydantic import ValidationError
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from extract.review.app.edits import Edit, EditError, Save, to_correction, undo_record, undoable
-from extract.review.app.library import Entry, Library, Reviewed
+from extract.review.app.library import Entry, Library, Reviewed, Unreadable
 from extract.review.app.security import BodyTooLarge, Guard
 from extract.review.app.source import PdfCache, text_pieces
 from extract.review.records import Correction
@@ -71,12 +71,17 @@ def create_app(raw: Path, out: Path, *, token: str | None = None,
             by_uri: dict[str, list[Correction]] = {}
             for correction in store.all():
                 by_uri.setdefault(correction.document_uri, []).append(correction)
-        rows = [library.reviewed(e, by_uri.get(e.uri, [])) for e in library.entries()]
+        rows, unreadable = [], []
+        for entry in library.entries():
+            try:
+                rows.append(library.reviewed(entry, by_uri.get(entry.uri, [])))
+            except Unreadable as error:  # one bad output never hides the others
+                unreadable.append(str(error))
         filters = {k: request.query_params.get(k, "") for k in
                    ("municipality", "status", "issues", "reviewed", "conflicts", "versions")}
         shown = sorted((r for r in rows if _matches(r, filters)), key=_by_confidence)
         return templates.TemplateResponse(request, "list.html", {
-            "rows": shown, "total": len(rows), "filters": filters,
+            "rows": shown, "total": len(rows), "filters": filters, "unreadable": unreadable,
             "municipalities": sorted({r.municipality for r in rows} - {""}),
         })
 
@@ -193,10 +198,14 @@ def create_app(raw: Path, out: Path, *, token: str | None = None,
         Route("/api/doc/{doc_id}/undo", undo, methods=["POST"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
+    async def unreadable_output(_request: Request, error: Exception) -> Response:
+        return PlainTextResponse(str(error), status_code=422)
+
     async def too_large(_request: Request, _error: Exception) -> Response:
         return JSONResponse({"error": f"request body over {max_body} bytes"}, status_code=413)
 
-    app = Starlette(routes=routes, exception_handlers={BodyTooLarge: too_large})
+    app = Starlette(routes=routes, exception_handlers={BodyTooLarge: too_large,
+                                                         Unreadable: unreadable_output})
     app.add_middleware(Guard, csrf=csrf, token=token, max_body=max_body)
     app.state.library = library
     app.state.pdfs = pdfs
