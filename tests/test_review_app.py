@@ -383,6 +383,16 @@ def test_real_server_on_loopback(folders: tuple[Path, Path]) -> None:
         assert httpx.get(f"{base}/doc/..%2F..%2Fetc%2Fpasswd").status_code == 404
 
 
+def keep_elsewhere(raw: Path, doc: dict[str, Any], node_id: str, field: str, seen: str,
+                   value: str, author: str) -> None:
+    """Keep a `set` record as another process sharing the catalog would."""
+    with CorrectionStore(raw / "catalog.sqlite") as store:
+        store.append(Correction(
+            document_uri=doc["source"]["uri"], sha256=doc["source"]["sha256"],
+            target=Target(kind="node", id=node_id, field=field), op="set", seen=seen,
+            value=value, author=author))
+
+
 def test_conflicts_are_listed_with_both_values(client: TestClient,
                                                folders: tuple[Path, Path]) -> None:
     raw, _ = folders
@@ -390,11 +400,8 @@ def test_conflicts_are_listed_with_both_values(client: TestClient,
     current = state(client, doc)["document"]
     target = node({"document": current}, "財政の健全化")
     # A record made on a document that read otherwise: the value the reviewer saw is gone.
-    with CorrectionStore(raw / "catalog.sqlite") as store:
-        store.append(Correction(
-            document_uri=current["source"]["uri"], sha256=current["source"]["sha256"],
-            target=Target(kind="node", id=target["id"], field="title"), op="set",
-            seen="財政運営の見直し", value="財政運営の健全化", author="田中"))
+    keep_elsewhere(raw, current, target["id"], "title", "財政運営の見直し", "財政運営の健全化",
+                   "田中")
     assert doc in client.get("/?conflicts=yes").text
     assert doc not in client.get("/?conflicts=no").text
     page = client.get(f"/doc/{doc}").text
@@ -434,11 +441,7 @@ def test_a_save_racing_another_process_is_refused(client: TestClient,
         # Between this save's revision check and its write, another process keeps a record.
         calls.append(corrections)
         if len(calls) == 2:
-            with CorrectionStore(raw / "catalog.sqlite") as store:
-                store.append(Correction(
-                    document_uri=current["source"]["uri"], sha256=current["source"]["sha256"],
-                    target=Target(kind="node", id=target["id"], field="label"), op="set",
-                    seen="1", value="一", author="別の工程"))
+            keep_elsewhere(raw, current, target["id"], "label", "1", "一", "別の工程")
         return reviewed(entry, corrections)
 
     library.reviewed = other_process_saves_meanwhile
