@@ -232,8 +232,9 @@ def status(
     for label, value in lines:
         typer.echo(f"{label:<10} {value}")
     for review in reviews if reviewed else []:
-        typer.echo(f"reviewed {review.reviewed_output} (extractor {review.extractor_version}, "
-                   f"by {', '.join(review.authors) or 'nobody'}): {counts(review.counts)}")
+        typer.echo(f"reviewed {review.reviewed_output} ({review.status}, extractor "
+                   f"{review.extractor_version}, by {', '.join(review.authors) or 'nobody'}): "
+                   f"{counts(review.counts)}")
     for failure in report.failures if failed else []:
         reason = (failure.error or "").strip().splitlines()[-1:] or [failure.issues]
         typer.echo(f"{failure.status:<7} {failure.uri}: {reason[0]}")
