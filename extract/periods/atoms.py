@@ -94,9 +94,10 @@ def atom_pattern() -> re.Pattern[str]:
     era_num = rf"(?:元|[0-9]{{1,2}}|[{KANJI_DIGITS}]{{1,4}})(?![0-9A-Za-z])"
     paren_w = rf"\({S}{WESTERN_YEAR}{S}(?:年度|年)?{S}\)"
     paren_e_pre = rf"\({S}(?:{full}|[{latin}]){S}(?:元|[0-9]{{1,2}}){S}\)"
-    paren_e_post = rf"\(?{S}(?:{full}|[{latin}]){S}(?:元|[0-9]{{1,2}}){S}(?:年度|年)?{S}\)"
+    era_closing = rf"(?:{full}|[{latin}]){S}(?:元|[0-9]{{1,2}}){S}(?:年度|年)?{S}\)"
+    paren_e_post = rf"\(?{S}{era_closing}"
     # 令和元年度(平成31年度): the same year in the era before, printed beside it.
-    paren_alt = rf"(?:{paren_w}|\({S}(?:{full}|[{latin}]){S}(?:元|[0-9]{{1,2}}){S}(?:年度|年)?{S}\))"
+    paren_alt = rf"(?:{paren_w}|\({S}{era_closing})"
     dur_units = alternation(w.duration_year_units + w.duration_month_units)
     month_units = alternation(w.duration_month_units)
     # units inside a compound length (1年2ヶ月10日, 5ヶ月半): 間 comes only after the last
@@ -241,7 +242,7 @@ def _match_to_atom(m: re.Match[str]) -> Atom | None:
     if kind == "B":
         atom = _with_md(Atom("point", s, e, year=int(g("b_n")), unit=_unit(g("b_u"))), m, "b_")
         # three digits and no era: only a length in years (100年はかかる), never a year
-        return atom if atom.year is not None and atom.year < 100 or atom.is_bare_year else None
+        return atom if (atom.year is not None and atom.year < 100) or atom.is_bare_year else None
     if kind == "WP":
         return Atom("point", s, e, year=int(g("wp_y")), western=True)
     if kind == "DE":

@@ -16,7 +16,7 @@ FISCAL_YEAR_FIRST_MONTH = 4  # 年度 runs April to March
 
 
 def to_int(num: str) -> int:
-    """Return the value of an Arabic, kanji (二十七, 廿七, positional 一五) or 元 (first year) number."""
+    """Return the value of an Arabic, kanji (二十七, 廿七, positional 一五) or 元 number."""
     if num.isdigit():
         return int(num)
     if num == "元":
