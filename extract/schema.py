@@ -24,7 +24,9 @@ IsoDuration = Annotated[str, Field(pattern=DURATION_PATTERN, examples=["P5Y"])]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # defer_build: a model's validator is built when first used, not when this module is
+    # imported, so commands that never validate (help, periods, status) do not pay for it.
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class Status(StrEnum):
