@@ -20,6 +20,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -130,8 +131,8 @@ def main(argv: list[str] | None = None) -> int:
         if name == "characters of text":
             print(f"| {name} | {' | '.join(f'{s:,.0f}' for s in secs)} | |")
             continue
-        growth = [b / a if a > 0 else float("inf") for a, b in zip(secs, secs[1:], strict=False)]
-        text_growth = [b / a for (a, _), (b, _) in zip(results, results[1:], strict=False)]
+        growth = [b / a if a > 0 else float("inf") for a, b in pairwise(secs)]
+        text_growth = [b / a for (a, _), (b, _) in pairwise(results)]
         if name != "whole parse_bytes" and secs[-1] > 0.05 * results[-1][1]["whole parse_bytes"] \
                 and growth[-1] > SUPERLINEAR * text_growth[-1]:
             flagged.append(name)
@@ -147,8 +148,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _steps(results: list[tuple[int, dict[str, float]]]) -> str:
     """Return the text's growth between sizes (10.0× → 10.0× → 5.0×)."""
-    return " → ".join(f"{b / a:.1f}×" for (a, _), (b, _) in zip(results, results[1:],
-                                                                  strict=False))
+    return " → ".join(f"{b / a:.1f}×" for (a, _), (b, _) in pairwise(results))
 
 
 if __name__ == "__main__":

@@ -16,8 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 SCHEMA_VERSION = "1.2"
 
 POINT_PATTERN = r"^(FY\d{4}|\d{4}(-\d{2}(-\d{2})?)?)$"
-# ISO 8601 durations as the period engine writes them: P5Y, P1Y6M, P2W, P3D, PT12H (半日).
-DURATION_PATTERN = r"^P(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T\d+H)?$"
+# ISO 8601 durations as the period engine writes them: P5Y, P1Y6M, P2W, P3D, PT12H, PT1H30M.
+DURATION_PATTERN = r"^P(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(\d+H)?(\d+M)?)?$"
 
 Point = Annotated[str, Field(pattern=POINT_PATTERN, examples=["FY2006", "2006", "2006-04"])]
 IsoDuration = Annotated[str, Field(pattern=DURATION_PATTERN, examples=["P5Y"])]

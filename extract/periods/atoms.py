@@ -138,14 +138,16 @@ def atom_pattern() -> re.Pattern[str]:
                rf"{count}{S}(?:回|度)(?![目0-9])"
                rf"|(?<![0-9.,])(?P<ev_n>{count}|半){S}(?P<ev_u>年|{month_units}|週間|週|日)"
                rf"(?P<ev_k>{alternation(w.recurrence_suffixes)})(?![年月日週])"),
-        # 1年2ヶ月10日, 1年半, 5ヶ月半, 3日間, 2週間, 30日以内, 半世紀, 四半世紀, 半月, 半日
+        # 1年2ヶ月10日, 1年半, 5ヶ月半, 3日間, 2週間, 30日以内, 2時間, 1時間半, 30分間,
+        # 半世紀, 四半世紀, 半月, 半日
         "DL": (rf"(?P<dl_word>{alternation(tuple(w.length_words))})"
                rf"|(?<![0-9.,{ages}])(?:"
                rf"(?P<dl_y>{count}){S}(?:{year_part}){S}(?P<dl_ym>{count}){S}(?:{month_part})"
                rf"(?:{S}(?P<dl_yd>{count}){S}日)?"
                rf"|(?P<dl_m>{count}){S}(?:{month_part}){S}(?P<dl_md>{count}){S}日"
                rf"|(?P<dl_h>{count}){S}(?P<dl_hu>{year_part}|{month_part})半"
-               rf"|(?P<dl_n>{count}){S}(?P<dl_u>日|週)(?:間|(?={followers})))"
+               rf"|(?P<dl_n>{count}){S}(?P<dl_u>日|週)(?:間|(?={followers}))"
+               rf"|(?P<dl_t>{count}){S}(?P<dl_tu>時間|分間)(?P<dl_th>(?<=時間)半)?)"
                rf"(?:間)?(?:{alternation(w.duration_suffixes)})?(?![目隔齢児])"),
         "D": (rf"(?:(?P<d_pre>{alternation(w.duration_prefixes)}){S})?(?<![0-9.,{ages}])"
               rf"(?:(?P<d_n>{count}|半)(?![0-9]){S}(?P<d_u>{dur_units})(?![隔齢児目])"
@@ -342,13 +344,20 @@ _ISO_LETTER = {"年": "Y", "月": "M", "週": "W", "日": "D"}
 
 
 def _length(m: re.Match[str], s: int, e: int) -> Atom | None:
-    """Return a compound, half, day or week length (1年2ヶ月10日, 1年半, 3日間, 半世紀)."""
+    """Return a compound, half, day, week or hour length (1年2ヶ月10日, 1年半, 3日間, 2時間)."""
     g = m.group
     if g("dl_word"):
         return Atom("duration", s, e, value=words().length_words[g("dl_word")])
     if g("dl_n"):
         value = _iso(to_int(g("dl_n")), g("dl_u"))
         return Atom("duration", s, e, value=value) if value else None
+    if g("dl_t"):  # 2時間 → PT2H, 1時間半 → PT1H30M, 30分間 → PT30M
+        n = to_int(g("dl_t"))
+        if n == 0:
+            return None
+        if g("dl_tu") == "分間":
+            return Atom("duration", s, e, value=f"PT{n}M")
+        return Atom("duration", s, e, value=f"PT{n}H30M" if g("dl_th") else f"PT{n}H")
     if g("dl_h"):  # 1年半, 5ヶ月半
         n = to_int(g("dl_h"))
         if _unit_letter_key(g("dl_hu")) == "年":
