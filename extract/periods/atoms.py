@@ -50,6 +50,7 @@ class Atom:
     month: int | None = None
     day: int | None = None
     last_day: bool = False  # 末日
+    suffixed: bool = False  # a point suffix follows (年度末, 年春, 年頃): a time, never a length
     bare: Unit | None = None  # unit to assume when none is printed (H30 → FY, 平2 → Y)
     value: str | None = None  # ISO duration of a duration or recurrence
     months: int = 0  # a duration's length in months (0: not in years or months)
@@ -60,7 +61,7 @@ class Atom:
     def is_bare_year(self) -> bool:
         """Return True for a number + 年 with no era and no month (a year or a duration)."""
         return (self.kind == "point" and self.era is None and not self.western
-                and self.unit == "Y" and self.month is None)
+                and self.unit == "Y" and self.month is None and not self.suffixed)
 
     @property
     def western_year(self) -> int | None:
@@ -219,6 +220,8 @@ def _unit(u: str | None) -> Unit | None:
 def _with_md(atom: Atom, m: re.Match[str], p: str) -> Atom:
     """Return `atom` with the month, day and 末日 of the `_md` fragment with prefix `p`."""
     month, day, suffix = m.group(p + "m"), m.group(p + "d"), m.group(p + "s")
+    if suffix is not None:
+        atom = replace(atom, suffixed=True)
     if month is None:
         return atom
     return replace(atom, month=to_int(month), day=to_int(day) if day else None,
