@@ -296,3 +296,37 @@ def evaluate(
             typer.echo(result.summary())
     if as_json:
         typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
+
+
+@app.command(name="export")
+def export_tables(
+    raw_dir: Annotated[Path | None, typer.Argument(
+        help="Raw folder whose catalog lists the outputs (else --structured's index.json).")
+    ] = None,
+    structured: Annotated[Path, typer.Option("--structured", help="Folder of JSON outputs.")
+                          ] = Path("structured"),
+    output: Annotated[Path, typer.Option("-o", "--output", help="Export folder.")] = Path(
+        "export"),
+    fmt: Annotated[str, typer.Option("--format", help="jsonl, csv or parquet.")] = "jsonl",
+    since: Annotated[Path | None, typer.Option(
+        "--since", help="A previous export: write only the rows added, changed or removed.")
+    ] = None,
+    latest: Annotated[bool, typer.Option("--latest", help="Only each source's newest version.")
+                      ] = False,
+) -> None:
+    """Write documents, plans, nodes, measures and targets as flat tables, reviewed values first."""
+    from extract.errors import InputError
+    from extract.export.export import export
+
+    try:
+        report = export(structured, output, fmt, since, raw_dir, latest)
+    except InputError as error:
+        raise _fail(str(error)) from None
+    for path, message in report.errors:
+        typer.echo(f"unreadable {path}: {message}", err=True)
+    counts = ", ".join(
+        f"{n} {name}" + (" (" + ", ".join(f"{c} {k}" for k, c in report.changes[name].items())
+                         + ")" if report.changes else "")
+        for name, n in report.rows.items())
+    typer.echo(f"{report.mode} export of {report.documents} documents → {report.folder}: "
+               f"{counts}")

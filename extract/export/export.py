@@ -1,0 +1,202 @@
+"""`extract export`: every output as flat tables in a folder, whole or as changes since another.
+
+An export folder holds one file per table, `manifest.json` (what it holds: format, versions,
+tables with their columns and row counts, the documents, any that could not be read) and
+`state.jsonl` (one line per document: a digest of each of its rows). A full export's rows have
+an empty `change`; an export `--since` a previous one holds only the rows added, changed or
+removed since it (a removed row keeps its ids, every other cell empty), and its state is the
+whole current state, so exports chain.
+
+The folder is built beside its destination and renamed into place: a reader sees the previous
+export or the new one, never half of one. A document that cannot be read is listed in the
+manifest; with `--since`, its previous rows are carried over rather than reported removed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from extract import __version__
+from extract.errors import InputError
+from extract.export.documents import Entry, entries, load
+from extract.export.rows import TABLES, Row, rows_with_corrections
+from extract.export.tables import _plain, check_format, write_table
+from extract.schema import SCHEMA_VERSION
+
+MANIFEST_NAME = "manifest.json"
+STATE_NAME = "state.jsonl"
+MANIFEST_VERSION = 1  # the layout of manifest.json and state.jsonl
+CHANGES = ("added", "changed", "removed")
+
+# table → row id → digest of the row
+Digests = dict[str, dict[str, str]]
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """What an export recorded of one document."""
+
+    source_sha256: str
+    rows: Digests
+
+
+State = dict[str, Recorded]  # by document id
+
+
+@dataclass(slots=True)
+class Report:
+    """What an export wrote."""
+
+    folder: Path
+    mode: str  # full | changes
+    rows: dict[str, int] = field(default_factory=dict)
+    changes: dict[str, dict[str, int]] = field(default_factory=dict)
+    documents: int = 0
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (output, message)
+
+
+def row_digest(row: Row) -> str:
+    """Return a digest of a row's content (its `change` cell aside)."""
+    content = {k: _plain(v) for k, v in row.items() if k != "change"}
+    text = json.dumps(content, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def read_state(folder: Path) -> State:
+    """Return the state recorded by the export in `folder`."""
+    manifest = folder / MANIFEST_NAME
+    if not manifest.is_file():
+        raise InputError(f"{folder} is not an export: it has no {MANIFEST_NAME}")
+    state: State = {}
+    try:
+        with (folder / STATE_NAME).open(encoding="utf-8") as lines:
+            for line in lines:
+                record = json.loads(line)
+                state[record["document_id"]] = Recorded(record["source_sha256"],
+                                                        record["rows"])
+    except (OSError, ValueError, KeyError) as error:
+        raise InputError(f"cannot read the state of the export in {folder}: {error}") from None
+    return state
+
+
+def _removed(table: str, row_id: str, document_id: str) -> Row:
+    row: Row = {name: None for name, _ in TABLES[table]}
+    row.update(row_id=row_id, change="removed", document_id=document_id)
+    return row
+
+
+def _changes(table: str, document_id: str, rows: list[Row], before: dict[str, str] | None,
+             digests: dict[str, str]) -> Iterator[Row]:
+    """Yield the rows of one document's table that differ from `before`, marked."""
+    for row in rows:
+        row_id = str(row["row_id"])
+        if before is None or row_id not in before:
+            yield {**row, "change": "added"}
+        elif before[row_id] != digests[row_id]:
+            yield {**row, "change": "changed"}
+    for row_id in sorted((before or {}).keys() - digests.keys()):
+        yield _removed(table, row_id, document_id)
+
+
+def export(out_dir: Path, dest: Path, fmt: str = "jsonl", since: Path | None = None,
+           raw_dir: Path | None = None, latest_only: bool = False) -> Report:
+    """Export every output under `out_dir` (listed by `raw_dir`'s catalog if given) to `dest`."""
+    check_format(fmt)
+    previous = read_state(since) if since is not None else None
+    if dest.exists() and any(dest.iterdir()) and not (dest / MANIFEST_NAME).is_file():
+        raise InputError(f"{dest} holds files that are not an export: choose another folder")
+    listed = [e for e in entries(out_dir, raw_dir) if e.latest or not latest_only]
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp"))
+    building.chmod(0o755)  # mkdtemp makes it private; an export is for others to read
+    try:
+        report = _build(listed, building, fmt, previous)
+        report.folder = dest
+        _replace(building, dest)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    return report
+
+
+def _build(listed: list[Entry], folder: Path, fmt: str, previous: State | None) -> Report:
+    tables: dict[str, list[Row]] = {name: [] for name in TABLES}
+    state: State = {}
+    documents: list[dict[str, object]] = []
+    report = Report(folder, "full" if previous is None else "changes")
+    unread: set[str] = set()  # source sha256 of the outputs that could not be read
+    for entry in listed:
+        try:
+            loaded = load(entry)
+        except InputError as error:
+            report.errors.append((str(entry.output), str(error)))
+            unread.add(entry.sha256)
+            continue
+        doc_id = loaded.document.id
+        if doc_id in state:
+            continue  # one version listed twice (the same bytes under two URIs)
+        rows = rows_with_corrections(loaded)
+        digests = {name: {str(r["row_id"]): row_digest(r) for r in table_rows}
+                   for name, table_rows in rows.items()}
+        state[doc_id] = Recorded(entry.sha256, digests)
+        documents.append({"document_id": doc_id, "source_uri": entry.uri,
+                          "source_sha256": entry.sha256, "output": str(entry.output),
+                          "reviewed": loaded.reviewed, "latest": entry.latest})
+        for name, table_rows in rows.items():
+            if previous is None:
+                tables[name].extend(table_rows)
+            else:
+                before = previous[doc_id].rows.get(name, {}) if doc_id in previous else None
+                tables[name].extend(_changes(name, doc_id, table_rows, before, digests[name]))
+    for doc_id, old in (previous or {}).items():
+        if doc_id in state:
+            continue
+        if old.source_sha256 in unread:
+            state[doc_id] = old  # unknown now, not removed: the next export compares again
+            continue
+        for name, old_rows in old.rows.items():
+            tables[name].extend(_removed(name, row_id, doc_id) for row_id in sorted(old_rows))
+    report.documents = len(documents)
+    files = {}
+    for name, table_rows in tables.items():
+        files[name] = write_table(folder, name, fmt, TABLES[name], table_rows)
+        report.rows[name] = len(table_rows)
+        if previous is not None:
+            report.changes[name] = {c: sum(r["change"] == c for r in table_rows)
+                                    for c in CHANGES}
+    with (folder / STATE_NAME).open("w", encoding="utf-8") as out:
+        for doc_id, recorded in sorted(state.items()):
+            out.write(json.dumps({"document_id": doc_id, "source_sha256": recorded.source_sha256,
+                                  "rows": recorded.rows}) + "\n")
+    manifest = {
+        "manifest_version": MANIFEST_VERSION, "created_at": datetime.now(UTC).isoformat(
+            timespec="seconds"), "extractor_version": __version__,
+        "schema_version": SCHEMA_VERSION, "format": fmt, "mode": report.mode,
+        "tables": {name: {"file": files[name], "rows": report.rows[name],
+                          "columns": [[c, t] for c, t in TABLES[name]],
+                          **({"changes": report.changes[name]} if previous is not None else {})}
+                   for name in TABLES},
+        "state": STATE_NAME, "documents": documents,
+        "errors": [{"output": o, "message": m} for o, m in report.errors],
+    }
+    (folder / MANIFEST_NAME).write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return report
+
+
+def _replace(built: Path, dest: Path) -> None:
+    """Move the built folder to `dest`, the previous export there moved aside, then removed."""
+    old = None
+    if dest.exists():
+        old = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f".{dest.name}.old.", suffix=".tmp"))
+        dest.rename(old / dest.name)
+    built.rename(dest)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
