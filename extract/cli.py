@@ -330,3 +330,42 @@ def export_tables(
         for name, n in report.rows.items())
     typer.echo(f"{report.mode} export of {report.documents} documents → {report.folder}: "
                f"{counts}")
+
+
+@app.command()
+def plans(
+    raw_dir: Annotated[Path | None, typer.Argument(
+        help="Raw folder whose catalog lists the outputs (else --structured's index.json).")
+    ] = None,
+    structured: Annotated[Path, typer.Option("--structured", help="Folder of JSON outputs.")
+                          ] = Path("structured"),
+    in_force: Annotated[str | None, typer.Option(
+        "--in-force", help="A date (YYYY-MM-DD): only the plans whose period covers it.")
+    ] = None,
+    municipality: Annotated[str | None, typer.Option(
+        "--municipality", help="Its name or 団体コード.")] = None,
+    kind: Annotated[str | None, typer.Option(
+        "--kind", help="A plan kind (総合計画, 実施計画…) its kind or title names.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """List plans with a dated period (those in force on a date with --in-force)."""
+    from datetime import date
+
+    from extract.errors import InputError
+    from extract.export.in_force import answer_table, plans_in_force
+
+    try:
+        day = date.fromisoformat(in_force) if in_force else None
+    except ValueError:
+        raise _fail(f"--in-force wants a date as YYYY-MM-DD, not {in_force!r}") from None
+    try:
+        answer = plans_in_force(structured, day, raw_dir, municipality, kind)
+    except InputError as error:
+        raise _fail(str(error)) from None
+    for path, message in answer.unreadable:
+        typer.echo(f"unreadable {path}: {message}", err=True)
+    if as_json:
+        typer.echo(json.dumps({"date": in_force, "plans": [p.as_json() for p in answer.plans],
+                               "undated": answer.undated}, ensure_ascii=False, indent=2))
+    else:
+        typer.echo(answer_table(answer, day))
