@@ -369,3 +369,65 @@ def plans(
                                "undated": answer.undated}, ensure_ascii=False, indent=2))
     else:
         typer.echo(answer_table(answer, day))
+
+
+@app.command()
+def diff(
+    old: Annotated[Path | None, typer.Argument(help="The older JSON document.")] = None,
+    new: Annotated[Path | None, typer.Argument(help="The newer JSON document.")] = None,
+    uri: Annotated[str | None, typer.Option(
+        "--uri", help="A source in the catalog: compare its two newest versions.")] = None,
+    raw_dir: Annotated[Path, typer.Option("--raw", help="Raw folder (catalog) for --uri.")
+                       ] = Path("raw"),
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Plans, periods, nodes and measures added, removed and changed between two documents."""
+    from extract.errors import InputError
+    from extract.export.diff import diff as diff_documents
+    from extract.export.diff import diff_text
+    from extract.export.documents import latest_two, read_document
+
+    try:
+        if uri is not None:
+            if old is not None:
+                raise InputError("give two files or --uri, not both")
+            before, after = (v.document for v in latest_two(uri, Path(), raw_dir))
+        elif old is not None and new is not None:
+            before, after = read_document(old), read_document(new)
+        else:
+            raise InputError("give two JSON documents, or --uri URI for a source's versions")
+    except InputError as error:
+        raise _fail(str(error)) from None
+    result = diff_documents(before, after)
+    if as_json:
+        typer.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(diff_text(result))
+
+
+@app.command()
+def migrate(
+    files: Annotated[list[Path], typer.Argument(help="JSON documents of an older schema.")],
+    output: Annotated[Path | None, typer.Option(
+        "-o", "--output", help="Folder to write them in (default: rewrite each in place).")
+    ] = None,
+) -> None:
+    """Bring documents written under an older schema version to the current one."""
+    from extract.errors import InputError
+    from extract.export.migrate import migrate_file
+
+    names = [path.name for path in files]
+    if output is not None and len(set(names)) < len(names):
+        raise _fail("two files share a name: migrate them into -o one folder at a time")
+    bad = 0
+    for path in files:
+        try:
+            versions = migrate_file(path, output / path.name if output else None)
+        except InputError as error:
+            typer.echo(f"{path}: {error}", err=True)
+            bad += 1
+            continue
+        typer.echo(f"{path}: {' → '.join(versions)}" if len(versions) > 1
+                   else f"{path}: already {versions[0]}")
+    if bad:
+        raise typer.Exit(1)

@@ -117,3 +117,12 @@ def load(entry: Entry) -> Loaded:
     document = read_document(chosen)
     raw = read_document(entry.output) if chosen != entry.output else None
     return Loaded(entry, document, raw)
+
+
+def latest_two(uri: str, out_dir: Path, raw_dir: Path | None = None) -> tuple[Loaded, Loaded]:
+    """Return the two newest extracted versions of the source `uri`, older first."""
+    versions = sorted((e for e in entries(out_dir, raw_dir) if e.uri == uri),
+                      key=lambda e: e.order)
+    if len(versions) < 2:
+        raise InputError(f"{uri} has {len(versions)} extracted version(s): a diff needs two")
+    return load(versions[-2]), load(versions[-1])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 from extract.errors import InputError
@@ -80,3 +81,19 @@ def migrate_bytes(raw: bytes) -> tuple[Document, list[str]]:
         raise InputError(f"invalid after migration to {SCHEMA_VERSION}: "
                          f"{error.error_count()} problems, first: "
                          f"{error.errors()[0]['msg']}") from None
+
+
+def migrate_file(path: Path, dest: Path | None = None) -> list[str]:
+    """Migrate the document in `path` into `dest` (in place when None), atomically; return the
+    versions it went through (one when it was current: nothing is written then)."""
+    from extract.files import write_text_atomic
+
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise InputError(f"cannot read {path}: {error.strerror}") from None
+    doc, versions = migrate_bytes(raw)
+    target = dest or path
+    if len(versions) > 1 or target != path:
+        write_text_atomic(target, doc.model_dump_json(indent=2) + "\n")
+    return versions
