@@ -4,9 +4,12 @@ and changed among plans, nodes and measures, periods among the changed fields.
 Items are paired in passes, each over what the earlier ones left unpaired, in reading order:
 
     id       the output's own ids (a node's id hashes its path of labels and titles)
-    anchor   kind + label + title: a node whose section was renumbered or moved
+    anchor   kind + label + title under the same (paired) parent, then anywhere: a node
+             whose section was renamed or that moved
     title    kind + title: an item whose numbering changed (an item inserted before it)
     text     kind + a digest of its text: a section whose heading was reworded
+    children the new node under which all the paired children of an old one went: a heading
+             reworded over the same content
     main     the main plan of each document: the plan the republished document defines
 
 A pass pairs an anchor only when the old and the new side each have it once, so repeated
@@ -26,7 +29,7 @@ from extract.schema import Document, Node, NodeKind, Period, Plan
 
 FieldValue = str | list[str] | None
 Item = Plan | Node
-Anchor = Callable[[Item], Hashable | None]
+Anchor = Callable[[Item, bool, dict[int, Item]], Hashable | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,22 +126,37 @@ def _walk(nodes: list[Node], sections: tuple[str, ...] = ()) -> Iterator[Placed]
 
 def pair(old: list[Item], new: list[Item], passes: list[tuple[str, Anchor]]
          ) -> tuple[list[tuple[Item, Item, str]], list[Item], list[Item]]:
-    """Return (pairs with the pass that made them, old items left, new items left)."""
+    """Return (pairs with the pass that made them, old items left, new items left).
+
+    An anchor is called as `anchor(item, is_old, paired)`, `paired` mapping each paired old
+    item's `id()` to its new item, so an anchor may name a paired parent. The passes repeat
+    until one round pairs nothing more: a parent paired late lets its children pair.
+    """
     pairs: list[tuple[Item, Item, str]] = []
-    for name, anchor in passes:
-        old_keys = Counter(k for k in map(anchor, old) if k is not None)
-        new_keys = Counter(k for k in map(anchor, new) if k is not None)
-        unique = {k for k, n in old_keys.items() if n == 1 and new_keys.get(k) == 1}
-        by_key = {anchor(item): item for item in new if anchor(item) in unique}
-        left = []
-        for item in old:
-            key = anchor(item)
-            if key in unique:
-                pairs.append((item, by_key.pop(key), name))
-            else:
-                left.append(item)
-        paired = {id(n) for _, n, _ in pairs}
-        old, new = left, [n for n in new if id(n) not in paired]
+    paired: dict[int, Item] = {}
+    progress = True
+    while progress:
+        progress = False
+        for name, anchor in passes:
+            old_keys = {id(o): anchor(o, True, paired) for o in old}
+            new_keys = {id(n): anchor(n, False, paired) for n in new}
+            old_count = Counter(k for k in old_keys.values() if k is not None)
+            new_count = Counter(k for k in new_keys.values() if k is not None)
+            unique = {k for k, n in old_count.items() if n == 1 and new_count.get(k) == 1}
+            if not unique:
+                continue
+            by_key = {new_keys[id(n)]: n for n in new if new_keys[id(n)] in unique}
+            left = []
+            for item in old:
+                key = old_keys[id(item)]
+                if key in unique:
+                    pairs.append((item, by_key[key], name))
+                    paired[id(item)] = by_key[key]
+                else:
+                    left.append(item)
+            taken = {id(n) for n in by_key.values()}
+            old, new = left, [n for n in new if id(n) not in taken]
+            progress = True
     return pairs, old, new
 
 
@@ -155,8 +173,7 @@ def _plan_fields(plan: Plan, titles: dict[str, str]) -> dict[str, FieldValue]:
 def _node_fields(placed: Placed) -> dict[str, FieldValue]:
     node = placed.node
     return {"kind": node.kind.value, "label": node.label, "title": node.title,
-            "text": node.text, "sections": list(placed.sections),
-            "period": _period(node.period), "responsible": node.responsible,
+            "text": node.text, "period": _period(node.period), "responsible": node.responsible,
             "target": node.target, "targets": [t.text for t in node.targets]}
 
 
@@ -165,11 +182,17 @@ def _compare(old: dict[str, FieldValue], new: dict[str, FieldValue]
     return {k: (old[k], new[k]) for k in old if old[k] != new[k]}
 
 
+def _same(key: Callable[[Item], Hashable | None]) -> Anchor:
+    """Return an anchor that is the same function of an old and a new item."""
+    return lambda item, _old, _paired: key(item)
+
+
 def _plans(old: Document, new: Document) -> Part:
     passes: list[tuple[str, Anchor]] = [
-        ("id", lambda p: p.id),
-        ("title", lambda p: _norm(p.title) if isinstance(p, Plan) else None),
-        ("main", lambda p: "main" if isinstance(p, Plan) and p.role.value == "main" else None),
+        ("id", _same(lambda p: p.id)),
+        ("title", _same(lambda p: _norm(p.title) if isinstance(p, Plan) else None)),
+        ("main", _same(lambda p: "main" if isinstance(p, Plan) and p.role.value == "main"
+                       else None)),
     ]
     pairs, removed, added = pair(list(old.plans), list(new.plans), passes)
     old_titles = {p.id: p.title for p in old.plans}
@@ -188,37 +211,82 @@ def _plans(old: Document, new: Document) -> Part:
     return part
 
 
-def _outline(old: Document, new: Document, measures: bool) -> Part:
-    def chosen(doc: Document) -> list[Placed]:
-        return [p for p in _walk(doc.outline)
-                if (p.node.kind is NodeKind.MEASURE) == measures]
+def _heading_key(node: Item) -> Hashable | None:
+    if not isinstance(node, Node) or not node.title:
+        return None
+    return (node.kind, _norm(node.label), _norm(node.title))
 
-    old_placed, new_placed = chosen(old), chosen(new)
+
+def _outline(old: Document, new: Document) -> tuple[Part, Part]:
+    """Return the changes of (sections and preambles, measures)."""
+    old_placed, new_placed = list(_walk(old.outline)), list(_walk(new.outline))
     where = {id(p.node): p for p in (*old_placed, *new_placed)}
+    parent = {id(child): p.node for p in (*old_placed, *new_placed)
+              for child in p.node.children}
 
-    def anchor(key: Callable[[Node], Hashable | None]) -> Anchor:
-        return lambda item: key(item) if isinstance(item, Node) else None
+    def in_parent(node: Item, is_old: bool, paired: dict[int, Item]) -> Hashable | None:
+        heading = _heading_key(node)
+        above = parent.get(id(node))
+        if heading is None:
+            return None
+        if above is None:
+            return ("", heading)
+        if is_old:
+            above = paired.get(id(above))  # type: ignore[assignment]
+            if above is None:
+                return None
+        return (id(above), heading)
+
+    def children(node: Item, is_old: bool, paired: dict[int, Item]) -> Hashable | None:
+        """The new node under which all the paired children of an old node went."""
+        if not isinstance(node, Node) or not node.children:
+            return None
+        if not is_old:
+            return (node.kind, _norm(node.label), id(node))
+        went = {id(parent[id(paired[id(c)])]) for c in node.children
+                if id(c) in paired and id(paired[id(c)]) in parent}
+        return (node.kind, _norm(node.label), went.pop()) if len(went) == 1 else None
 
     passes: list[tuple[str, Anchor]] = [
-        ("id", lambda n: n.id),
-        ("anchor", anchor(lambda n: (n.kind, _norm(n.label), _norm(n.title))
-                          if n.title else None)),
-        ("title", anchor(lambda n: (n.kind, _norm(n.title)) if n.title else None)),
-        ("text", anchor(lambda n: (n.kind, _digest(n.text)) if _digest(n.text) else None)),
+        ("id", _same(lambda n: n.id)),
+        ("anchor", in_parent),
+        ("anchor", _same(_heading_key)),
+        ("title", _same(lambda n: (n.kind, _norm(n.title))
+                        if isinstance(n, Node) and n.title else None)),
+        ("text", _same(lambda n: (n.kind, _digest(n.text))
+                       if isinstance(n, Node) and _digest(n.text) else None)),
+        ("children", children),
     ]
     pairs, removed, added = pair([p.node for p in old_placed], [p.node for p in new_placed],
                                  passes)
-    part = Part(added=[{"id": n.id, **_node_fields(where[id(n)])} for n in added],
-                removed=[{"id": n.id, **_node_fields(where[id(n)])} for n in removed])
+    sections, measures = Part(), Part()
+
+    def part(node: Item) -> Part:
+        return measures if isinstance(node, Node) and node.kind is NodeKind.MEASURE else sections
+
+    def listed(node: Item) -> dict[str, FieldValue]:
+        return {"id": node.id, "sections": list(where[id(node)].sections),
+                **_node_fields(where[id(node)])}
+
+    for node in added:
+        part(node).added.append(listed(node))
+    for node in removed:
+        part(node).removed.append(listed(node))
+    paired = {id(before): after for before, after, _ in pairs}
     for before, after, how in pairs:
+        assert isinstance(after, Node)
         fields = _compare(_node_fields(where[id(before)]), _node_fields(where[id(after)]))
+        old_parent, new_parent = parent.get(id(before)), parent.get(id(after))
+        if (paired.get(id(old_parent)) if old_parent else None) is not new_parent:
+            # Moved: under another section, not merely under its renamed one.
+            fields["parent"] = (" > ".join(where[id(before)].sections) or None,
+                                " > ".join(where[id(after)].sections) or None)
         if fields:
-            assert isinstance(after, Node)
-            part.changed.append(Change(after.kind.value, before.id, after.id,
-                                       _heading(after), how, fields))
+            part(after).changed.append(Change(after.kind.value, before.id, after.id,
+                                              _heading(after), how, fields))
         else:
-            part.unchanged += 1
-    return part
+            part(after).unchanged += 1
+    return sections, measures
 
 
 def diff(old: Document, new: Document) -> Diff:
@@ -228,10 +296,10 @@ def diff(old: Document, new: Document) -> Diff:
         return {"title": doc.title, "municipality": town.name if town else None,
                 "municipality_code": town.code if town else None, "status": doc.status.value}
 
+    sections, measures = _outline(old, new)
     return Diff(old.source.uri + "@" + old.source.sha256[:16],
                 new.source.uri + "@" + new.source.sha256[:16],
-                _compare(facts(old), facts(new)), _plans(old, new),
-                _outline(old, new, measures=False), _outline(old, new, measures=True))
+                _compare(facts(old), facts(new)), _plans(old, new), sections, measures)
 
 
 TEXT_WIDTH = 60  # characters of a value shown in the text report
