@@ -220,13 +220,14 @@ def _heading_key(node: Item) -> Hashable | None:
 def _outline(old: Document, new: Document) -> tuple[Part, Part]:
     """Return the changes of (sections and preambles, measures)."""
     old_placed, new_placed = list(_walk(old.outline)), list(_walk(new.outline))
-    where = {id(p.node): p for p in (*old_placed, *new_placed)}
-    parent = {id(child): p.node for p in (*old_placed, *new_placed)
-              for child in p.node.children}
+    # By side: an edited copy may share unchanged node objects with its original.
+    where = ({id(p.node): p for p in old_placed}, {id(p.node): p for p in new_placed})
+    parent = tuple({id(child): p.node for p in placed for child in p.node.children}
+                   for placed in (old_placed, new_placed))
 
     def in_parent(node: Item, is_old: bool, paired: dict[int, Item]) -> Hashable | None:
         heading = _heading_key(node)
-        above = parent.get(id(node))
+        above = parent[not is_old].get(id(node))
         if heading is None:
             return None
         if above is None:
@@ -243,8 +244,8 @@ def _outline(old: Document, new: Document) -> tuple[Part, Part]:
             return None
         if not is_old:
             return (node.kind, _norm(node.label), id(node))
-        went = {id(parent[id(paired[id(c)])]) for c in node.children
-                if id(c) in paired and id(paired[id(c)]) in parent}
+        went = {id(parent[1][id(paired[id(c)])]) for c in node.children
+                if id(c) in paired and id(paired[id(c)]) in parent[1]}
         return (node.kind, _norm(node.label), went.pop()) if len(went) == 1 else None
 
     passes: list[tuple[str, Anchor]] = [
@@ -264,23 +265,24 @@ def _outline(old: Document, new: Document) -> tuple[Part, Part]:
     def part(node: Item) -> Part:
         return measures if isinstance(node, Node) and node.kind is NodeKind.MEASURE else sections
 
-    def listed(node: Item) -> dict[str, FieldValue]:
-        return {"id": node.id, "sections": list(where[id(node)].sections),
-                **_node_fields(where[id(node)])}
+    def listed(node: Item, side: int) -> dict[str, FieldValue]:
+        placed = where[side][id(node)]
+        return {"id": node.id, "sections": list(placed.sections), **_node_fields(placed)}
 
     for node in added:
-        part(node).added.append(listed(node))
+        part(node).added.append(listed(node, 1))
     for node in removed:
-        part(node).removed.append(listed(node))
+        part(node).removed.append(listed(node, 0))
     paired = {id(before): after for before, after, _ in pairs}
     for before, after, how in pairs:
         assert isinstance(after, Node)
-        fields = _compare(_node_fields(where[id(before)]), _node_fields(where[id(after)]))
-        old_parent, new_parent = parent.get(id(before)), parent.get(id(after))
+        was, now = where[0][id(before)], where[1][id(after)]
+        fields = _compare(_node_fields(was), _node_fields(now))
+        old_parent, new_parent = parent[0].get(id(before)), parent[1].get(id(after))
         if (paired.get(id(old_parent)) if old_parent else None) is not new_parent:
             # Moved: under another section, not merely under its renamed one.
-            fields["parent"] = (" > ".join(where[id(before)].sections) or None,
-                                " > ".join(where[id(after)].sections) or None)
+            fields["parent"] = (" > ".join(was.sections) or None,
+                                " > ".join(now.sections) or None)
         if fields:
             part(after).changed.append(Change(after.kind.value, before.id, after.id,
                                               _heading(after), how, fields))

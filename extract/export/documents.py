@@ -88,11 +88,14 @@ def _from_index(out_dir: Path) -> list[Entry]:
         raise InputError(f"no {INDEX_NAME} in {out_dir}: run `extract run` first") from None
     except (OSError, ValueError) as error:
         raise InputError(f"cannot read {index}: {error}") from None
+    listed = listing.get("documents", [])
+    # The index says which version of a source is the newest, not in which order the older
+    # ones came: the newest sorts last, the others in the index's order.
     return [
         Entry(out_dir / e["output"], e["uri"], e["sha256"], e.get("media_type"),
               e.get("municipality"), e.get("municipality_code"), bool(e.get("latest", True)),
-              order)
-        for order, e in enumerate(listing.get("documents", []))
+              position + len(listed) * bool(e.get("latest", True)))
+        for position, e in enumerate(listed)
         if (out_dir / e["output"]).is_file()
     ]
 

@@ -112,7 +112,8 @@ def export(out_dir: Path, dest: Path, fmt: str = "jsonl", since: Path | None = N
     previous = read_state(since) if since is not None else None
     if dest.exists() and any(dest.iterdir()) and not (dest / MANIFEST_NAME).is_file():
         raise InputError(f"{dest} holds files that are not an export: choose another folder")
-    listed = [e for e in entries(out_dir, raw_dir) if e.latest or not latest_only]
+    listed = sorted((e for e in entries(out_dir, raw_dir) if e.latest or not latest_only),
+                    key=lambda e: (e.uri, e.order))
     dest.parent.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp"))
     building.chmod(0o755)  # mkdtemp makes it private; an export is for others to read
