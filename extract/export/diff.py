@@ -50,10 +50,12 @@ class Change:
     name: str
     paired_by: str
     fields: dict[str, tuple[FieldValue, FieldValue]]
+    sections: tuple[str, ...] = ()  # the headings above it, in the new document
 
     def as_json(self) -> dict[str, object]:
         return {"kind": self.kind, "old_id": self.old_id, "new_id": self.new_id,
-                "name": self.name, "paired_by": self.paired_by,
+                "name": self.name, "sections": list(self.sections),
+                "paired_by": self.paired_by,
                 "fields": {k: {"old": o, "new": n} for k, (o, n) in self.fields.items()}}
 
 
@@ -285,7 +287,7 @@ def _outline(old: Document, new: Document) -> tuple[Part, Part]:
                                 " > ".join(now.sections) or None)
         if fields:
             part(after).changed.append(Change(after.kind.value, before.id, after.id,
-                                              _heading(after), how, fields))
+                                              _heading(after), how, fields, now.sections))
         else:
             part(after).unchanged += 1
     return sections, measures
@@ -330,7 +332,8 @@ def diff_text(result: Diff) -> str:
                 period = f"  [{_show(item['period'])}]" if item.get("period") else ""
                 lines.append(f"  {mark} {label}{_show(heading)}{period}")
         for change in part.changed:
-            lines.append(f"  ~ {_show(change.name)} (by {change.paired_by})")
+            under = "".join(f"{_show(s)} > " for s in change.sections)
+            lines.append(f"  ~ {under}{_show(change.name)} (by {change.paired_by})")
             for key, (old, new) in change.fields.items():
                 lines.append(f"      {key}: {_show(old)} → {_show(new)}")
     return "\n".join(lines)
