@@ -27,7 +27,7 @@ from extract import __version__
 from extract.errors import InputError
 from extract.export.documents import Entry, entries, load
 from extract.export.rows import TABLES, Row, rows_with_corrections
-from extract.export.tables import _plain, check_format, write_table
+from extract.export.tables import check_format, row_json, write_table
 from extract.schema import SCHEMA_VERSION
 
 MANIFEST_NAME = "manifest.json"
@@ -63,10 +63,9 @@ class Report:
 
 
 def row_digest(row: Row) -> str:
-    """Return a digest of a row's content (its `change` cell aside)."""
-    content = {k: _plain(v) for k, v in row.items() if k != "change"}
-    text = json.dumps(content, ensure_ascii=False, sort_keys=True)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    """Return a digest of a row's content (its cells in the declared order; `change` is
+    empty in every row before it is compared)."""
+    return hashlib.blake2b(row_json(row).encode(), digest_size=8).hexdigest()
 
 
 def read_state(folder: Path) -> State:

@@ -139,9 +139,12 @@ def document_rows(loaded: Loaded, doc: Document | None = None) -> dict[str, list
     return {name: [_complete(name, row) for row in rows] for name, rows in tables.items()}
 
 
+_EMPTY = {table: dict.fromkeys(name for name, _ in columns) for table, columns in TABLES.items()}
+
+
 def _complete(table: str, row: Row) -> Row:
     """Return `row` with every column of its table, in the declared order."""
-    return {name: row.get(name) for name, _ in TABLES[table]}
+    return _EMPTY[table] | row
 
 
 def rows_with_corrections(loaded: Loaded) -> dict[str, list[Row]]:

@@ -20,8 +20,16 @@ from extract.export.rows import Column, Row, Value
 FORMATS = ("jsonl", "csv", "parquet")
 
 
-def _plain(value: Value) -> Any:
-    return value.isoformat() if isinstance(value, date) else value
+def iso(value: object) -> str:
+    """Return a date as JSON has it (ISO 8601): `json.dumps`'s default for our rows."""
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not a column type")
+
+
+def row_json(row: Row) -> str:
+    """Return a row as one line of JSON, its cells in the declared order."""
+    return json.dumps(row, ensure_ascii=False, default=iso)
 
 
 def _cell(value: Value) -> str:
@@ -31,13 +39,13 @@ def _cell(value: Value) -> str:
         return "true" if value else "false"
     if isinstance(value, list):
         return json.dumps(value, ensure_ascii=False)
-    return str(_plain(value))
+    return value.isoformat() if isinstance(value, date) else str(value)
 
 
 def write_jsonl(path: Path, columns: list[Column], rows: Iterable[Row]) -> None:
     with path.open("w", encoding="utf-8") as out:
-        for row in rows:
-            out.write(json.dumps({k: _plain(row[k]) for k, _ in columns}, ensure_ascii=False))
+        for row in rows:  # rows hold their table's columns in order (rows._complete)
+            out.write(row_json(row))
             out.write("\n")
 
 
