@@ -298,13 +298,21 @@ def evaluate(
         typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
 
 
+# Where the export commands find outputs: the catalog of a raw folder, or an index.json.
+ListingRaw = Annotated[Path | None, typer.Argument(
+    help="Raw folder whose catalog lists the outputs (else --structured's index.json).")]
+ListingOutputs = Annotated[Path, typer.Option("--structured", help="Folder of JSON outputs.")]
+
+
+def _unreadable(errors: list[tuple[str, str]]) -> None:
+    for path, message in errors:
+        typer.echo(f"unreadable {path}: {message}", err=True)
+
+
 @app.command(name="export")
 def export_tables(
-    raw_dir: Annotated[Path | None, typer.Argument(
-        help="Raw folder whose catalog lists the outputs (else --structured's index.json).")
-    ] = None,
-    structured: Annotated[Path, typer.Option("--structured", help="Folder of JSON outputs.")
-                          ] = Path("structured"),
+    raw_dir: ListingRaw = None,
+    structured: ListingOutputs = Path("structured"),
     output: Annotated[Path, typer.Option("-o", "--output", help="Export folder.")] = Path(
         "export"),
     fmt: Annotated[str, typer.Option("--format", help="jsonl, csv or parquet.")] = "jsonl",
@@ -322,23 +330,14 @@ def export_tables(
         report = export(structured, output, fmt, since, raw_dir, latest)
     except InputError as error:
         raise _fail(str(error)) from None
-    for path, message in report.errors:
-        typer.echo(f"unreadable {path}: {message}", err=True)
-    counts = ", ".join(
-        f"{n} {name}" + (" (" + ", ".join(f"{c} {k}" for k, c in report.changes[name].items())
-                         + ")" if report.changes else "")
-        for name, n in report.rows.items())
-    typer.echo(f"{report.mode} export of {report.documents} documents → {report.folder}: "
-               f"{counts}")
+    _unreadable(report.errors)
+    typer.echo(report.summary())
 
 
 @app.command()
 def plans(
-    raw_dir: Annotated[Path | None, typer.Argument(
-        help="Raw folder whose catalog lists the outputs (else --structured's index.json).")
-    ] = None,
-    structured: Annotated[Path, typer.Option("--structured", help="Folder of JSON outputs.")
-                          ] = Path("structured"),
+    raw_dir: ListingRaw = None,
+    structured: ListingOutputs = Path("structured"),
     in_force: Annotated[str | None, typer.Option(
         "--in-force", help="A date (YYYY-MM-DD): only the plans whose period covers it.")
     ] = None,
@@ -362,8 +361,7 @@ def plans(
         answer = plans_in_force(structured, day, raw_dir, municipality, kind)
     except InputError as error:
         raise _fail(str(error)) from None
-    for path, message in answer.unreadable:
-        typer.echo(f"unreadable {path}: {message}", err=True)
+    _unreadable(answer.unreadable)
     if as_json:
         typer.echo(json.dumps({"date": in_force, "plans": [p.as_json() for p in answer.plans],
                                "undated": answer.undated}, ensure_ascii=False, indent=2))

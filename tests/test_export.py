@@ -359,3 +359,20 @@ def test_diff_needs_two_versions(tmp_path: Path) -> None:
     result = runner.invoke(app, ["diff", "--uri", "https://example.jp/a.txt", "--raw",
                                  str(tmp_path / "raw")])
     assert result.exit_code == 1 and "no catalog" in result.output
+
+
+@pytest.mark.corpus
+def test_since_refuses_a_folder_that_is_no_export_of_this_layout(
+        city: tuple[Path, Path], tmp_path: Path) -> None:
+    raw, out = city
+    export(out, tmp_path / "old", raw_dir=raw)
+    manifest = tmp_path / "old" / MANIFEST_NAME
+    data = json.loads(manifest.read_text("utf-8"))
+    manifest.write_text(json.dumps({**data, "manifest_version": 0}), "utf-8")
+    result = runner.invoke(app, ["export", str(raw), "-o", str(tmp_path / "new"), "--since",
+                                 str(tmp_path / "old")])
+    assert result.exit_code == 1 and "export whole" in result.output
+    result = runner.invoke(app, ["export", str(raw), "-o", str(tmp_path / "new"), "--since",
+                                 str(tmp_path)])
+    assert result.exit_code == 1 and "is not an export" in result.output
+    assert not (tmp_path / "new").exists()

@@ -32,7 +32,7 @@ from extract.schema import SCHEMA_VERSION
 
 MANIFEST_NAME = "manifest.json"
 STATE_NAME = "state.jsonl"
-MANIFEST_VERSION = 1  # the layout of manifest.json and state.jsonl
+MANIFEST_VERSION = 1  # the layout of manifest.json and state.jsonl, and how rows are digested
 CHANGES = ("added", "changed", "removed")
 
 # table → row id → digest of the row
@@ -61,6 +61,15 @@ class Report:
     documents: int = 0
     errors: list[tuple[str, str]] = field(default_factory=list)  # (output, message)
 
+    def summary(self) -> str:
+        """Return one line: the rows of each table (and their changes)."""
+        def changes(table: str) -> str:
+            counts = self.changes.get(table)
+            return f" ({', '.join(f'{n} {k}' for k, n in counts.items())})" if counts else ""
+
+        tables = ", ".join(f"{n} {name}{changes(name)}" for name, n in self.rows.items())
+        return f"{self.mode} export of {self.documents} documents → {self.folder}: {tables}"
+
 
 def row_digest(row: Row) -> str:
     """Return a digest of a row's content (its cells in the declared order; `change` is
@@ -75,6 +84,11 @@ def read_state(folder: Path) -> State:
         raise InputError(f"{folder} is not an export: it has no {MANIFEST_NAME}")
     state: State = {}
     try:
+        layout = json.loads(manifest.read_text("utf-8")).get("manifest_version")
+        if layout != MANIFEST_VERSION:
+            # Its row digests are not comparable with ours: every row would seem changed.
+            raise InputError(f"the export in {folder} has manifest version {layout}, this "
+                             f"one writes {MANIFEST_VERSION}: export whole, without --since")
         with (folder / STATE_NAME).open(encoding="utf-8") as lines:
             for line in lines:
                 record = json.loads(line)
