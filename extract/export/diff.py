@@ -3,7 +3,7 @@ and changed among plans, nodes and measures, periods among the changed fields.
 
 Items are paired in passes, each over what the earlier ones left unpaired, in reading order:
 
-    id       the output's own ids (a node's id hashes its path of labels and titles)
+    id       the output's own ids (stable across re-runs of the same input)
     anchor   kind + label + title under the same (paired) parent, then anywhere: a node
              whose section was renamed or that moved
     title    kind + title: an item whose numbering changed (an item inserted before it)
