@@ -214,17 +214,19 @@ def test_reviewed_values_win_and_only_corrected_rows_say_so(tmp_path: Path) -> N
 
 
 @pytest.mark.corpus
-def test_an_unreadable_output_is_reported_and_its_rows_are_not_dropped(tmp_path: Path) -> None:
+def test_unreadable_and_missing_outputs_are_reported_and_their_rows_kept(tmp_path: Path) -> None:
     raw, out = build(tmp_path)
     export(out, tmp_path / "before", raw_dir=raw)
     output = ayase_output(raw, out)
     output.write_text('{"schema_version": "1.1", "id": ', "utf-8")  # cut short
+    (gone,) = [e.output for e in entries(out, raw) if e.uri == "plans/iruma.txt"]
+    gone.unlink()
     result = runner.invoke(app, ["export", str(raw), "-o", str(tmp_path / "after"),
                                  "--since", str(tmp_path / "before")])
     assert result.exit_code == 0, result.output
     assert f"unreadable {output}" in result.output
     manifest = json.loads((tmp_path / "after" / MANIFEST_NAME).read_text("utf-8"))
-    assert [e["output"] for e in manifest["errors"]] == [str(output)]
+    assert sorted(e["output"] for e in manifest["errors"]) == sorted([str(output), str(gone)])
     assert all(n == 0 for n in manifest["tables"]["plans"]["changes"].values())
     assert read_state(tmp_path / "after") == read_state(tmp_path / "before")
 

@@ -76,7 +76,7 @@ def _from_catalog(raw_dir: Path) -> list[Entry]:
         Entry(Path(s.output_path), s.uri, s.sha256, s.media_type, s.municipality,
               s.municipality_code, latest[s.uri] == s.version_id, s.version_id)
         for s in states
-        if s.status in DONE and s.output_path and Path(s.output_path).is_file()
+        if s.status in DONE and s.output_path  # a missing file is reported when loaded
     ]
 
 
@@ -96,7 +96,6 @@ def _from_index(out_dir: Path) -> list[Entry]:
               e.get("municipality"), e.get("municipality_code"), bool(e.get("latest", True)),
               position + len(listed) * bool(e.get("latest", True)))
         for position, e in enumerate(listed)
-        if (out_dir / e["output"]).is_file()
     ]
 
 
