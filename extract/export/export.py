@@ -18,7 +18,8 @@ import hashlib
 import json
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,7 +28,7 @@ from extract import __version__
 from extract.errors import InputError
 from extract.export.documents import Entry, entries, load
 from extract.export.rows import TABLES, Row, rows_with_corrections
-from extract.export.tables import check_format, row_json, write_table
+from extract.export.tables import check_format, open_table, row_json
 from extract.schema import SCHEMA_VERSION
 
 MANIFEST_NAME = "manifest.json"
@@ -41,13 +42,27 @@ Digests = dict[str, dict[str, str]]
 
 @dataclass(frozen=True, slots=True)
 class Recorded:
-    """What an export recorded of one document."""
+    """What an export recorded of one document: its state line, parsed only when needed."""
 
     source_sha256: str
-    rows: Digests
+    digest: str  # of all its rows: equal digests, no row changed
+    line: str
+
+    @property
+    def rows(self) -> Digests:
+        rows: Digests = json.loads(self.line)["rows"]
+        return rows
 
 
 State = dict[str, Recorded]  # by document id
+
+
+def record(document_id: str, source_sha256: str, rows: Digests) -> Recorded:
+    """Return what the state records of one document, its line of `state.jsonl` included."""
+    digest = hashlib.blake2b(json.dumps(rows).encode(), digest_size=8).hexdigest()
+    line = json.dumps({"document_id": document_id, "source_sha256": source_sha256,
+                       "digest": digest, "rows": rows})
+    return Recorded(source_sha256, digest, line + "\n")
 
 
 @dataclass(slots=True)
@@ -93,7 +108,7 @@ def read_state(folder: Path) -> State:
             for line in lines:
                 record = json.loads(line)
                 state[record["document_id"]] = Recorded(record["source_sha256"],
-                                                        record["rows"])
+                                                        record["digest"], line)
     except (OSError, ValueError, KeyError) as error:
         raise InputError(f"cannot read the state of the export in {folder}: {error}") from None
     return state
@@ -140,63 +155,87 @@ def export(out_dir: Path, dest: Path, fmt: str = "jsonl", since: Path | None = N
     return report
 
 
+class Tables:
+    """The open table files of an export, counting the rows written by change."""
+
+    def __init__(self, folder: Path, fmt: str) -> None:
+        self.files = {name: open_table(folder, name, fmt, columns)
+                      for name, columns in TABLES.items()}
+        self.counts = {name: Counter[str]() for name in TABLES}
+
+    def write(self, table: str, rows: Iterable[Row]) -> None:
+        file, counts = self.files[table], self.counts[table]
+        for row in rows:
+            file.write(row)
+            counts[str(row["change"])] += 1
+
+    def close(self) -> None:
+        for file in self.files.values():
+            file.close()
+
+
 def _build(listed: list[Entry], folder: Path, fmt: str, previous: State | None) -> Report:
-    tables: dict[str, list[Row]] = {name: [] for name in TABLES}
-    state: State = {}
-    documents: list[dict[str, object]] = []
+    """Write the tables, the state and the manifest of an export into `folder`."""
     report = Report(folder, "full" if previous is None else "changes")
+    documents: list[dict[str, object]] = []
+    seen: set[str] = set()
     unread: set[str] = set()  # source sha256 of the outputs that could not be read
-    for entry in listed:
+    tables = Tables(folder, fmt)
+    with (folder / STATE_NAME).open("w", encoding="utf-8") as state:
         try:
-            loaded = load(entry)
-        except InputError as error:
-            report.errors.append((str(entry.output), str(error)))
-            unread.add(entry.sha256)
-            continue
-        doc_id = loaded.document.id
-        if doc_id in state:
-            continue  # one version listed twice (the same bytes under two URIs)
-        rows = rows_with_corrections(loaded)
-        digests = {name: {str(r["row_id"]): row_digest(r) for r in table_rows}
-                   for name, table_rows in rows.items()}
-        state[doc_id] = Recorded(entry.sha256, digests)
-        documents.append({"document_id": doc_id, "source_uri": entry.uri,
-                          "source_sha256": entry.sha256, "output": str(entry.output),
-                          "reviewed": loaded.reviewed, "latest": entry.latest})
-        for name, table_rows in rows.items():
-            if previous is None:
-                tables[name].extend(table_rows)
-            else:
-                before = previous[doc_id].rows.get(name, {}) if doc_id in previous else None
-                tables[name].extend(_changes(name, doc_id, table_rows, before, digests[name]))
-    for doc_id, old in (previous or {}).items():
-        if doc_id in state:
-            continue
-        if old.source_sha256 in unread:
-            state[doc_id] = old  # unknown now, not removed: the next export compares again
-            continue
-        for name, old_rows in old.rows.items():
-            tables[name].extend(_removed(name, row_id, doc_id) for row_id in sorted(old_rows))
+            for entry in listed:
+                try:
+                    loaded = load(entry)
+                except InputError as error:
+                    report.errors.append((str(entry.output), str(error)))
+                    unread.add(entry.sha256)
+                    continue
+                doc_id = loaded.document.id
+                if doc_id in seen:
+                    continue  # one version listed twice (the same bytes under two URIs)
+                seen.add(doc_id)
+                rows = rows_with_corrections(loaded)
+                digests = {name: {str(r["row_id"]): row_digest(r) for r in table_rows}
+                           for name, table_rows in rows.items()}
+                recorded = record(doc_id, entry.sha256, digests)
+                state.write(recorded.line)
+                documents.append({"document_id": doc_id, "source_uri": entry.uri,
+                                  "source_sha256": entry.sha256, "output": str(entry.output),
+                                  "reviewed": loaded.reviewed, "latest": entry.latest})
+                old = previous.get(doc_id) if previous is not None else None
+                if previous is None:
+                    for name, table_rows in rows.items():
+                        tables.write(name, table_rows)
+                elif old is None or old.digest != recorded.digest:
+                    before = old.rows if old is not None else None
+                    for name, table_rows in rows.items():
+                        tables.write(name, _changes(
+                            name, doc_id, table_rows,
+                            None if before is None else before.get(name, {}), digests[name]))
+            for doc_id, gone in (previous or {}).items():
+                if doc_id in seen:
+                    continue
+                if gone.source_sha256 in unread:
+                    state.write(gone.line)  # unknown now, not removed: compared next time
+                    continue
+                for name, old_rows in gone.rows.items():
+                    tables.write(name, (_removed(name, row_id, doc_id)
+                                        for row_id in sorted(old_rows)))
+        finally:
+            tables.close()
     report.documents = len(documents)
-    files = {}
-    for name, table_rows in tables.items():
-        files[name] = write_table(folder, name, fmt, TABLES[name], table_rows)
-        report.rows[name] = len(table_rows)
+    for name, counts in tables.counts.items():
+        report.rows[name] = sum(counts.values())
         if previous is not None:
-            report.changes[name] = {c: sum(r["change"] == c for r in table_rows)
-                                    for c in CHANGES}
-    with (folder / STATE_NAME).open("w", encoding="utf-8") as out:
-        for doc_id, recorded in sorted(state.items()):
-            out.write(json.dumps({"document_id": doc_id, "source_sha256": recorded.source_sha256,
-                                  "rows": recorded.rows}) + "\n")
+            report.changes[name] = {c: counts[c] for c in CHANGES}
     manifest = {
         "manifest_version": MANIFEST_VERSION, "created_at": datetime.now(UTC).isoformat(
             timespec="seconds"), "extractor_version": __version__,
         "schema_version": SCHEMA_VERSION, "format": fmt, "mode": report.mode,
-        "tables": {name: {"file": files[name], "rows": report.rows[name],
+        "tables": {name: {"file": file.path.name, "rows": report.rows[name],
                           "columns": [[c, t] for c, t in TABLES[name]],
                           **({"changes": report.changes[name]} if previous is not None else {})}
-                   for name in TABLES},
+                   for name, file in tables.files.items()},
         "state": STATE_NAME, "documents": documents,
         "errors": [{"output": o, "message": m} for o, m in report.errors],
     }

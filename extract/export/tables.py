@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -42,20 +41,74 @@ def _cell(value: Value) -> str:
     return value.isoformat() if isinstance(value, date) else str(value)
 
 
-def write_jsonl(path: Path, columns: list[Column], rows: Iterable[Row]) -> None:
-    with path.open("w", encoding="utf-8") as out:
-        for row in rows:  # rows hold their table's columns in order (rows._complete)
-            out.write(row_json(row))
-            out.write("\n")
+class TableFile:
+    """One table's file, written row by row (a nationwide export never holds all its rows)."""
+
+    def __init__(self, path: Path, columns: list[Column]) -> None:
+        self.path, self.columns = path, columns
+
+    def write(self, row: Row) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
 
 
-def write_csv(path: Path, columns: list[Column], rows: Iterable[Row]) -> None:
-    # utf-8-sig: spreadsheet programs on Japanese Windows read UTF-8 CSV only with a BOM.
-    with path.open("w", encoding="utf-8-sig", newline="") as out:
-        writer = csv.writer(out)
-        writer.writerow([name for name, _ in columns])
-        for row in rows:
-            writer.writerow([_cell(row[name]) for name, _ in columns])
+class JsonlFile(TableFile):
+    def __init__(self, path: Path, columns: list[Column]) -> None:
+        super().__init__(path, columns)
+        self._out = path.open("w", encoding="utf-8")
+
+    def write(self, row: Row) -> None:
+        # Rows hold their table's columns in the declared order (rows._complete).
+        self._out.write(row_json(row) + "\n")
+
+    def close(self) -> None:
+        self._out.close()
+
+
+class CsvFile(TableFile):
+    def __init__(self, path: Path, columns: list[Column]) -> None:
+        super().__init__(path, columns)
+        # utf-8-sig: spreadsheet programs on Japanese Windows read UTF-8 CSV only with a BOM.
+        self._out = path.open("w", encoding="utf-8-sig", newline="")
+        self._csv = csv.writer(self._out)
+        self._csv.writerow([name for name, _ in columns])
+
+    def write(self, row: Row) -> None:
+        self._csv.writerow([_cell(row[name]) for name, _ in self.columns])
+
+    def close(self) -> None:
+        self._out.close()
+
+
+PARQUET_ROW_GROUP = 50_000  # rows buffered per row group: bounded memory, few groups
+
+
+class ParquetFile(TableFile):
+    def __init__(self, path: Path, columns: list[Column]) -> None:
+        import pyarrow.parquet as pq
+
+        super().__init__(path, columns)
+        self._schema = arrow_schema(columns)
+        self._writer = pq.ParquetWriter(path, self._schema)
+        self._buffer: list[Row] = []
+
+    def write(self, row: Row) -> None:
+        self._buffer.append(row)
+        if len(self._buffer) >= PARQUET_ROW_GROUP:
+            self._flush()
+
+    def _flush(self) -> None:
+        import pyarrow as pa
+
+        self._writer.write_table(pa.Table.from_pylist(self._buffer, schema=self._schema))
+        self._buffer = []
+
+    def close(self) -> None:
+        if self._buffer:
+            self._flush()
+        self._writer.close()
 
 
 def arrow_schema(columns: list[Column]) -> Any:
@@ -67,15 +120,7 @@ def arrow_schema(columns: list[Column]) -> Any:
     return pa.schema([pa.field(name, types[kind]) for name, kind in columns])
 
 
-def write_parquet(path: Path, columns: list[Column], rows: Iterable[Row]) -> None:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    table = pa.Table.from_pylist(list(rows), schema=arrow_schema(columns))
-    pq.write_table(table, path)
-
-
-WRITERS = {"jsonl": write_jsonl, "csv": write_csv, "parquet": write_parquet}
+FILES: dict[str, type[TableFile]] = {"jsonl": JsonlFile, "csv": CsvFile, "parquet": ParquetFile}
 
 
 def check_format(name: str) -> None:
@@ -89,9 +134,6 @@ def check_format(name: str) -> None:
             raise InputError("Parquet needs pyarrow: pip install 'extract[parquet]'") from None
 
 
-def write_table(folder: Path, table: str, fmt: str, columns: list[Column],
-                rows: Iterable[Row]) -> str:
-    """Write one table into `folder`; return its file name."""
-    name = f"{table}.{fmt}"
-    WRITERS[fmt](folder / name, columns, rows)
-    return name
+def open_table(folder: Path, table: str, fmt: str, columns: list[Column]) -> TableFile:
+    """Open the file of one table in `folder`, its name `<table>.<format>`."""
+    return FILES[fmt](folder / f"{table}.{fmt}", columns)
