@@ -4,7 +4,9 @@ The bundled samples are repeated to DOCUMENTS files (bench/ingest.py's raw folde
 extracted once. Then, ROUNDS times in this process and alternating, each export is timed
 into a fresh folder, and so is the baseline: every output read and validated as a `Document`
 (what any consumer of our JSON pays at least). Medians; the ratio export / baseline is what
-turning documents into rows and files costs on top of reading them.
+turning documents into rows and files costs on top of reading them. Last, the peak of memory
+Python allocates (tracemalloc) while exporting a quarter of the documents and all of them:
+rows are streamed to the files, so the peak should not grow with the number of documents.
 
     .venv/bin/python bench/export.py [--documents 200] [--rounds 5]
 """
@@ -17,6 +19,7 @@ import statistics
 import sys
 import tempfile
 import time
+import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
@@ -35,6 +38,16 @@ def read_all(out: Path) -> int:
     for entry in listed:
         Document.model_validate_json(entry.output.read_bytes())
     return len(listed)
+
+
+def peak_mib(case: Callable[[], object]) -> float:
+    """Return the peak of memory Python allocated while `case` ran, in MiB."""
+    tracemalloc.start()
+    try:
+        case()
+        return tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
 
 
 def main() -> None:
@@ -61,6 +74,18 @@ def main() -> None:
                 started = time.perf_counter()
                 case(folder / f"e{round_}-{number}")
                 times[name].append(time.perf_counter() - started)
+        # Memory: the same export over a quarter of the documents; rows are streamed, so the
+        # peak should not grow with the number of documents.
+        quarter = folder / "quarter"
+        run(make_raw(quarter, args.documents // 4), quarter / "structured", jobs=1)
+        peaks = {
+            f"export jsonl, {args.documents // 4} documents": peak_mib(
+                lambda: export(quarter / "structured", quarter / "export")),
+            f"export jsonl, {args.documents} documents": peak_mib(
+                lambda: export(out, folder / "peak")),
+            f"export parquet, {args.documents} documents": peak_mib(
+                lambda: export(out, folder / "peak-parquet", "parquet")),
+        }
     base = statistics.median(times["baseline: read and validate every output"])
     load = os.getloadavg()[0]
     print(f"{args.documents} documents, {rows} rows; medians of {args.rounds} rounds; "
@@ -70,6 +95,8 @@ def main() -> None:
     for name, seconds in times.items():
         median = statistics.median(seconds)
         print(f"| {name:<42} | {median:7.3f} | {median / base:9.2f}× |")
+    for name, mib in peaks.items():
+        print(f"peak Python memory, {name}: {mib:.1f} MiB")
 
 
 if __name__ == "__main__":
