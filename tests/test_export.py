@@ -193,6 +193,7 @@ def test_since_exports_added_changed_and_removed_rows_and_chains(tmp_path: Path)
 @pytest.mark.corpus
 def test_reviewed_values_win_and_only_corrected_rows_say_so(tmp_path: Path) -> None:
     raw, out = build(tmp_path)
+    export(out, tmp_path / "before", raw_dir=raw)
     output = ayase_output(raw, out)
     doc = json.loads(output.read_text("utf-8"))
     doc["plans"][0]["title"] = "あやせ経営戦略プラン（改訂）"
@@ -208,6 +209,11 @@ def test_reviewed_values_win_and_only_corrected_rows_say_so(tmp_path: Path) -> N
                    for m in read_jsonl(tmp_path / "export" / "measures.jsonl"))
     reviewed = [d for d in read_jsonl(tmp_path / "export" / "documents.jsonl") if d["reviewed"]]
     assert [d["source_uri"] for d in reviewed] == [AYASE_URL]
+    # A review made after an export is a change to sync: the corrected row, the removed one.
+    delta = export(out, tmp_path / "delta", since=tmp_path / "before", raw_dir=raw)
+    assert delta.changes["plans"] == {"added": 0, "changed": 1, "removed": 0}
+    assert delta.changes["measures"]["removed"] == 1
+    assert delta.changes["documents"] == {"added": 0, "changed": 1, "removed": 0}
     # The query reads the reviewed values too.
     answer = plans_in_force(out, date(2008, 4, 1), raw, municipality=AYASE[0])
     assert "あやせ経営戦略プラン（改訂）" in {p.plan.title for p in answer.plans}

@@ -8,6 +8,7 @@ migrated in memory; one that cannot be read is reported, never skipped silently.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,6 +52,23 @@ def reviewed_or_raw(output: Path) -> Path:
     """Return the reviewed document beside `output` when one exists, else `output`."""
     reviewed = output.with_name(output.name.removesuffix(".json") + REVIEWED_SUFFIX)
     return reviewed if reviewed.is_file() else output
+
+
+def fingerprint(entry: Entry, salt: str) -> str | None:
+    """Return a digest of all a document's rows are made from (its output, its reviewed
+    document, what the listing says of it, and `salt`: the code's version), None when the
+    output cannot be read."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(json.dumps([salt, entry.uri, entry.sha256, entry.municipality,
+                              entry.municipality_code, entry.latest]).encode())
+    try:
+        digest.update(entry.output.read_bytes())
+        reviewed = reviewed_or_raw(entry.output)
+        if reviewed != entry.output:
+            digest.update(b"\0reviewed\0" + reviewed.read_bytes())
+    except OSError:
+        return None
+    return digest.hexdigest()
 
 
 def entries(out_dir: Path, raw_dir: Path | None = None) -> list[Entry]:

@@ -22,11 +22,12 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import zip_longest
 from pathlib import Path
 
 from extract import __version__
 from extract.errors import InputError
-from extract.export.documents import Entry, entries, load
+from extract.export.documents import Entry, entries, fingerprint, load, reviewed_or_raw
 from extract.export.rows import TABLES, Row, rows_with_corrections
 from extract.export.tables import check_format, open_table, row_json
 from extract.schema import SCHEMA_VERSION
@@ -46,6 +47,7 @@ class Recorded:
 
     source_sha256: str
     digest: str  # of all its rows: equal digests, no row changed
+    fingerprint: str  # of all its rows were made from (documents.fingerprint)
     line: str
 
     @property
@@ -57,12 +59,12 @@ class Recorded:
 State = dict[str, Recorded]  # by document id
 
 
-def record(document_id: str, source_sha256: str, rows: Digests) -> Recorded:
+def record(document_id: str, source_sha256: str, made_from: str, rows: Digests) -> Recorded:
     """Return what the state records of one document, its line of `state.jsonl` included."""
     digest = hashlib.blake2b(json.dumps(rows).encode(), digest_size=8).hexdigest()
     line = json.dumps({"document_id": document_id, "source_sha256": source_sha256,
-                       "digest": digest, "rows": rows})
-    return Recorded(source_sha256, digest, line + "\n")
+                       "digest": digest, "fingerprint": made_from, "rows": rows})
+    return Recorded(source_sha256, digest, made_from, line + "\n")
 
 
 @dataclass(slots=True)
@@ -86,10 +88,10 @@ class Report:
         return f"{self.mode} export of {self.documents} documents → {self.folder}: {tables}"
 
 
-def row_digest(row: Row) -> str:
-    """Return a digest of a row's content (its cells in the declared order; `change` is
+def line_digest(line: str) -> str:
+    """Return a digest of a row's JSON (`row_json`: its cells in the declared order, `change`
     empty in every row before it is compared)."""
-    return hashlib.blake2b(row_json(row).encode(), digest_size=8).hexdigest()
+    return hashlib.blake2b(line.encode(), digest_size=8).hexdigest()
 
 
 def read_state(folder: Path) -> State:
@@ -107,8 +109,8 @@ def read_state(folder: Path) -> State:
         with (folder / STATE_NAME).open(encoding="utf-8") as lines:
             for line in lines:
                 record = json.loads(line)
-                state[record["document_id"]] = Recorded(record["source_sha256"],
-                                                        record["digest"], line)
+                state[record["document_id"]] = Recorded(
+                    record["source_sha256"], record["digest"], record["fingerprint"], line)
     except (OSError, ValueError, KeyError) as error:
         raise InputError(f"cannot read the state of the export in {folder}: {error}") from None
     return state
@@ -163,10 +165,12 @@ class Tables:
                       for name, columns in TABLES.items()}
         self.counts = {name: Counter[str]() for name in TABLES}
 
-    def write(self, table: str, rows: Iterable[Row]) -> None:
+    def write(self, table: str, rows: Iterable[Row], lines: Iterable[str | None] = ()
+              ) -> None:
+        """Write rows (with their JSON lines, when made already) and count them."""
         file, counts = self.files[table], self.counts[table]
-        for row in rows:
-            file.write(row)
+        for row, line in zip_longest(rows, lines):
+            file.write(row, line)
             counts[str(row["change"])] += 1
 
     def close(self) -> None:
@@ -174,16 +178,33 @@ class Tables:
             file.close()
 
 
+def _listed(document_id: str, entry: Entry) -> dict[str, object]:
+    """Return a document's entry in the manifest."""
+    return {"document_id": document_id, "source_uri": entry.uri, "source_sha256": entry.sha256,
+            "output": str(entry.output), "latest": entry.latest,
+            "reviewed": reviewed_or_raw(entry.output) != entry.output}
+
+
 def _build(listed: list[Entry], folder: Path, fmt: str, previous: State | None) -> Report:
     """Write the tables, the state and the manifest of an export into `folder`."""
     report = Report(folder, "full" if previous is None else "changes")
     documents: list[dict[str, object]] = []
     seen: set[str] = set()
+    unchanged = {r.fingerprint: (doc_id, r) for doc_id, r in (previous or {}).items()}
     unread: set[str] = set()  # source sha256 of the outputs that could not be read
     tables = Tables(folder, fmt)
     with (folder / STATE_NAME).open("w", encoding="utf-8") as state:
         try:
             for entry in listed:
+                made_from = fingerprint(entry, f"{__version__}/{MANIFEST_VERSION}")
+                if made_from is not None and made_from in unchanged:
+                    # Made from the same files as last time: the same rows, none to write.
+                    doc_id, kept = unchanged[made_from]
+                    if doc_id not in seen:
+                        seen.add(doc_id)
+                        state.write(kept.line)
+                        documents.append(_listed(doc_id, entry))
+                    continue
                 try:
                     loaded = load(entry)
                 except InputError as error:
@@ -195,17 +216,18 @@ def _build(listed: list[Entry], folder: Path, fmt: str, previous: State | None) 
                     continue  # one version listed twice (the same bytes under two URIs)
                 seen.add(doc_id)
                 rows = rows_with_corrections(loaded)
-                digests = {name: {str(r["row_id"]): row_digest(r) for r in table_rows}
-                           for name, table_rows in rows.items()}
-                recorded = record(doc_id, entry.sha256, digests)
+                lines = {name: [row_json(r) for r in table_rows]
+                         for name, table_rows in rows.items()}
+                digests = {name: {str(r["row_id"]): line_digest(line)
+                                  for r, line in zip(rows[name], lines[name], strict=True)}
+                           for name in rows}
+                recorded = record(doc_id, entry.sha256, made_from or "", digests)
                 state.write(recorded.line)
-                documents.append({"document_id": doc_id, "source_uri": entry.uri,
-                                  "source_sha256": entry.sha256, "output": str(entry.output),
-                                  "reviewed": loaded.reviewed, "latest": entry.latest})
+                documents.append(_listed(doc_id, entry))
                 old = previous.get(doc_id) if previous is not None else None
                 if previous is None:
                     for name, table_rows in rows.items():
-                        tables.write(name, table_rows)
+                        tables.write(name, table_rows, lines[name])
                 elif old is None or old.digest != recorded.digest:
                     before = old.rows if old is not None else None
                     for name, table_rows in rows.items():

@@ -47,7 +47,8 @@ class TableFile:
     def __init__(self, path: Path, columns: list[Column]) -> None:
         self.path, self.columns = path, columns
 
-    def write(self, row: Row) -> None:
+    def write(self, row: Row, line: str | None = None) -> None:
+        """Write a row; `line` is its JSON (`row_json`) when already made."""
         raise NotImplementedError
 
     def close(self) -> None:
@@ -59,9 +60,9 @@ class JsonlFile(TableFile):
         super().__init__(path, columns)
         self._out = path.open("w", encoding="utf-8")
 
-    def write(self, row: Row) -> None:
+    def write(self, row: Row, line: str | None = None) -> None:
         # Rows hold their table's columns in the declared order (rows._complete).
-        self._out.write(row_json(row) + "\n")
+        self._out.write((line or row_json(row)) + "\n")
 
     def close(self) -> None:
         self._out.close()
@@ -75,7 +76,7 @@ class CsvFile(TableFile):
         self._csv = csv.writer(self._out)
         self._csv.writerow([name for name, _ in columns])
 
-    def write(self, row: Row) -> None:
+    def write(self, row: Row, line: str | None = None) -> None:
         self._csv.writerow([_cell(row[name]) for name, _ in self.columns])
 
     def close(self) -> None:
@@ -94,7 +95,7 @@ class ParquetFile(TableFile):
         self._writer = pq.ParquetWriter(path, self._schema)
         self._buffer: list[Row] = []
 
-    def write(self, row: Row) -> None:
+    def write(self, row: Row, line: str | None = None) -> None:
         self._buffer.append(row)
         if len(self._buffer) >= PARQUET_ROW_GROUP:
             self._flush()
