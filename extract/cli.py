@@ -389,7 +389,7 @@ def diff(
         if uri is not None:
             if old is not None:
                 raise InputError("give two files or --uri, not both")
-            before, after = (v.document for v in latest_two(uri, Path(), raw_dir))
+            before, after = (v.document for v in latest_two(uri, Path("structured"), raw_dir))
         elif old is not None and new is not None:
             before, after = read_document(old), read_document(new)
         else:
