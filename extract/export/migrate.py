@@ -35,6 +35,12 @@ def _1_0_to_1_1(doc: Json) -> Json:
     return doc
 
 
+def widened(doc: Json) -> Json:
+    """A release that only accepts more (a wider pattern, a new optional field): an older
+    document is valid as it is, only its version changes."""
+    return doc
+
+
 # version → (the next version, the step to it)
 STEPS: dict[str, tuple[str, Callable[[Json], Json]]] = {
     "1.0": ("1.1", _1_0_to_1_1),
