@@ -18,7 +18,7 @@ from extract.cli import app
 from extract.export.diff import diff
 from extract.export.documents import entries, latest_two, load
 from extract.export.export import MANIFEST_NAME, export, read_state
-from extract.export.in_force import covers, plans_in_force
+from extract.export.in_force import Answer, InForce, answer_table, covers, plans_in_force
 from extract.export.rows import TABLES
 from extract.ingest.batch import run
 from extract.ingest.catalog import Catalog, FetchRecord, now
@@ -314,6 +314,10 @@ def test_an_open_end_covers_its_side_and_an_undated_plan_nothing() -> None:
     assert covers(since_2021, date(2040, 1, 1)) and not covers(since_2021, date(2021, 3, 31))
     assert covers(until_2010, date(1990, 1, 1)) and not covers(until_2010, date(2011, 4, 1))
     assert not any(covers(five_years, day) for day in (date(2000, 1, 1), date(2030, 1, 1)))
+    said = [InForce(None, None, plan).as_json()["open_end"] for plan in (since_2021, until_2010)]
+    assert said == ["end", "start"]
+    shown = answer_table(Answer([InForce("例市", None, since_2021)], 0, []), date(2030, 1, 1))
+    assert "2021-04-01 – … (open end)" in shown
 
 
 # -- diff ---------------------------------------------------------------------------------
