@@ -258,6 +258,38 @@ def schema() -> None:
     typer.echo(json.dumps(Document.model_json_schema(), indent=2, ensure_ascii=False))
 
 
+@app.command()
+def audit(
+    paths: Annotated[list[Path], typer.Argument(
+        help="Extracted JSON documents, source files or folders of either.")],
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON line per document.")] = False,
+    warnings: Annotated[bool, typer.Option(
+        "--warnings/--errors-only", help="Show warnings as well as errors.")] = True,
+) -> None:
+    """Check documents for what cannot be right whatever the gold says; exit 1 on any error."""
+    from extract.evaluate.audit import audit as audit_document
+    from extract.evaluate.audit import documents
+
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        raise _fail(f"no such file or folder: {missing[0]}")
+    errors = 0
+    for name, doc in documents(paths):
+        findings = audit_document(doc)
+        errors += sum(1 for f in findings if f.level == "error")
+        shown = [f for f in findings if warnings or f.level == "error"]
+        if as_json:
+            typer.echo(json.dumps({"document": name, "findings": [f.as_json() for f in shown]},
+                                  ensure_ascii=False))
+            continue
+        typer.echo(f"{name}: {len(findings)} findings" if findings else f"{name}: clean")
+        for f in shown:
+            typer.echo(f"  {f.level:<7} {f.check:<24} {f.message}"
+                       + (f"  [{f.where}]" if f.where else ""))
+    if errors:
+        raise typer.Exit(1)
+
+
 @app.command(name="eval")
 def evaluate(
     gold: Annotated[Path | None, typer.Option("--gold", help="Folder of gold docs/*.json.")
@@ -274,7 +306,7 @@ def evaluate(
     report: dict[str, object] = {}
     if gold is not None:
         from extract.evaluate.docs import evaluate as score_docs
-        from extract.evaluate.docs import totals
+        from extract.evaluate.docs import summary
         from extract.evaluate.report import docs_table
         from extract.pipeline import parse_file
 
@@ -282,7 +314,7 @@ def evaluate(
             raise _fail(f"{gold} is not a folder")
         scores = score_docs(gold, parse_file, only)
         report["documents"] = [s.as_json() for s in scores]
-        report["total"] = totals(scores).as_json()
+        report["summary"] = summary(scores)
         if not as_json:
             typer.echo(docs_table(scores))
     if periods_file is not None:
