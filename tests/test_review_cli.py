@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 
 import extract.ingest.batch
 import extract.pipeline
+from extract import __version__
 from extract.cli import app
 from extract.structure.outline import Section
 from tests.loopback import corpus_file
@@ -116,7 +117,7 @@ def test_corrections_survive_a_new_extractor_and_conflicts_are_listed(
     ]
     entry, _, _ = outputs(out)
     assert (out / entry["output"]).read_bytes() == raw_bytes  # the raw extraction stays as is
-    assert entry["reviewed"]["authors"] == ["alice"]
+    assert entry["reviewed"]["authors"] == ["alice"] and entry["reviewed"]["status"] == "ok"
     assert entry["reviewed"]["corrections"] == {"applied": 3}
 
     def check(reviewed: dict[str, Any]) -> None:
@@ -128,6 +129,7 @@ def test_corrections_survive_a_new_extractor_and_conflicts_are_listed(
     check(json.loads(reviewed_path.read_text("utf-8")))
     status = cli("status", str(raw), "-o", str(out), "--reviewed")
     assert "1 latest versions by alice; 0 corrections in conflict" in status
+    assert f"(ok, extractor {__version__}, by alice): 3 applied" in status
 
     # A new extractor retitles the chapter above all three: ids below it stay, all re-apply.
     new_extractor(monkeypatch, "9.9.9", retitle("総論", "総論と計画の概要"))

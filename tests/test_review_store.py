@@ -60,6 +60,20 @@ def test_a_save_on_an_older_revision_is_refused_and_keeps_nothing(tmp_path: Path
         assert mine.id not in {c.id for c in store.all()}
 
 
+def test_a_catalog_reviewed_before_statuses_were_kept_gains_the_column(tmp_path: Path) -> None:
+    path = tmp_path / "catalog.sqlite"
+    with sqlite3.connect(path) as db:  # the reviews table as it first was
+        db.execute("CREATE TABLE reviews (id INTEGER PRIMARY KEY, document_uri TEXT NOT NULL,"
+                   " sha256 TEXT NOT NULL, raw_output TEXT NOT NULL, raw_sha256 TEXT NOT NULL,"
+                   " reviewed_output TEXT NOT NULL, extractor_version TEXT NOT NULL,"
+                   " corrections TEXT NOT NULL, authors TEXT NOT NULL, counts TEXT NOT NULL,"
+                   " finished_at TEXT NOT NULL)")
+    with CorrectionStore(path) as store:
+        assert store.latest_reviews() == []
+    with sqlite3.connect(path) as db:
+        assert "status" in {row[1] for row in db.execute("PRAGMA table_info(reviews)")}
+
+
 def test_export_then_import_elsewhere_is_lossless_and_idempotent(tmp_path: Path) -> None:
     here, there = tmp_path / "a" / "catalog.sqlite", tmp_path / "b" / "catalog.sqlite"
     records = [made(), made("samples/b.txt", note="見出しの誤り"),

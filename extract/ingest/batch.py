@@ -388,6 +388,7 @@ def _review_entry(out: Path, review: ReviewRecord | None) -> dict[str, object] |
         "output": (reviewed.relative_to(out).as_posix() if reviewed.is_relative_to(out)
                    else str(reviewed)),
         "authors": list(review.authors), "extractor_version": review.extractor_version,
+        "status": review.status,
         "corrections": review.counts, "conflicts": review.counts.get("conflict", 0),
         "reviewed_at": review.finished_at,
     }

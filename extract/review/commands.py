@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
@@ -14,6 +15,8 @@ from extract.review.records import Correction, Op, TargetKind
 from extract.review.reviewed import ReviewStep, conflicts, latest_reviews, refresh, reviewed_path
 from extract.review.store import Conflict, CorrectionStore, ImportReport, ReviewRecord, line
 from extract.schema import Document
+
+T = TypeVar("T")
 
 
 def _catalog(raw_dir: Path) -> Path:
@@ -95,22 +98,23 @@ def undo(raw_dir: Path, out_dir: Path, correction_id: str, *, author: str,
     return record, keep(raw_dir, out_dir, record)
 
 
-def reviews(raw_dir: Path) -> list[ReviewRecord]:
-    """The latest review of the latest version of every reviewed source."""
+def _with_versions(raw_dir: Path, read: Callable[[CorrectionStore, list[VersionState]], T]) -> T:
+    """`read(store, versions)` on a raw folder's catalog."""
     path = _catalog(raw_dir)
     with Catalog(path) as catalog:
         states = catalog.versions()
     with CorrectionStore(path) as store:
-        return latest_reviews(store, states)
+        return read(store, states)
+
+
+def reviews(raw_dir: Path) -> list[ReviewRecord]:
+    """The latest review of the latest version of every reviewed source."""
+    return _with_versions(raw_dir, latest_reviews)
 
 
 def list_conflicts(raw_dir: Path) -> list[Conflict]:
     """Every correction in conflict on the latest reviewed version of its source."""
-    path = _catalog(raw_dir)
-    with Catalog(path) as catalog:
-        states = catalog.versions()
-    with CorrectionStore(path) as store:
-        return conflicts(store, states)
+    return _with_versions(raw_dir, conflicts)
 
 
 def conflict_json(conflict: Conflict) -> dict[str, Any]:

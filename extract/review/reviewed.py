@@ -100,7 +100,7 @@ def _review_one(store: CorrectionStore, state: VersionState, raw_output: Path,
     store.record_review(ReviewRecord(
         state.uri, state.sha256, str(raw_output), raw_sha, str(target),
         reviewed.document.extractor_version, ids, authors(corrections, reviewed.outcomes),
-        tuple(reviewed.outcomes)))
+        tuple(reviewed.outcomes), status=reviewed.document.status.value))
     return ReviewStep(state.uri, str(target), "reviewed", len(reviewed.conflicts))
 
 

@@ -53,7 +53,8 @@ CREATE TABLE IF NOT EXISTS reviews (
     corrections TEXT NOT NULL,
     authors TEXT NOT NULL,
     counts TEXT NOT NULL,
-    finished_at TEXT NOT NULL
+    finished_at TEXT NOT NULL,
+    status TEXT
 );
 CREATE INDEX IF NOT EXISTS reviews_by_version ON reviews (document_uri, sha256, id);
 CREATE TABLE IF NOT EXISTS review_outcomes (
@@ -100,6 +101,7 @@ class ReviewRecord:
     authors: tuple[str, ...]
     outcomes: tuple[Outcome, ...]
     finished_at: str = ""
+    status: str | None = None  # the reviewed document's status: ok, partial or failed
 
     @property
     def counts(self) -> dict[str, int]:
@@ -138,6 +140,9 @@ class CorrectionStore:
         with self._tx() as db:
             for statement in _statements(_SCHEMA):
                 db.execute(statement)
+            columns = {row["name"] for row in db.execute("PRAGMA table_info(reviews)")}
+            if "status" not in columns:  # a catalog reviewed before documents' status was kept
+                db.execute("ALTER TABLE reviews ADD COLUMN status TEXT")
 
     def close(self) -> None:
         self._db.close()
@@ -248,11 +253,11 @@ class CorrectionStore:
             cur = db.execute(
                 "INSERT INTO reviews (document_uri, sha256, raw_output, raw_sha256,"
                 " reviewed_output, extractor_version, corrections, authors, counts,"
-                " finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " finished_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (review.document_uri, review.sha256, review.raw_output, review.raw_sha256,
                  review.reviewed_output, review.extractor_version,
                  _json(list(review.corrections)), _json(list(review.authors)),
-                 _json(review.counts), now()),
+                 _json(review.counts), now(), review.status),
             )
             for o in review.outcomes:
                 db.execute(
@@ -288,7 +293,7 @@ class CorrectionStore:
             tuple(Outcome(correction_id=o["correction_id"], status=o["status"],
                           detail=o["detail"], current=json.loads(o["current"]),
                           wanted=json.loads(o["wanted"])) for o in outcomes),
-            row["finished_at"],
+            row["finished_at"], row["status"],
         )
 
 
