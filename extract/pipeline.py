@@ -32,8 +32,9 @@ from extract.schema import (
     Status,
 )
 from extract.structure.boilerplate import PageFacts, strip_boilerplate
+from extract.structure.lines import to_lines
 from extract.structure.normalize import normalize_blocks, normalize_line
-from extract.structure.outline import Placed, Section, blocks_to_outline
+from extract.structure.outline import Section, build_outline
 
 
 def parse_bytes(data: bytes, *, uri: str, media_type: str | None = None,
@@ -44,8 +45,8 @@ def parse_bytes(data: bytes, *, uri: str, media_type: str | None = None,
     1. read       bytes → blocks, page metadata, links, problems (text / HTML / PDF reader)
     2. normalize  NFKC (keeping ① and Ⅰ), folded spaces, debris dropped
     3. clean      page furniture out of the content, into metadata
-    4. text       blocks joined into the document text; every block gets its span
-    5. outline    heading tree from markers, markup levels and layout
+    4. lines      blocks joined into the document text; every block a `Line` with its span
+    5. outline    each line labelled from named features, then the heading tree built
     6. periods    every time expression in the text, normalized
     7. plans      plans named, their roles and periods
     8. measures   concrete actions under each section (Sudachi-segmented prose, lists, tables)
@@ -63,8 +64,8 @@ def parse_bytes(data: bytes, *, uri: str, media_type: str | None = None,
     blocks = normalize_blocks(result.blocks)  # 2
     blocks, facts = strip_boilerplate(blocks)  # 3
     title, blocks = _title(result, blocks)
-    text, placed = _join(blocks)  # 4
-    root = blocks_to_outline(placed)  # 5
+    text, lines = to_lines(blocks)  # 4
+    root, _ = build_outline(lines)  # 5
     exprs = _find_periods(text)  # 6
     plans = find_plans(text, title, root, exprs)  # 7
     measures = outline_measures(root)  # 8
@@ -137,18 +138,6 @@ def _title(result: ReadResult, blocks: list[Block]) -> tuple[str | None, list[Bl
             return blocks[0].text, blocks
         return blocks[0].text, blocks[1:]
     return None, blocks
-
-
-def _join(blocks: list[Block]) -> tuple[str, list[Placed]]:
-    """The document text (blocks joined by newlines) and each block with its span in it."""
-    parts: list[str] = []
-    placed: list[Placed] = []
-    pos = 0
-    for block in blocks:
-        placed.append(Placed(block, (pos, pos + len(block.text))))
-        parts.append(block.text)
-        pos += len(block.text) + 1
-    return "\n".join(parts), placed
 
 
 # -- assembly -----------------------------------------------------------------------------------
