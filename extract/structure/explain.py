@@ -42,7 +42,7 @@ def explain_bytes(data: bytes, uri: str) -> Explained:
     except InputError:
         return Explained(None, [], [], Section(None, None, None, None))
     blocks, _ = strip_boilerplate(normalize_blocks(result.blocks))
-    title, blocks = document_title(result, blocks)
+    title, blocks = document_title(result, blocks, uri)
     _, lines = to_lines(blocks)
     root, labels = build_outline(lines)
     return Explained(title, lines, labels, root)
