@@ -21,6 +21,8 @@ from extract.structure.normalize import normalize_line
 
 # Title type is set at least this much larger than the body text.
 TITLE_SIZE_RATIO = 1.15
+# A title names something: "1" set large is a chapter's number.
+MIN_TITLE_LETTERS = 2
 # A plain text's leading line is its title when this short.
 MAX_TITLE_CHARS = 80
 # A cover page has at most this many lines, none longer than this many characters.
@@ -31,16 +33,16 @@ BILL_LINES = 3
 
 _BILL = re.compile(r"^議案第\s*\d+\s*号$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
-_DATE = re.compile(r"^(?:令和|平成|昭和|\d{4}年)[^。]{0,16}年[^。]{0,6}月(?:[^。]{0,4}日)?")
+_DATE = re.compile(r"^(?:(?:令和|平成|昭和)\s*(?:\d+|元)|\d{4})\s*年\s*\d{1,2}\s*月")
 
 
 def clean_title(text: str | None) -> str | None:
     """`text` as one line (control characters become spaces), or None when it is no title:
-    a sentence ("おはようございます。"), a table row, empty."""
+    a sentence ("おはようございます。"), a number ("1"), empty."""
     if text is None:
         return None
     text = normalize_line(_CONTROL.sub(" ", text))
-    if not text or text.endswith("。") or "。" in text[:-1]:
+    if sum(ch.isalpha() for ch in text) < MIN_TITLE_LETTERS or "。" in text:
         return None
     return text
 
