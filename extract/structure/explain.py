@@ -1,6 +1,6 @@
 """What the outline stage made of each line of a file, and why: `extract explain FILE`.
 
-For every line: its number, page, what it was taken for (heading, list item, body, table
+For every line: its number, page, the heading level its source states, what it was taken for (heading, list item, body, table
 cell, caption, figure label, furniture), the heading score with its confidence, the features
 that fired (those with a weight signed + or −), and the text. Then the tree built from them.
 """
@@ -67,7 +67,8 @@ def render(explained: Explained) -> str:
         text = line.text.replace("\t", " | ")
         if len(text) > SHOWN_CHARS:
             text = text[:SHOWN_CHARS] + "…"
-        rows.append(f"{n:>5} {page:>5} {label.kind.value:<12} {label.score:>6.1f} "
+        level = f"h{line.markup_level}" if line.markup_level is not None else "-"
+        rows.append(f"{n:>5} {page:>5} {level:>3} {label.kind.value:<12} {label.score:>6.1f} "
                     f"{label.confidence:.2f}  {text}  [{_signed(label)}]{_context(label)}")
     rows += ["", "tree:"]
 

@@ -42,6 +42,8 @@ MAX_FRAGMENT_CHARS = 20
 _OPEN_END = re.compile(r"[はがをにでともへやの、,:：;]$|から$|より$|ため$")
 # Sentence forms: the polite and plain copula and verb endings close a sentence without 。.
 _SENTENCE_END = re.compile(r"(?:です|ます|である|ました|でした|ください)$")
+# A label, a colon and its value, as in a form or a contact block.
+_FIELD_VALUE = re.compile(r"^[^:：\s]{1,12}[:：]\S")
 # A title that ends with its unit names a chart or an indicator, not a section.
 UNIT_LABEL = re.compile(r"\((?:%|円|人|千円|万円|件|m3|m³|km2|倍|回|時間)\)$")
 # A line that is only a date or a bylaw's number heads nothing ("条例第13号").
@@ -146,9 +148,17 @@ Feature = Callable[[Context, int], bool]
 
 
 def markup(ctx: Context, i: int) -> bool:
-    """The source marks the line as a heading: <h2>方針</h2>, or PDF type set apart.
-    Not: <p>方針</p>."""
-    return ctx.lines[i].markup_level is not None and letters(ctx.lines[i].text) >= 1
+    """The source's markup makes the line a heading: <h2>方針</h2>. Not: <p>方針</p>, nor a
+    PDF line set large (that is `set_apart`)."""
+    line = ctx.lines[i]
+    return line.markup_level is not None and line.size is None and letters(line.text) >= 1
+
+
+def set_apart(ctx: Context, i: int) -> bool:
+    """The PDF reader set the line apart as a heading (larger or bold type, alone on its
+    line). Not: a line of body text, nor an HTML heading (that is `markup`)."""
+    line = ctx.lines[i]
+    return line.markup_level is not None and line.size is not None and letters(line.text) >= 1
 
 
 def in_table(ctx: Context, i: int) -> bool:
@@ -256,6 +266,12 @@ def cut_mid_sentence(ctx: Context, i: int) -> bool:
     nxt = ctx.lines[i + 1]
     return (ctx.markers[i + 1] is None and not nxt.in_table and nxt.page == ctx.lines[i].page
             and len(nxt.text) <= MAX_FRAGMENT_CHARS and "。" not in nxt.text)
+
+
+def field_value(ctx: Context, i: int) -> bool:
+    """A form's label and its value: "電話:048-536-2465", "団体名:音威子府村". Not:
+    "基本方針 ~行政から経営へ~"."""
+    return bool(_FIELD_VALUE.match(ctx.title(i)))
 
 
 def long_title(ctx: Context, i: int) -> bool:
@@ -376,9 +392,9 @@ def diagram_label(ctx: Context, i: int) -> bool:
 
 
 FEATURES: dict[str, Feature] = {f.__name__: f for f in (
-    markup, in_table, list_item, numbered, compound_label, bullet, bracketed, in_bullet_run,
+    markup, set_apart, in_table, list_item, numbered, compound_label, bullet, bracketed, in_bullet_run,
     ordinal_run, announced_item, article_caption, supplementary, sentence, sentence_form, open_end,
-    cut_mid_sentence, long_title, short, no_letters, numeric, unit_label, caption,
+    cut_mid_sentence, field_value, long_title, short, no_letters, numeric, unit_label, caption,
     date_or_number, annotation, large, small, bold, isolated, indented_paragraph,
     unmarked_in_marked_up, repeated, last_line, diagram_label,
 )}

@@ -113,6 +113,36 @@ def family_depths(lines: list[Line], labels: list[Label]) -> dict[str, int]:
             for f in families}
 
 
+def run_levels(lines: list[Line], labels: list[Label]) -> list[int | None]:
+    """The heading level of each line, with unnumbered headings inside a numbered run below it.
+
+    Type sizes rank a PDF's headings, but a bracketed or unmarked heading set large in the
+    middle of a numbered run ("<特例>" between "2." and "3.") belongs to the run's current
+    item: the numbers around it outrank its size. Its level becomes one below the run's.
+    """
+    levels = [line.markup_level if label.kind is LineKind.HEADING else None
+              for line, label in zip(lines, labels, strict=True)]
+    runs: dict[str, tuple[int, int]] = {}  # family -> (line, number) of its last heading
+    for k, line in enumerate(lines):
+        level = levels[k]
+        if level is None:
+            continue
+        marker = parse_marker(line.text)
+        if marker is None or not marker.numbered or marker.num is None:
+            continue
+        last = runs.get(marker.family)
+        own = levels[last[0]] if last is not None else None
+        if last is not None and marker.num == last[1] + 1 and own == level:
+            for j in range(last[0] + 1, k):
+                between = levels[j]
+                inner = parse_marker(lines[j].text)
+                if between is not None and between <= level \
+                        and (inner is None or not inner.numbered):
+                    levels[j] = level + 1
+        runs[marker.family] = (k, marker.num)
+    return levels
+
+
 class Builder:
     """Places lines one by one into a tree of sections, keeping the stack of open headings."""
 
@@ -123,6 +153,7 @@ class Builder:
         self.stack: list[Section] = [self.root]
         self.group_open = False
         self.depth = family_depths(lines, labels)
+        self.levels = run_levels(lines, labels)
 
     def unmarked_heading(self, i: int) -> bool:
         """True when line i is a heading with neither markup nor a marker."""
@@ -254,7 +285,7 @@ class Builder:
             lead = parse_marker(row.cells[0]) if row.cells[0] else None
             shift = 0
             table, index = (row.cell or (0, 0, 0))[:2]
-            if (lead and lead.title and not lead.family.startswith(("dash_", "bullet"))
+            if (lead and lead.title and lead.numbered and not lead.compound
                     and len(lead.title) <= MAX_HEADING_CHARS and "。" not in lead.title):
                 current = Section(lead.title, lead.label, f"table:{lead.family}", cells[0][1],
                                   row.page, lead.num, table=table,
@@ -318,7 +349,8 @@ class Builder:
                     i += 2 if article.label else 1
                     continue
                 section = self.section(i, marker)
-                if line.markup_level is not None:
+                if self.levels[i] is not None:
+                    section.markup_level = self.levels[i]
                     section.family = f"h{line.markup_level}"
                     self.place_markup(section)
                 elif marker is not None:
