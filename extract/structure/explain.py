@@ -1,8 +1,9 @@
 """What the outline stage made of each line of a file, and why: `extract explain FILE`.
 
-For every line: its number, page, the heading level its source states, what it was taken for (heading, list item, body, table
-cell, caption, figure label, furniture), the heading score with its confidence, the features
-that fired (those with a weight signed + or −), and the text. Then the tree built from them.
+For every line: its number, page, the heading level its source states, what it was taken for
+(heading, list item, body, table cell, caption, figure label, furniture), the heading score with
+its confidence, the text, and the features that fired (those with a weight signed + or −, the
+others in brackets). Then the tree built from them.
 """
 
 from __future__ import annotations

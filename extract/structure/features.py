@@ -392,9 +392,9 @@ def diagram_label(ctx: Context, i: int) -> bool:
 
 
 FEATURES: dict[str, Feature] = {f.__name__: f for f in (
-    markup, set_apart, in_table, list_item, numbered, compound_label, bullet, bracketed, in_bullet_run,
-    ordinal_run, announced_item, article_caption, supplementary, sentence, sentence_form, open_end,
-    cut_mid_sentence, field_value, long_title, short, no_letters, numeric, unit_label, caption,
-    date_or_number, annotation, large, small, bold, isolated, indented_paragraph,
-    unmarked_in_marked_up, repeated, last_line, diagram_label,
+    markup, set_apart, in_table, list_item, numbered, compound_label, bullet, bracketed,
+    in_bullet_run, ordinal_run, announced_item, article_caption, supplementary, sentence,
+    sentence_form, open_end, cut_mid_sentence, field_value, long_title, short, no_letters,
+    numeric, unit_label, caption, date_or_number, annotation, large, small, bold, isolated,
+    indented_paragraph, unmarked_in_marked_up, repeated, last_line, diagram_label,
 )}
