@@ -52,6 +52,8 @@ def _fires(feature: F.Feature, texts: tuple[str, ...], i: int) -> bool:
     (F.unit_label, ("① 給水原価(円)",), ("① 給水原価",)),
     (F.caption, ("図1 人口の推移",), ("図書館の整備",)),
     (F.date_or_number, ("令和2年3月31日",), ("令和2年度の取組",)),
+    (F.date_or_number, ("3 午後2時36分",), ("3 午後の部",)),
+    (F.field_value, ("電話:048-536-2465",), ("基本方針 ~行政から経営へ~",)),
     (F.annotation, ("(平7条例16・一部改正)",), ("(1) 研修",)),
     (F.supplementary, ("附 則",), ("附則の規定により読み替える。",)),
 ])

@@ -48,7 +48,8 @@ _FIELD_VALUE = re.compile(r"^[^:：\s]{1,12}[:：]\S")
 UNIT_LABEL = re.compile(r"\((?:%|円|人|千円|万円|件|m3|m³|km2|倍|回|時間)\)$")
 # A line that is only a date or a bylaw's number heads nothing ("条例第13号").
 _DATE_OR_NUMBER = re.compile(
-    r"^(?:(?:明治|大正|昭和|平成|令和)(?:\d+|元)年\d+月\d+日|(?:条例|規則|訓令|告示)第\d+号)$"
+    r"^(?:(?:(?:明治|大正|昭和|平成|令和)\s*(?:\d+|元)|\d{4})\s*年\s*\d+\s*月\s*\d+\s*日"
+    r"|(?:午前|午後)?\s*\d{1,2}\s*時(?:\s*\d{1,2}\s*分)?|(?:条例|規則|訓令|告示)第\d+号)$"
 )
 # Bylaws (例規): an article's caption "(設置)" over its number "第1条 …".
 _CAPTION = re.compile(r"\(([^()]{1,20})\)")
@@ -309,8 +310,9 @@ def caption(ctx: Context, i: int) -> bool:
 
 
 def date_or_number(ctx: Context, i: int) -> bool:
-    """Only a date or a bylaw's number: "令和2年3月31日", "条例第13号". Not: "令和2年度の取組"."""
-    return bool(_DATE_OR_NUMBER.match(ctx.lines[i].text))
+    """The title is only a date, a time or a bylaw's number: "令和2年3月31日", "1 午前9時15分",
+    "条例第13号". Not: "令和2年度の取組"."""
+    return bool(_DATE_OR_NUMBER.match(ctx.title(i)))
 
 
 def annotation(ctx: Context, i: int) -> bool:
