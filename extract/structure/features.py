@@ -43,7 +43,7 @@ _OPEN_END = re.compile(r"[はがをにでともへやの、,:：;]$|から$|よ�
 # Sentence forms: the polite and plain copula and verb endings close a sentence without 。.
 _SENTENCE_END = re.compile(r"(?:です|ます|である|ました|でした|ください)$")
 # A label, a colon and its value, as in a form or a contact block.
-_FIELD_VALUE = re.compile(r"^[^:：\s]{1,12}[:：]\S")
+_FIELD_VALUE = re.compile(r"^[^:：\s]{1,12}[:：]\s*\S")
 # A title that ends with its unit names a chart or an indicator, not a section.
 UNIT_LABEL = re.compile(r"\((?:%|円|人|千円|万円|件|m3|m³|km2|倍|回|時間)\)$")
 # A line that is only a date or a bylaw's number heads nothing ("条例第13号").
@@ -247,9 +247,10 @@ def sentence(ctx: Context, i: int) -> bool:
 
 
 def sentence_form(ctx: Context, i: int) -> bool:
-    """The line ends as a sentence does without its 。: "推進します", "目標である".
-    Not: "推進体制"."""
-    return bool(_SENTENCE_END.search(ctx.lines[i].text))
+    """A clause and a sentence ending without the 。: "① 管理職に対して、休暇の取得を指導させます".
+    Not: "(1)「成果志向」の行政経営を推進します" (a title may be a sentence, never a clause)."""
+    title = ctx.title(i)
+    return bool(_SENTENCE_END.search(title)) and ("、" in title or "," in title)
 
 
 def open_end(ctx: Context, i: int) -> bool:

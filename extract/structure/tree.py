@@ -286,7 +286,7 @@ class Builder:
             shift = 0
             table, index = (row.cell or (0, 0, 0))[:2]
             if (lead and lead.title and lead.numbered and not lead.compound
-                    and len(lead.title) <= MAX_HEADING_CHARS and "。" not in lead.title):
+                    and len(lead.title) <= MAX_HEADING_CHARS and not is_sentence(lead.title)):
                 current = Section(lead.title, lead.label, f"table:{lead.family}", cells[0][1],
                                   row.page, lead.num, table=table,
                                   confidence=0.5, evidence=["in_table", "numbered"])
