@@ -246,3 +246,22 @@ def test_explain_command_on_text_html_and_pdf(parts: tuple[str, ...]) -> None:
     rows = run.stdout.splitlines()
     assert rows[0].startswith("title: ") and "tree:" in rows
     assert any(" heading " in row for row in rows)
+
+
+def test_numbered_runs_outrank_type_sizes() -> None:
+    # Hand-made PDF headings: a large unnumbered heading with a body of its own before "1.",
+    # and one set large between "1." and "2.", are a sibling and a child of the run.
+    def head(text: str, level: int) -> Block:
+        return _sized(text, 20.0 - level, kind=BlockKind.HEADING, level=level)
+
+    body = _sized("本文です。" * 6, 10.0)
+    blocks = [head("年表", 1), body, head("1. 総論", 2), body, head("<特例>", 1), body,
+              head("2. 各論", 2), body, head("3. 推進", 2), body]
+    _, lines = to_lines(blocks)
+    root = build_tree(lines, classify(lines))
+    assert [c.title for c in root.children] == ["年表", "総論", "各論", "推進"]
+    assert [c.title for c in root.children[1].children] == ["<特例>"]
+    titled = [head("第3次総合計画", 1), head("1. 総論", 2), body, head("2. 各論", 2), body]
+    _, lines = to_lines(titled)
+    root = build_tree(lines, classify(lines))
+    assert [c.title for c in root.children] == ["第3次総合計画"]

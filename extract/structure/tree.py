@@ -13,6 +13,7 @@ whose first cell is numbered become sections of their own.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -114,33 +115,43 @@ def family_depths(lines: list[Line], labels: list[Label]) -> dict[str, int]:
 
 
 def run_levels(lines: list[Line], labels: list[Label]) -> list[int | None]:
-    """The heading level of each line, with unnumbered headings inside a numbered run below it.
+    """The heading level of each line, with unnumbered headings placed by the numbered runs.
 
-    Type sizes rank a PDF's headings, but a bracketed or unmarked heading set large in the
-    middle of a numbered run ("<特例>" between "2." and "3.") belongs to the run's current
-    item: the numbers around it outrank its size. Its level becomes one below the run's.
+    Type sizes rank a PDF's headings, but the numbers outrank the sizes. An unnumbered heading
+    set large in the middle of a run ("<特例>" between "2." and "3." of one level) belongs to
+    the run's current item: its level becomes one below the run's. One set large before a run
+    that counts 1, 2, 3 … without restarting, with no numbered heading above the run before
+    it, and with a body of its own, is the run's sibling ("村内の主な出来事" over a timeline,
+    before "Ⅰ."), not its parent; a title directly over the run's "1" stays its parent.
     """
     levels = [line.markup_level if label.kind is LineKind.HEADING else None
               for line, label in zip(lines, labels, strict=True)]
-    runs: dict[str, tuple[int, int]] = {}  # family -> (line, number) of its last heading
-    for k, line in enumerate(lines):
-        level = levels[k]
-        if level is None:
+    markers = [parse_marker(line.text) if level is not None else None
+               for line, level in zip(lines, levels, strict=True)]
+    numbered = [m is not None and m.numbered for m in markers]
+    runs: dict[tuple[str, int], list[tuple[int, int]]] = {}
+    for k, (marker, level) in enumerate(zip(markers, levels, strict=True)):
+        if marker is not None and marker.numbered and marker.num is not None and level:
+            runs.setdefault((marker.family, level), []).append((k, marker.num))
+    out = list(levels)
+    for (_, level), items in runs.items():
+        for (a, n), (b, m) in itertools.pairwise(items):
+            if m != n + 1:
+                continue
+            for j in range(a + 1, b):
+                if levels[j] is not None and (levels[j] or 0) <= level and not numbered[j]:
+                    out[j] = level + 1
+        counts = [n for _, n in items]
+        if len(items) < 2 or counts != list(range(1, len(items) + 1)):
             continue
-        marker = parse_marker(line.text)
-        if marker is None or not marker.numbered or marker.num is None:
+        first = items[0][0]
+        if any(numbered[j] and (levels[j] or 0) < level for j in range(first)):
             continue
-        last = runs.get(marker.family)
-        own = levels[last[0]] if last is not None else None
-        if last is not None and marker.num == last[1] + 1 and own == level:
-            for j in range(last[0] + 1, k):
-                between = levels[j]
-                inner = parse_marker(lines[j].text)
-                if between is not None and between <= level \
-                        and (inner is None or not inner.numbered):
-                    levels[j] = level + 1
-        runs[marker.family] = (k, marker.num)
-    return levels
+        for j in range(first):
+            if levels[j] is not None and (levels[j] or 0) < level and not numbered[j] \
+                    and levels[j + 1] is None:
+                out[j] = level  # it has a body of its own: a title directly over 1 heads it
+    return out
 
 
 class Builder:
