@@ -54,6 +54,7 @@ def _fires(feature: F.Feature, texts: tuple[str, ...], i: int) -> bool:
     (F.date_or_number, ("令和2年3月31日",), ("令和2年度の取組",)),
     (F.date_or_number, ("3 午後2時36分",), ("3 午後の部",)),
     (F.field_value, ("電話:048-536-2465",), ("基本方針 ~行政から経営へ~",)),
+    (F.attachment_tag, ("別紙3",), ("(別紙)投稿記事目録",)),
     (F.annotation, ("(平7条例16・一部改正)",), ("(1) 研修",)),
     (F.supplementary, ("附 則",), ("附則の規定により読み替える。",)),
 ])

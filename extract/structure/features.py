@@ -44,6 +44,10 @@ _OPEN_END = re.compile(r"[はがをにでともへやの、,:：;]$|から$|よ�
 _SENTENCE_END = re.compile(r"(?:です|ます|である|ました|でした|ください)$")
 # A label, a colon and its value, as in a form or a contact block.
 _FIELD_VALUE = re.compile(r"^[^:：\s]{1,12}[:：]\s*\S")
+# A tag naming an attachment or a form, with nothing after it: "別紙3", "別添1-2", "【様式13】".
+_ATTACHMENT_TAG = re.compile(
+    r"^[(\[【]?(?:別紙|別添|別表|別記|参考資料|資料|様式)\s*"
+    r"(?:第?\s*\d+(?:[-‐の]\d+)*\s*号?)?[)\]】]?$")
 # A title that ends with its unit names a chart or an indicator, not a section.
 UNIT_LABEL = re.compile(r"\((?:%|円|人|千円|万円|件|m3|m³|km2|倍|回|時間)\)$")
 # A line that is only a date or a bylaw's number heads nothing ("条例第13号").
@@ -316,6 +320,12 @@ def date_or_number(ctx: Context, i: int) -> bool:
     return bool(_DATE_OR_NUMBER.match(ctx.title(i)))
 
 
+def attachment_tag(ctx: Context, i: int) -> bool:
+    """Only the tag of an attachment or a form, printed at the top of its first page: "別紙3",
+    "別添1-2", "【様式13】". Not: "(別紙)投稿記事目録", "様式集(建設工事編)"."""
+    return bool(_ATTACHMENT_TAG.match(ctx.lines[i].text))
+
+
 def annotation(ctx: Context, i: int) -> bool:
     """Wrapped whole in parentheses: "(平7条例16・一部改正)". Not: "(1) 研修"."""
     text = ctx.lines[i].text
@@ -398,6 +408,7 @@ FEATURES: dict[str, Feature] = {f.__name__: f for f in (
     markup, set_apart, in_table, list_item, numbered, compound_label, bullet, bracketed,
     in_bullet_run, ordinal_run, announced_item, article_caption, supplementary, sentence,
     sentence_form, open_end, cut_mid_sentence, field_value, long_title, short, no_letters,
-    numeric, unit_label, caption, date_or_number, annotation, large, small, bold, isolated,
-    indented_paragraph, unmarked_in_marked_up, repeated, last_line, diagram_label,
+    numeric, unit_label, caption, date_or_number, attachment_tag, annotation, large, small,
+    bold, isolated, indented_paragraph, unmarked_in_marked_up, repeated, last_line,
+    diagram_label,
 )}
