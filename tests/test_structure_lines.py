@@ -266,3 +266,11 @@ def test_numbered_runs_outrank_type_sizes() -> None:
     _, lines = to_lines(titled)
     root = build_tree(lines, classify(lines))
     assert [c.title for c in root.children] == ["第3次総合計画"]
+
+
+def test_slide_titles_name_their_series() -> None:
+    # Hand-made deck: two slides titled "方針~…~"; the document is the series.
+    blocks = [_sized("推進方針~国の動向~", 20, top=0), _sized("本文です。" * 5, 10, top=40),
+              _sized("推進方針~本市の取組~", 20, page=2), _sized("本文です。" * 5, 10, page=2)]
+    result = ReadResult(blocks, "application/pdf", title="推進方針~国の動向~")
+    assert document_title(result, blocks, "a.pdf")[0] == "推進方針"

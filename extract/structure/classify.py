@@ -86,7 +86,7 @@ def label_line(ctx: Context, i: int) -> Label:
     return Label(_kind(set(fired), score), score, fired)
 
 
-def classify(lines: list[Line]) -> list[Label]:
-    """One label per line, in order."""
-    ctx = Context(tuple(lines))
+def classify(lines: list[Line], title: str | None = None) -> list[Label]:
+    """One label per line of a document titled `title`, in order."""
+    ctx = Context(tuple(lines), title)
     return [label_line(ctx, i) for i in range(len(lines))]

@@ -45,7 +45,7 @@ def explain_bytes(data: bytes, uri: str) -> Explained:
     blocks, _ = strip_boilerplate(normalize_blocks(result.blocks))
     title, blocks = document_title(result, blocks, uri)
     _, lines = to_lines(blocks)
-    root, labels = build_outline(lines)
+    root, labels = build_outline(lines, title)
     return Explained(title, lines, labels, root)
 
 

@@ -72,6 +72,7 @@ class Context:
     """A document's lines and the facts about the whole document the features read."""
 
     lines: tuple[Line, ...]
+    doc_title: str | None = None  # the document's title, as the title stage found it
 
     @cached_property
     def markers(self) -> tuple[Marker | None, ...]:
@@ -326,6 +327,14 @@ def attachment_tag(ctx: Context, i: int) -> bool:
     return bool(_ATTACHMENT_TAG.match(ctx.lines[i].text))
 
 
+def is_title(ctx: Context, i: int) -> bool:
+    """A first-page line of a paged document that is its title: the title is no node of the
+    outline. Not: the same words later in the text, nor an HTML page's h1 (its root)."""
+    line = ctx.lines[i]
+    return (ctx.doc_title is not None and line.page == 1
+            and re.sub(r"\s+", "", line.text) == re.sub(r"\s+", "", ctx.doc_title))
+
+
 def annotation(ctx: Context, i: int) -> bool:
     """Wrapped whole in parentheses: "(平7条例16・一部改正)". Not: "(1) 研修"."""
     text = ctx.lines[i].text
@@ -408,7 +417,7 @@ FEATURES: dict[str, Feature] = {f.__name__: f for f in (
     markup, set_apart, in_table, list_item, numbered, compound_label, bullet, bracketed,
     in_bullet_run, ordinal_run, announced_item, article_caption, supplementary, sentence,
     sentence_form, open_end, cut_mid_sentence, field_value, long_title, short, no_letters,
-    numeric, unit_label, caption, date_or_number, attachment_tag, annotation, large, small,
-    bold, isolated, indented_paragraph, unmarked_in_marked_up, repeated, last_line,
+    numeric, unit_label, caption, date_or_number, attachment_tag, is_title, annotation, large,
+    small, bold, isolated, indented_paragraph, unmarked_in_marked_up, repeated, last_line,
     diagram_label,
 )}

@@ -17,7 +17,9 @@ __all__ = ["UNIT_LABEL", "Entry", "Label", "Marker", "Section", "build_outline",
            "letters", "parse_marker"]
 
 
-def build_outline(lines: list[Line]) -> tuple[Section, list[Label]]:
-    """The root section of the document's heading tree, and the label of every line."""
-    labels = classify(lines)
+def build_outline(lines: list[Line], title: str | None = None
+                  ) -> tuple[Section, list[Label]]:
+    """The root section of the heading tree of a document titled `title`, and the label of
+    every line."""
+    labels = classify(lines, title)
     return build_tree(lines, labels), labels

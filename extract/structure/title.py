@@ -31,6 +31,8 @@ COVER_MAX_CHARS = 40
 # Cover lines searched for a council bill's number.
 BILL_LINES = 3
 
+# A title and its subtitle set after a wave dash or a long dash: "方針~国の動向~".
+_SUBTITLE = re.compile(r"^(?P<stem>[^~〜～―]{2,})[~〜～―](?P<sub>[^~〜～―]+)[~〜～―]?$")
 _BILL = re.compile(r"^議案第\s*\d+\s*号$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 _DATE = re.compile(r"^(?:(?:令和|平成|昭和)\s*(?:\d+|元)|\d{4})\s*年\s*\d{1,2}\s*月")
@@ -93,6 +95,18 @@ def _widen(title: str, blocks: list[Block], body: float | None) -> str:
     return " ".join(b.text for b in first[lo:hi + 1])
 
 
+def _series(title: str, blocks: list[Block]) -> str:
+    """The series name of slide titles: "方針~国の動向~" when another line reads
+    "方針~本市の取組~" is the document "方針", each slide's title a heading of its own."""
+    m = _SUBTITLE.match(title)
+    if m is None:
+        return title
+    stem = m.group("stem")
+    others = [b for b in blocks if b.text != title and b.text.startswith(stem)
+              and _SUBTITLE.match(b.text)]
+    return stem.strip() if others else title
+
+
 def _file_title(uri: str) -> str | None:
     name = PurePosixPath(unquote(urlsplit(uri).path)).stem
     return normalize_line(name) or None
@@ -108,13 +122,15 @@ def document_title(result: ReadResult, blocks: list[Block], uri: str = ""
         return subject, blocks
     title = clean_title(result.title)
     if title:
-        return (_widen(title, blocks, body) if sized else title), blocks
+        return (_series(_widen(title, blocks, body), blocks) if sized else title), blocks
     if sized:
         first = [b for b in blocks if b.page == 1 and b.text and body and _large(b, body)]
         if first:
             largest = max(b.font_size or 0.0 for b in first)
             title = clean_title(next(b.text for b in first if b.font_size == largest))
-        return title or (_file_title(uri) if uri else None), blocks
+        if title:
+            return _series(title, blocks), blocks
+        return (_file_title(uri) if uri else None), blocks
     if blocks and blocks[0].kind in (BlockKind.PARAGRAPH, BlockKind.HEADING) \
             and len(blocks[0].text) <= MAX_TITLE_CHARS and not blocks[0].text.endswith("。"):
         if blocks[0].kind is BlockKind.HEADING and result.media_type != "text/plain":
