@@ -20,10 +20,9 @@ from dataclasses import dataclass, field
 from extract.blocks import BlockKind, Line
 from extract.periods.values import to_int
 from extract.structure.classify import Label, LineKind
+from extract.structure.features import ARTICLE, ARTICLE_CAPTION, MAX_HEADING_CHARS
 from extract.structure.markers import Marker, parse_marker
 
-# A numbered cell longer than this, or holding 。, is an item with a body, not a row heading.
-MAX_HEADING_CHARS = 60
 # A cell this long ending like a verb is a sentence even without 。.
 SENTENCE_CHARS = 20
 # A row with this many year cells is a schedule's header.
@@ -32,8 +31,6 @@ SCHEDULE_COLUMN = "工程"
 _YEAR_CELL = re.compile(
     r"(?:令和|平成|昭和|[RHS])?\s*(?:\d{1,2}|元|19\d\d|20\d\d)\s*年度?|(?:19|20)\d\d"
 )
-_CAPTION = re.compile(r"\(([^()]{1,20})\)")
-_ARTICLE = re.compile(r"(第([0-9一二三四五六七八九十百]+)条(?:の[0-9]+)?)\s*")
 _EXCERPT = re.compile(r"\s*抄$")
 
 
@@ -178,11 +175,11 @@ class Builder:
         if "supplementary" in fired:
             title = _EXCERPT.sub("", line.text).strip()
             return Section(title, None, "article", line.span, line.page)
-        caption = _CAPTION.fullmatch(line.text)
+        caption = ARTICLE_CAPTION.fullmatch(line.text)
         if "article_caption" not in fired or caption is None:
             return None
         body = self.lines[i + 1]
-        number = _ARTICLE.match(body.text)
+        number = ARTICLE.match(body.text)
         if number is None:
             return None
         section = Section(caption.group(1), number.group(1), "article", line.span,
