@@ -44,9 +44,10 @@ _OPEN_END = re.compile(r"[はがをにでともへやの、,:：;]$|から$|よ�
 _SENTENCE_END = re.compile(r"(?:です|ます|である|ました|でした|ください)$")
 # A label, a colon and its value, as in a form or a contact block.
 _FIELD_VALUE = re.compile(r"^[^:：\s]{1,12}[:：]\s*\S")
-# A tag naming an attachment or a form, with nothing after it: "別紙3", "別添1-2", "【様式13】".
+# A tag naming an attachment or a form, with nothing after it: "別紙3", "別添1-2", "【様式13】"
+# (a bylaw's 別表第1 is a part of the bylaw, not an attachment).
 _ATTACHMENT_TAG = re.compile(
-    r"^[(\[【]?(?:別紙|別添|別表|別記|参考資料|資料|様式)\s*"
+    r"^[(\[【]?(?:別紙|別添|参考資料|資料|様式)\s*"
     r"(?:第?\s*\d+(?:[-‐の]\d+)*\s*号?)?[)\]】]?$")
 # A title that ends with its unit names a chart or an indicator, not a section.
 UNIT_LABEL = re.compile(r"\((?:%|円|人|千円|万円|件|m3|m³|km2|倍|回|時間)\)$")
