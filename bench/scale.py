@@ -30,7 +30,9 @@ from extract.plans import find_plans
 from extract.readers import read, sniff_media_type
 from extract.structure.boilerplate import strip_boilerplate
 from extract.structure.normalize import normalize_blocks
-from extract.structure.outline import blocks_to_outline
+from extract.structure.lines import to_lines
+from extract.structure.outline import build_outline
+from extract.structure.title import document_title
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((ROOT / "raw" / "samples").glob("*.txt"))
@@ -90,9 +92,9 @@ def stage_times(data: bytes) -> dict[str, float]:
     result = timed("read", lambda: read(data, name="scale.txt", media_type=kind, charset=None))
     blocks = timed("normalize", lambda: normalize_blocks(result.blocks))
     blocks, facts = timed("clean", lambda: strip_boilerplate(blocks))
-    title, blocks = pipeline._title(result, blocks)
-    text, placed = timed("text", lambda: pipeline._join(blocks))
-    root = timed("outline", lambda: blocks_to_outline(placed))
+    title, blocks = document_title(result, blocks, "scale.txt")
+    text, lines = timed("lines", lambda: to_lines(blocks))
+    root, _ = timed("outline", lambda: build_outline(lines, title))
     exprs = timed("periods", lambda: pipeline._find_periods(text))
     plans = timed("plans", lambda: find_plans(text, title, root, exprs))
     measures = timed("measures", lambda: outline_measures(root))

@@ -51,6 +51,40 @@ class Block:
 
 
 @dataclass(frozen=True, slots=True)
+class Line:
+    """One block of content placed in the document text, with the facts the outline reads.
+
+    Made from a reader's `Block` once the text is joined (`structure/lines.py`). `span` is the
+    line's offsets in the document text. Sizes and gaps are relative, so one rule holds for any
+    type size: `size` is the font size over the body text's (1.0 for body text, None when the
+    source has no sizes); `gap_above`/`gap_below` are the blank space to the neighbouring line
+    in ems (None across a page break or without a layout). `markup_level` is the heading level
+    the source states (h1–h6, or the PDF reader's type-size rank); `cell` is (table, row,
+    column) for a table row's first cell; `repeats` counts the pages printing the same text.
+    """
+
+    text: str
+    span: tuple[int, int]
+    kind: BlockKind
+    page: int | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    indent: int = 0
+    size: float | None = None
+    bold: bool = False
+    markup_level: int | None = None
+    cells: tuple[str, ...] = ()
+    cell: tuple[int, int, int] | None = None
+    header: bool = False
+    gap_above: float | None = None
+    gap_below: float | None = None
+    repeats: int = 1
+
+    @property
+    def in_table(self) -> bool:
+        return self.kind is BlockKind.TABLE_ROW
+
+
+@dataclass(frozen=True, slots=True)
 class Link:
     """A link found in the content: a document (PDF, Word, Excel) or a sub-page."""
 

@@ -260,6 +260,19 @@ def status(
 
 
 @app.command()
+def explain(
+    source: Annotated[Path, typer.Argument(help="A .txt, .html or .pdf file.")],
+) -> None:
+    """For each line of SOURCE: what the outline took it for, its score and the features why."""
+    from extract.structure.explain import explain_file
+
+    try:
+        typer.echo(explain_file(source))
+    except OSError as error:
+        raise _fail(f"cannot read {source}: {error.strerror}") from None
+
+
+@app.command()
 def periods() -> None:
     """Read lines on stdin; write one JSON line of time expressions per line."""
     from extract.periods import lines_to_jsonl

@@ -8,7 +8,7 @@ import traceback
 from pathlib import Path
 
 from extract import __version__
-from extract.blocks import Block, BlockKind, Problem, ReadResult
+from extract.blocks import Problem, ReadResult
 from extract.errors import InputError
 from extract.files import write_text_atomic
 from extract.measures import Measure, outline_measures
@@ -32,8 +32,10 @@ from extract.schema import (
     Status,
 )
 from extract.structure.boilerplate import PageFacts, strip_boilerplate
-from extract.structure.normalize import normalize_blocks, normalize_line
-from extract.structure.outline import Placed, Section, blocks_to_outline
+from extract.structure.lines import to_lines
+from extract.structure.normalize import normalize_blocks
+from extract.structure.outline import Entry, Section, build_outline
+from extract.structure.title import document_title
 
 
 def parse_bytes(data: bytes, *, uri: str, media_type: str | None = None,
@@ -44,8 +46,8 @@ def parse_bytes(data: bytes, *, uri: str, media_type: str | None = None,
     1. read       bytes → blocks, page metadata, links, problems (text / HTML / PDF reader)
     2. normalize  NFKC (keeping ① and Ⅰ), folded spaces, debris dropped
     3. clean      page furniture out of the content, into metadata
-    4. text       blocks joined into the document text; every block gets its span
-    5. outline    heading tree from markers, markup levels and layout
+    4. lines      blocks joined into the document text; every block a `Line` with its span
+    5. outline    each line labelled from named features, then the heading tree built
     6. periods    every time expression in the text, normalized
     7. plans      plans named, their roles and periods
     8. measures   concrete actions under each section (Sudachi-segmented prose, lists, tables)
@@ -62,9 +64,9 @@ def parse_bytes(data: bytes, *, uri: str, media_type: str | None = None,
                             failed=True)
     blocks = normalize_blocks(result.blocks)  # 2
     blocks, facts = strip_boilerplate(blocks)  # 3
-    title, blocks = _title(result, blocks)
-    text, placed = _join(blocks)  # 4
-    root = blocks_to_outline(placed)  # 5
+    title, blocks = document_title(result, blocks, uri)
+    text, lines = to_lines(blocks)  # 4
+    root, _ = build_outline(lines, title)  # 5
     exprs = _find_periods(text)  # 6
     plans = find_plans(text, title, root, exprs)  # 7
     measures = outline_measures(root)  # 8
@@ -123,34 +125,6 @@ def _find_periods(text: str) -> list[TimeExpr]:
     return find_periods(text)
 
 
-def _title(result: ReadResult, blocks: list[Block]) -> tuple[str | None, list[Block]]:
-    """The document title, and the blocks without a leading title line of plain text."""
-    if result.title:
-        return normalize_line(result.title), blocks
-    sized = [b for b in blocks if b.font_size is not None and b.page == 1 and b.text]
-    if sized:  # a PDF's title is the largest type on its first page, and stays content
-        largest = max(b.font_size or 0.0 for b in sized)
-        return next(b.text for b in sized if b.font_size == largest), blocks
-    if blocks and blocks[0].kind in (BlockKind.PARAGRAPH, BlockKind.HEADING) \
-            and len(blocks[0].text) <= 80 and not blocks[0].text.endswith("。"):
-        if blocks[0].kind is BlockKind.HEADING and result.media_type != "text/plain":
-            return blocks[0].text, blocks
-        return blocks[0].text, blocks[1:]
-    return None, blocks
-
-
-def _join(blocks: list[Block]) -> tuple[str, list[Placed]]:
-    """The document text (blocks joined by newlines) and each block with its span in it."""
-    parts: list[str] = []
-    placed: list[Placed] = []
-    pos = 0
-    for block in blocks:
-        placed.append(Placed(block, (pos, pos + len(block.text))))
-        parts.append(block.text)
-        pos += len(block.text) + 1
-    return "\n".join(parts), placed
-
-
 # -- assembly -----------------------------------------------------------------------------------
 
 
@@ -189,21 +163,46 @@ def _span(span: tuple[int, int] | None, page: int | None) -> Span | None:
     return None if span is None else Span(page=page, start=span[0], end=span[1])
 
 
-# Entries that stay a section's text; cells are read into measures and their own sections.
+# Entries that stay a section's text as they are; table cells join back into their rows.
 _BODY_ROLES = frozenset({"paragraph", "item", "row", "schedule"})
+
+
+def _section_text(entries: list[Entry]) -> str:
+    """The text directly under a section: its paragraphs and items, and its table rows with
+    their cells joined by tabs, so every character of the content text belongs to a node."""
+    out: list[str] = []
+    row: tuple[int, int] | None = None
+    for entry in entries:
+        if entry.role == "cell" and entry.row is not None:
+            if entry.row == row:
+                out[-1] += "\t" + entry.text
+            else:
+                out.append(entry.text)
+            row = entry.row
+        elif entry.role in _BODY_ROLES:
+            out.append(entry.text)
+            row = None
+    return "\n".join(out)
 
 
 def _nodes(section: Section, measures: dict[int, list[Measure]], parent_id: str,
            seen: dict[str, int]) -> list[Node]:
-    """Schema nodes for the children of `section`, with measures in reading order."""
+    """Schema nodes for the children of `section`, with measures in reading order; under the
+    root, the text before the first heading is a preamble node."""
     items: list[tuple[int, Node]] = []
     heading = f"{section.label or ''}{section.title or ''}"
+    if not parent_id and section.body:
+        first = section.body[0]
+        items.append((first.span[0], Node(
+            id=_node_id(heading, None, "preamble", seen), kind=NodeKind.PREAMBLE,
+            text=_section_text(section.body), source=_span(first.span, first.page))))
     for child in section.children:
         node_id = _node_id(heading, child.label, child.title, seen)
-        body = "\n".join(e.text for e in child.body if e.role in _BODY_ROLES)
         items.append((child.span[0] if child.span else 0, Node(
-            id=node_id, kind=NodeKind.SECTION, label=child.label, title=child.title, text=body,
-            children=_nodes(child, measures, node_id, seen), source=_span(child.span, child.page),
+            id=node_id, kind=NodeKind.SECTION, label=child.label, title=child.title,
+            text=_section_text(child.body), children=_nodes(child, measures, node_id, seen),
+            source=_span(child.span, child.page), confidence=child.confidence,
+            evidence=child.evidence,
         )))
     for m in measures.get(id(section), []):
         node_id = _node_id(heading, m.label, m.title, seen)

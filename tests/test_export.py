@@ -10,6 +10,7 @@ import shutil
 from collections import Counter
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -197,8 +198,17 @@ def test_reviewed_values_win_and_only_corrected_rows_say_so(tmp_path: Path) -> N
     output = ayase_output(raw, out)
     doc = json.loads(output.read_text("utf-8"))
     doc["plans"][0]["title"] = "あやせ経営戦略プラン（改訂）"
-    dropped = doc["outline"][1]["children"][0]["children"].pop(0)
-    assert dropped["kind"] == "measure"
+    def first_measure(nodes: list[dict[str, Any]]) -> dict[str, Any] | None:
+        for i, n in enumerate(nodes):
+            if n["kind"] == "measure":
+                return nodes.pop(i)  # type: ignore[no-any-return]
+            found = first_measure(n["children"])
+            if found:
+                return found
+        return None
+
+    dropped = first_measure(doc["outline"])
+    assert dropped is not None
     output.with_name(output.stem + ".reviewed.json").write_text(
         json.dumps(doc, ensure_ascii=False), "utf-8")
     export(out, tmp_path / "export", raw_dir=raw)

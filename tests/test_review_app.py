@@ -415,13 +415,17 @@ def test_list_puts_the_lowest_confidence_first(tmp_path: Path) -> None:
     raw, out = extracted(tmp_path, {"a/plan.txt": PLAN_TEXT,
                                     "b/plan.txt": PLAN_TEXT.replace("架空市", "仮想町"),
                                     "c/plan.txt": PLAN_TEXT.replace("架空市", "見本村")})
-    # The extractor's confidence, written into two outputs as schema 1.1 allows.
-    for name, confidence in (("a", 0.9), ("c", 0.35)):
+    # Confidence written by hand into the outputs as schema 1.1 allows: none in b, one
+    # node's in a and c (the extractor's own confidences cleared first).
+    for name, confidence in (("a", 0.9), ("b", None), ("c", 0.35)):
         path = next((out / "local" / name).rglob("*.json"))
         doc = Document.model_validate_json(path.read_bytes())
-        first = doc.outline[0].model_copy(update={"confidence": confidence})
-        path.write_text(doc.model_copy(update={"outline": [first, *doc.outline[1:]]}
-                                       ).model_dump_json(), "utf-8")
+        for plan in doc.plans:
+            plan.confidence = None
+        for n in walk(doc.outline):
+            n.confidence = None
+        doc.outline[0].confidence = confidence
+        path.write_text(doc.model_dump_json(), "utf-8")
     client = TestClient(create_app(raw, out), base_url=BASE)
     rows = re.findall(r'<td class="num">([^<]*)</td>\s*<td>([^<]*)</td>', client.get("/").text)
     assert rows == [("0.35", "見本村"), ("0.90", "架空市"), ("–", "仮想町")]

@@ -49,14 +49,14 @@ def titled(doc: dict[str, Any], title: str) -> list[dict[str, Any]]:
 def new_extractor(monkeypatch: pytest.MonkeyPatch, version: str,
                   change: Callable[[Section], None]) -> None:
     """Make the pipeline a new extractor version whose outline stage does `change`."""
-    outline = extract.pipeline.blocks_to_outline
+    outline = extract.pipeline.build_outline
 
-    def changed(blocks: Any) -> Section:
-        root = outline(blocks)
+    def changed(lines: Any, title: Any) -> tuple[Section, Any]:
+        root, rest = outline(lines, title)
         change(root)
-        return root
+        return root, rest
 
-    monkeypatch.setattr(extract.pipeline, "blocks_to_outline", changed)
+    monkeypatch.setattr(extract.pipeline, "build_outline", changed)
     monkeypatch.setattr(extract.pipeline, "__version__", version)
     monkeypatch.setattr(extract.ingest.batch, "__version__", version)
 

@@ -125,10 +125,14 @@ def test_no_correction_is_ever_lost(seed: int, tmp_path: Path,
     sample = SAMPLES[seed % len(SAMPLES)]
     uri = f"samples/{sample.name}"
     data = sample.read_bytes()
-    outline = extract.pipeline.blocks_to_outline
+    outline = extract.pipeline.build_outline
     current: list[Any] = [lambda root: None]
-    monkeypatch.setattr(extract.pipeline, "blocks_to_outline",
-                        lambda blocks: _changed(outline(blocks), current[0]))
+
+    def changed(lines: Any, title: Any) -> Any:
+        root, rest = outline(lines, title)
+        return _changed(root, current[0]), rest
+
+    monkeypatch.setattr(extract.pipeline, "build_outline", changed)
     store = CorrectionStore(tmp_path / "catalog.sqlite")
     doc = parse_bytes(data, uri=uri)
     reviewed = apply(doc, [])
