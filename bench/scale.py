@@ -29,8 +29,8 @@ from extract.measures import outline_measures
 from extract.plans import find_plans
 from extract.readers import read, sniff_media_type
 from extract.structure.boilerplate import strip_boilerplate
-from extract.structure.normalize import normalize_blocks
 from extract.structure.lines import to_lines
+from extract.structure.normalize import normalize_blocks
 from extract.structure.outline import build_outline
 from extract.structure.title import document_title
 
