@@ -246,6 +246,7 @@ def _assemble(data: bytes, sha256: str, uri: str, kind: str, result: ReadResult,
             parent_id=main_id if p.role == "sub" else None, period=_period(p.period),
             adopted=p.adopted, aliases=p.aliases,
             source=_span(p.span, None) if p.span != (0, 0) else None,
+            confidence=p.confidence, evidence=p.evidence,
         ))
     metadata = Metadata(
         breadcrumbs=facts.breadcrumbs or _list(result.metadata.get("breadcrumbs")),

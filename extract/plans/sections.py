@@ -1,0 +1,116 @@
+"""Periods the outline states: a section titled 計画期間 / 推進期間, and a schedule table
+(工程表, スケジュール) whose header row lists the plan's years.
+
+A schedule counts only where the document says it is one: its section's title has a period or
+schedule word, or the caption just above it names a plan. A table of census years (平成2年 …
+平成22年) under a population heading is data, not a plan's period.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from extract.periods import TimeExpr
+from extract.plans.candidates import Candidate, Registry, expr_index
+from extract.plans.evidence import Pair, expr_evidence, score
+from extract.plans.names import heading_name, vocab
+from extract.structure.outline import Entry, Section
+
+# A table's caption stands this many entries above it at most.
+MAX_CAPTION_DISTANCE = 3
+
+
+class Owners:
+    """The plan each part of the text belongs to: the nearest heading above naming a plan."""
+
+    def __init__(self, root: Section, found: Registry, main: Candidate | None) -> None:
+        self.main = main
+        self.by_section: dict[int, Candidate] = {}
+        starts: list[tuple[int, Candidate | None]] = []
+
+        def visit(section: Section, inherited: Candidate | None) -> None:
+            named = heading_name(section.title) if section.title else None
+            plan = (found.find(named[0]) if named else None) or inherited
+            if plan is not None:
+                self.by_section[id(section)] = plan
+            if section.span is not None:
+                starts.append((section.span[0], plan))
+            for child in section.children:
+                visit(child, plan)
+
+        visit(root, None)
+        starts.sort(key=lambda pair: pair[0])
+        self._starts = [s for s, _ in starts]
+        self._plans = [p for _, p in starts]
+
+    def at(self, offset: int) -> Candidate | None:
+        k = bisect_right(self._starts, offset) - 1
+        return (self._plans[k] if k >= 0 else None) or self.main
+
+    def of(self, section: Section) -> Candidate | None:
+        return self.by_section.get(id(section)) or self.main
+
+
+def _years_span(text: str, exprs: list[TimeExpr], span: tuple[int, int]) -> TimeExpr | None:
+    """One range over the years a schedule's header row lists (令和3年度 … 令和7年度)."""
+    inside = [x for x in exprs if span[0] <= x.span[0] and x.span[1] <= span[1]
+              and (x.start or x.end)]
+    if not inside:
+        return None
+    first, last = inside[0], inside[-1]
+    if len(inside) == 1:
+        return first
+    start, end = first.span[0], last.span[1]
+    return TimeExpr(text[start:end], (start, end), first.start, last.end or last.start)
+
+
+def _caption_plan(body: list[Entry], table: Entry, found: Registry) -> Candidate | None:
+    """The plan a schedule's caption names: "収支計画(※)" just above the table."""
+    at = body.index(table)
+    for entry in reversed(body[max(0, at - MAX_CAPTION_DISTANCE):at]):
+        if entry.role == "paragraph":
+            plan = found.find(re.sub(r"\(.*?\)|\s", "", entry.text))
+            if plan is not None:
+                return plan
+    return None
+
+
+def _row_plan(body: list[Entry], found: Registry) -> Candidate | None:
+    """The plan a schedule row names in its first cell ("みらい改革 プラン | 策定")."""
+    for entry in body:
+        plan = found.find(entry.text.split("\t")[0].replace(" ", ""))
+        if plan is not None:
+            return plan
+    return None
+
+
+def section_pairs(text: str, root: Section, exprs: list[TimeExpr], found: Registry,
+                  owners: Owners) -> list[Pair]:
+    """Pairs from sections titled with a period word and from schedule tables."""
+    v = vocab()
+    index = expr_index(exprs)
+    pairs: list[Pair] = []
+    for section in root.walk()[1:]:
+        body = section.body
+        if not body or not section.title:
+            continue
+        titled = any(w in section.title for w in v.period_words)
+        scheduled = titled or any(w in section.title for w in v.schedule_words)
+        schedule = next((e for e in body if e.role == "schedule"), None)
+        caption = _caption_plan(body, schedule, found) if schedule is not None else None
+        if schedule is not None and (scheduled or caption is not None):
+            period = _years_span(text, index.between(*schedule.span), schedule.span)
+            names = ["schedule_header"] + (["caption"] if caption is not None else [])
+        elif titled:
+            ranges = [x for x in index.between(body[0].span[0], body[-1].span[1])
+                      if x.start or x.end]
+            period, names = (ranges[0] if ranges else None), ["section_title"]
+        else:
+            continue
+        target = caption or _row_plan(body, found) or owners.of(section)
+        if period is None or target is None:
+            continue
+        evidence = names + expr_evidence(period)
+        pairs.append(Pair(target, period, tuple(evidence), score(evidence)))
+    return pairs
