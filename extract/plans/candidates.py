@@ -18,6 +18,8 @@ from extract.structure.outline import Section
 
 # A quoted plan name may carry a short nickname after its plan word (「第4期健康21計画 ひかり」).
 MAX_NICKNAME_CHARS = 6
+# A short name ("行政改革大綱") shorter than this does not stand for a longer one.
+MIN_SHORT_NAME_CHARS = 4
 
 
 @dataclass(slots=True)
@@ -50,10 +52,12 @@ class Registry:
     def find(self, name: str) -> Candidate | None:
         k = key(name)
         plan = self._by_key.get(k)
-        if plan is not None or len(k) < 4:
+        if plan is not None or len(k) < MIN_SHORT_NAME_CHARS:
             return plan
-        # "行政改革大綱" names the plan whose alias is "新行政改革大綱"
-        return next((p for p in self.plans if any(key(a).endswith(k) for a in p.aliases)), None)
+        # "人口ビジョン" names "みらい町人口ビジョン", "行政改革大綱" the plan whose alias is
+        # "新行政改革大綱": the one candidate whose name ends with it.
+        ending = [p for p in self.plans if any(key(n).endswith(k) for n in p.names())]
+        return ending[0] if len(ending) == 1 else None
 
     def add(self, name: str, aliases: list[str], span: tuple[int, int], how: str) -> Candidate:
         plan = self.find(name)
@@ -111,9 +115,13 @@ _QUOTED = re.compile(r"「([^「」]{2,40})」")
 _NICKNAME = re.compile(rf"(.+?)[\sぁ-んァ-ヶー]{{1,{MAX_NICKNAME_CHARS}}}")
 
 
+# A note after a name: "(仮称)", "(案)".
+_NOTE = re.compile(r"\s*\([^()]{1,6}\)$")
+
+
 def _quoted_name(inner: str) -> str | None:
     """The plan name a quotation holds: all of it, or up to a plan word and a short nickname."""
-    if is_name(inner):
+    if is_name(_NOTE.sub("", inner)):
         return inner
     m = _NICKNAME.fullmatch(inner)
     return inner if m and is_name(m.group(1).strip()) else None
@@ -138,14 +146,16 @@ def find_mentions(text: str, title: str | None, root: Section) -> tuple[Registry
     for m in _QUOTED.finditer(text):
         quoted_name = _quoted_name(m.group(1))
         if quoted_name is not None:
-            plan = found.add(quoted_name, [], m.span(1), "quoted")
+            bare = _NOTE.sub("", quoted_name)  # 「…総合戦略(仮称)」
+            aliases = [quoted_name] if bare != quoted_name else []
+            plan = found.add(bare, aliases, m.span(1), "quoted")
             mentions.append(Mention(plan, m.span(), "quoted"))
             quoted.append(m.span())
     covered = Covered(quoted + [m.span for m in mentions if m.how == "heading"])
     for m in text_name_pattern().finditer(text):
-        if m.start() in covered or not is_name(m.group()):
+        known = found.find(m.group())  # a known plan's short name: 行政改革大綱
+        if m.start() in covered or (known is None and not is_name(m.group())):
             continue
-        known = found.find(m.group())
         plan = known or found.add(m.group(), [], m.span(), "text")
         if known is not None:
             plan.mentions += 1

@@ -53,6 +53,8 @@ def vocab() -> Vocab:
     )
 
 
+# と between two nouns joins two things; in a word (まち・ひと・しごと) it does not.
+_JOINED = re.compile(r"[一-龥ァ-ヶー]と[一-龥ァ-ヶー]")
 _ORDINAL = re.compile(r"第([一二三四五六七八九十]+)(次|期)")
 
 
@@ -79,7 +81,7 @@ def is_name(name: str) -> bool:
     kind = kind_of(name)
     if kind is None or len(name) > MAX_NAME_CHARS or "。" in name:
         return False
-    if "と" in name.replace("まちと", ""):
+    if _JOINED.search(name):
         return False  # "自治基本条例と総合計画・行政経営方針": two things, not one name
     if name == kind:
         return kind in vocab().sub_kinds

@@ -1,15 +1,17 @@
 """Periods the outline states: a section titled 計画期間 / 推進期間, and a schedule table
 (工程表, スケジュール) whose header row lists the plan's years.
 
-A schedule counts only where the document says it is one: its section's title has a period or
-schedule word, or the caption just above it names a plan. A table of census years (平成2年 …
-平成22年) under a population heading is data, not a plan's period.
+A schedule row alone (`schedule_header`) is not enough: the title above it has a period or
+schedule word (`schedule_title`), a caption or its heading names a plan (`caption`), or its
+years are consecutive fiscal years (`consecutive_years`). A table of census years (平成2年 …
+平成22年, five apart) is data, not a plan's period.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from itertools import pairwise
 
 from extract.periods import TimeExpr
 from extract.plans.candidates import Candidate, Registry, expr_index
@@ -17,6 +19,10 @@ from extract.plans.evidence import Pair, expr_evidence, score
 from extract.plans.names import heading_name, vocab
 from extract.structure.outline import Entry, Section
 
+# A schedule column for the year the plan is drawn up in, printed without its number.
+CURRENT_YEAR = "本年度"
+# A schedule's header names at least this many years.
+MIN_SCHEDULE_YEARS = 3
 # A table's caption stands this many entries above it at most.
 MAX_CAPTION_DISTANCE = 3
 
@@ -62,7 +68,30 @@ def _years_span(text: str, exprs: list[TimeExpr], span: tuple[int, int]) -> Time
     if len(inside) == 1:
         return first
     start, end = first.span[0], last.span[1]
-    return TimeExpr(text[start:end], (start, end), first.start, last.end or last.start)
+    opening = first.start
+    cells = [c.strip() for c in text[span[0]:start].split("\t") if c.strip()]
+    if cells and cells[-1] == CURRENT_YEAR and opening:
+        # "本年度 30年度 31年度 …" (the national 経営戦略 template): the current year is the
+        # one before the first printed year, and the plan starts there.
+        start = span[0] + text[span[0]:start].rfind(CURRENT_YEAR)
+        opening = _shift(opening, -1)
+    return TimeExpr(text[start:end], (start, end), opening, last.end or last.start)
+
+
+def _shift(point: str, years: int) -> str:
+    """`point` moved by whole years: FY2018, -1 → FY2017."""
+    if point.startswith("FY"):
+        return f"FY{int(point[2:]) + years}"
+    return f"{int(point[:4]) + years}{point[4:]}"
+
+
+def _consecutive(exprs: list[TimeExpr]) -> bool:
+    """True when a header row lists fiscal years one after another (令和3年度 令和4年度 …),
+    as a plan's schedule does; a statistics table lists census years five apart."""
+    years = [int(x.start[2:]) for x in exprs if x.start and x.start.startswith("FY")
+             and x.start == x.end]
+    return len(years) >= MIN_SCHEDULE_YEARS and all(
+        b - a == 1 for a, b in pairwise(years))
 
 
 def _caption_plan(body: list[Entry], table: Entry, found: Registry) -> Candidate | None:
@@ -77,12 +106,28 @@ def _caption_plan(body: list[Entry], table: Entry, found: Registry) -> Candidate
 
 
 def _row_plan(body: list[Entry], found: Registry) -> Candidate | None:
-    """The plan a schedule row names in its first cell ("みらい改革 プラン | 策定")."""
+    """The plan a schedule row names in its first cell ("みらい改革 プラン | 策定"): one the
+    document titles, heads or quotes, not a common noun that ends in 計画 (全体計画)."""
     for entry in body:
         plan = found.find(entry.text.split("\t")[0].replace(" ", ""))
-        if plan is not None:
+        if plan is not None and plan.how & {"title", "heading", "quoted"}:
             return plan
     return None
+
+
+def _with_ancestors(root: Section) -> list[tuple[Section, list[str]]]:
+    """Every section below the root with its own title and those of the sections above it."""
+    out: list[tuple[Section, list[str]]] = []
+
+    def visit(section: Section, titles: list[str]) -> None:
+        here = titles + ([section.title] if section.title else [])
+        out.append((section, here))
+        for child in section.children:
+            visit(child, here)
+
+    for child in root.children:
+        visit(child, [])
+    return out
 
 
 def section_pairs(text: str, root: Section, exprs: list[TimeExpr], found: Registry,
@@ -91,17 +136,24 @@ def section_pairs(text: str, root: Section, exprs: list[TimeExpr], found: Regist
     v = vocab()
     index = expr_index(exprs)
     pairs: list[Pair] = []
-    for section in root.walk()[1:]:
+    for section, titles in _with_ancestors(root):
         body = section.body
         if not body or not section.title:
             continue
         titled = any(w in section.title for w in v.period_words)
-        scheduled = titled or any(w in section.title for w in v.schedule_words)
+        scheduled = any(w in t for t in titles for w in v.period_words + v.schedule_words)
         schedule = next((e for e in body if e.role == "schedule"), None)
-        caption = _caption_plan(body, schedule, found) if schedule is not None else None
-        if schedule is not None and (scheduled or caption is not None):
-            period = _years_span(text, index.between(*schedule.span), schedule.span)
-            names = ["schedule_header"] + (["caption"] if caption is not None else [])
+        caption = None
+        if schedule is not None:
+            named = heading_name(section.title)
+            caption = _caption_plan(body, schedule, found) or (
+                found.find(named[0]) if named else None)
+        if schedule is not None:
+            inside = index.between(*schedule.span)
+            period = _years_span(text, inside, schedule.span)
+            names = ["schedule_header"] + (["caption"] if caption is not None else []) + (
+                ["schedule_title"] if scheduled else []) + (
+                ["consecutive_years"] if _consecutive(inside) else [])
         elif titled:
             ranges = [x for x in index.between(body[0].span[0], body[-1].span[1])
                       if x.start or x.end]
