@@ -48,7 +48,8 @@ def parse_bytes(data: bytes, *, uri: str, media_type: str | None = None,
     5. outline    heading tree from markers, markup levels and layout
     6. periods    every time expression in the text, normalized
     7. plans      plans named, their roles and periods
-    8. measures   concrete actions under each section (Sudachi-segmented prose, lists, tables)
+    8. measures   concrete actions under each section (tables, lists, Sudachi-segmented prose);
+                  none in a document without a plan or a table of actions
     9. assemble   pydantic models, validated on construction
     10. validate  what the schema cannot check (unique ids, spans inside the text); a
                   problem here is ours, reported on the document rather than hidden
@@ -67,7 +68,7 @@ def parse_bytes(data: bytes, *, uri: str, media_type: str | None = None,
     root = blocks_to_outline(placed)  # 5
     exprs = _find_periods(text)  # 6
     plans = find_plans(text, title, root, exprs)  # 7
-    measures = outline_measures(root)  # 8
+    measures = outline_measures(root, has_plan=bool(plans))  # 8
     doc = _assemble(data, sha256, uri, kind, result, facts, title, text, root, plans,
                     measures)  # 9
     return flag_invalid(doc)  # 10
@@ -182,8 +183,8 @@ def _span(span: tuple[int, int] | None, page: int | None) -> Span | None:
     return None if span is None else Span(page=page, start=span[0], end=span[1])
 
 
-# Entries that stay a section's text; cells are read into measures and their own sections.
-_BODY_ROLES = frozenset({"paragraph", "item", "row", "schedule"})
+# Entries that stay a section's text (a list item with its label, a table cell as printed).
+_BODY_ROLES = frozenset({"paragraph", "item", "row", "schedule", "cell"})
 
 
 def _nodes(section: Section, measures: dict[int, list[Measure]], parent_id: str,
@@ -192,7 +193,8 @@ def _nodes(section: Section, measures: dict[int, list[Measure]], parent_id: str,
     items: list[tuple[int, Node]] = []
     for child in section.children:
         node_id = _node_id(parent_id, child.label, child.title, seen)
-        body = "\n".join(e.text for e in child.body if e.role in _BODY_ROLES)
+        body = "\n".join(f"{e.label} {e.text}" if e.label and e.role == "item" else e.text
+                         for e in child.body if e.role in _BODY_ROLES)
         items.append((child.span[0] if child.span else 0, Node(
             id=node_id, kind=NodeKind.SECTION, label=child.label, title=child.title, text=body,
             children=_nodes(child, measures, node_id, seen), source=_span(child.span, child.page),
@@ -201,7 +203,8 @@ def _nodes(section: Section, measures: dict[int, list[Measure]], parent_id: str,
         node_id = _node_id(parent_id, m.label, m.title, seen)
         items.append((m.span[0], Node(
             id=node_id, kind=NodeKind.MEASURE, label=m.label, title=m.title,
-            responsible=m.responsible, target=m.target, source=_span(m.span, m.page),
+            responsible=m.responsible, target=m.target, targets=m.targets,
+            source=_span(m.span, m.page), confidence=m.confidence, evidence=m.evidence,
         )))
     items.sort(key=lambda pair: pair[0])
     return [node for _, node in items]
