@@ -56,7 +56,11 @@ def section_measures(section: Section, background: bool = False) -> list[Measure
     # Sentences in a form's value cells are measures; in a row that is itself a heading
     # ("①挑戦と進化 | 改革の意識を…"), they describe that heading.
     sentences = not background and section.table is None
-    measures, kpis = table_measures([e for e in section.body if e.role == "cell"], sentences)
+    # Row labels of a table with a column per year ((1)地方債 | 28,918 | …) name lines of
+    # figures, not actions.
+    by_year = any(e.role == "schedule" for e in section.body)
+    measures, kpis = table_measures([e for e in section.body if e.role == "cell"], sentences,
+                                    labels=not by_year)
     for entry in section.body:
         text = entry.text
         if entry.role in ("row", "schedule", "cell"):
@@ -72,13 +76,12 @@ def section_measures(section: Section, background: bool = False) -> list[Measure
             continue
         if background:
             continue
-        if _commitment(text):
-            measures.append(Measure(text, entry.span, entry.page,
-                                    evidence=["commitment_sentence"]))
-            continue
         heading = re.sub(r"\s", "", section.title or "")
-        measures.extend(m for m in prose_measures(text, entry.span[0], entry.page)
-                        if re.sub(r"\s", "", m.title) not in heading)  # restates its heading
+        phrases = [m for m in prose_measures(text, entry.span[0], entry.page)
+                   if re.sub(r"\s", "", m.title) not in heading]  # restates its heading
+        if not phrases and _commitment(text):  # no phrase to name it by: the sentence does
+            phrases = [Measure(text, entry.span, entry.page, evidence=["commitment_sentence"])]
+        measures.extend(phrases)
     kept = _dedupe(measures)
     for target in kpis:  # a KPI table under the measures it measures
         if kept:

@@ -57,7 +57,7 @@ def _not_measure_columns() -> tuple[str, ...]:
             + v.year_columns + v.label_columns)
 
 
-def _row_measures(row: list[Entry], sentences: bool) -> list[Measure]:
+def _row_measures(row: list[Entry], sentences: bool, labels: bool) -> list[Measure]:
     v = vocab()
     label = next((c.text.strip() for c in row if _column_is(c.column, v.label_columns)
                   and c.text.strip()), None)
@@ -77,7 +77,7 @@ def _row_measures(row: list[Entry], sentences: bool) -> list[Measure]:
         if _YEARISH.fullmatch(text) or len(text) < MIN_CELL_CHARS:
             continue  # a year or a mark (○, →) in a schedule
         how = ("table_measure_column" if _column_is(cell.column, v.measure_columns)
-               else "table_label" if cell.label
+               else "table_label" if cell.label and labels
                else "table_sentence" if sentences and is_sentence(text) else None)
         if how is not None:
             out += [m for m in _cell_measures(cell, cell.label) if _note(m, how)]
@@ -89,7 +89,8 @@ def _note(measure: Measure, how: str) -> bool:
     return True
 
 
-def table_measures(cells: list[Entry], sentences: bool) -> tuple[list[Measure], list[Target]]:
+def table_measures(cells: list[Entry], sentences: bool,
+                   labels: bool = True) -> tuple[list[Measure], list[Target]]:
     """Measures of a section's table cells, row by row, and the KPI targets of rows that name
     no measure of their own (they belong to the measure above the table)."""
     v = vocab()
@@ -103,7 +104,7 @@ def table_measures(cells: list[Entry], sentences: bool) -> tuple[list[Measure], 
                        for n in _names(c.text)]
         printed = next((c.text for c in row if _column_is(c.column, v.target_columns)), None)
         kpi = kpi_target({c.column or "": c.text for c in row})
-        found = _row_measures(row, sentences)
+        found = _row_measures(row, sentences, labels)
         if not found and kpi is not None:
             orphans.append(kpi)
         for m in found:
