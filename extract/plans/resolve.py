@@ -145,6 +145,19 @@ def _role(plan: Candidate, main: Candidate | None) -> str:
     return "referenced"
 
 
+# A plan's proper name opens with its municipality or an edition: みらい市DX推進計画, 第2期….
+_PROPER = re.compile(r"^(?:第\d+[次期]|[一-龥]{1,5}[都道府県市町村区])")
+
+
+def _named_part(plan: Candidate) -> bool:
+    """True for a part the document divides into without a period of its own: a heading that
+    names a plan by a proper name, a quoted name, or a subdivision word (実行計画). A chapter
+    titled 災害予防計画 in a disaster plan is a chapter, not a plan."""
+    return "heading" in plan.how and (
+        "quoted" in plan.how or plan.kind in vocab().sub_kinds
+        or _PROPER.match(plan.title) is not None)
+
+
 def _emit(found: Registry, main: Candidate | None, pairs: list[Pair], fixed: set[int],
           adopted: dict[int, str]) -> list[FoundPlan]:
     w = vocab().weights
@@ -157,7 +170,7 @@ def _emit(found: Registry, main: Candidate | None, pairs: list[Pair], fixed: set
     for plan in found.plans:
         role = _role(plan, main)
         chosen = None if id(plan) in fixed else best.get(id(plan))
-        if chosen is None and plan is not main and "heading" not in plan.how:
+        if chosen is None and plan is not main and not _named_part(plan):
             continue  # a plan only named, or only adopted, is not one the document has
         identity = sorted(plan.how) + (["frequent"] if plan.mentions >= 3 else [])
         evidence = identity + (["no_period"] if id(plan) in fixed else [])
