@@ -63,3 +63,61 @@ def test_adoption_dates_go_to_the_plan_each_names() -> None:
 def test_two_things_joined_by_to_are_not_a_plan() -> None:
     doc = _doc("みらい市行政経営方針\n\n自治基本条例と総合計画・行政経営方針の関係\n\n本文です。\n")
     assert [p.title for p in doc.plans] == ["みらい市行政経営方針"]
+
+
+def test_plans_named_in_a_speech_take_a_start_and_a_length() -> None:
+    # Hand-made: a speech names other plans, each with the start and length of its period.
+    doc = _doc("市長所信表明\n\n"
+               "まちづくりにつきましては、令和9年度から第3次ひかり市総合計画の8年間の計画期間が"
+               "始まります。\n"
+               "福祉につきましては、令和9年度は令和10年度から3年間を計画期間とする"
+               "第4期ひかり市障害福祉計画を策定いたします。\n")
+    first = _plan(doc, "第3次ひかり市総合計画")
+    second = _plan(doc, "第4期ひかり市障害福祉計画")
+    assert first.period is not None and (first.period.start, first.period.end) == (
+        "FY2027", "FY2034")
+    assert second.period is not None and (second.period.start, second.period.end) == (
+        "FY2028", "FY2030")
+    assert "period_link" in first.evidence and first.confidence is not None
+    assert all(p.role.value == "referenced" for p in doc.plans)
+
+
+def test_a_period_sentence_names_its_plan_with_toshite() -> None:
+    # Hand-made: the range comes first and the plan's name after it, with として.
+    doc = _doc("ひかり町まちづくり白書\n\n"
+               "令和4年度から令和8年度までの施策を「ひかり町未来創造プラン」としてまとめました。\n")
+    plan = _plan(doc, "ひかり町未来創造プラン")
+    assert plan.period is not None and (plan.period.start, plan.period.end) == ("FY2022", "FY2026")
+    assert "cue" in plan.evidence
+
+
+def test_plans_listed_together_share_the_period() -> None:
+    # Hand-made: three plans in one list, one period for all of them.
+    doc = _doc("保健の取組\n\n令和7年度から、ひかり市健康増進計画、ひかり市食育推進計画、"
+               "ひかり市歯科保健計画の10年間の計画期間が始まります。\n")
+    for title in ("ひかり市健康増進計画", "ひかり市食育推進計画", "ひかり市歯科保健計画"):
+        period = _plan(doc, title).period
+        assert period is not None and (period.start, period.end) == ("FY2025", "FY2034"), title
+
+
+def test_a_plan_merely_mentioned_is_not_listed() -> None:
+    # Hand-made: plans named in passing, or with a deadline in days, are not the document's.
+    doc = _doc("申請の手引き\n\n「ひかり市子育て応援プラン」に基づく表彰を受けた事業者が対象です。"
+               "受付期間は令和6年12月10日から令和7年1月31日までです。\n"
+               "ひかり市景観計画に沿って整備します。\n")
+    assert doc.plans == []
+
+
+def test_census_years_are_not_a_schedule() -> None:
+    # Hand-made: a statistics table with years five apart under a plan gives it no period.
+    doc = _doc("ひかり村人口ビジョン\n\n人口の推移\n\n"
+               "区分\t平成2年\t平成7年\t平成12年\t平成17年\n総人口\t1,820\t1,700\t1,590\t1,430\n")
+    assert _plan(doc, "ひかり村人口ビジョン").period is None
+
+
+def test_chapters_named_like_plans_are_not_plans() -> None:
+    # Hand-made: chapters of a disaster plan end in 計画 without being plans of their own.
+    doc = _doc("ひかり町地域防災計画\n\n第1章 災害予防計画\n\n 本文です。\n\n"
+               "第2章 避難対策計画\n\n 本文です。\n")
+    assert [p.title for p in doc.plans] == ["ひかり町地域防災計画"]
+

@@ -4,7 +4,7 @@ Each pair (plan mention, time expression) in one sentence gets the names of what
 against it; its score is the sum of their weights in `rules/plans.json` ("weights"). For:
 `same_sentence`, `period_word` (計画期間, 対象期間 in the sentence), `period_link` (the name and
 the period word next to each other: "Xの5年間の計画期間", "計画期間とするX"), `bracket` (the
-range in brackets right after the name), `cue` (…を「X」として), `nearest` (no plan named closer
+range in brackets right after the name), `cue` (…を「X」として, 平成7年から9年を第2次行政改革), `nearest` (no plan named closer
 to the expression), `adjacent` (the range's start printed next to the name: "令和8年度から、X"),
 `self_reference` (本計画 names the main plan), `section_owner` (a period
 sentence naming no plan, under a plan's heading). Against: `other_plan_between`, and what the
@@ -123,7 +123,8 @@ def pair_evidence(text: str, sentence: tuple[int, int], group: tuple[int, int], 
     if 0 <= xs - ge <= MAX_BRACKET_GAP and "(" in text[ge:xs + 1]:
         out.append("bracket")
     after = text[ge:ge + 4].lstrip("」』")
-    if xe <= gs and gs - xe <= MAX_CUE_DISTANCE and after.startswith(vocab().cue_words):
+    if xe <= gs and gs - xe <= MAX_CUE_DISTANCE and after.startswith(vocab().cue_words) or (
+            text[xe:gs].rstrip("「『") == "を"):  # 平成7年から9年を第2次行政改革(として)
         out.append("cue")
     head = min(printed, key=lambda part: _gap(part, group))  # the part next to the names
     if _gap(head, group) == min(_gap(part, g) for g in groups for part in printed):
