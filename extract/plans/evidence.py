@@ -4,8 +4,8 @@ Each pair (plan mention, time expression) in one sentence gets the names of what
 against it; its score is the sum of their weights in `rules/plans.json` ("weights"). For:
 `same_sentence`, `period_word` (計画期間, 対象期間 in the sentence), `period_link` (the name and
 the period word next to each other: "Xの5年間の計画期間", "計画期間とするX"), `bracket` (the
-range in brackets right after the name), `cue` (…を「X」として, 平成7年から9年を第2次行政改革), `nearest` (no plan named closer
-to the expression), `adjacent` (the range's start printed next to the name: "令和8年度から、X"),
+range in brackets right after the name), `cue` (…を「X」として, 平成7年から9年を第2次行政改革),
+`nearest` (no plan named closer to the expression), `adjacent` (the range's start printed next to the name: "令和8年度から、X"),
 `self_reference` (本計画 names the main plan), `section_owner` (a period
 sentence naming no plan, under a plan's heading). Against: `other_plan_between`, and what the
 expression is: `point` (one year, not a range), `day` (a day: a deadline, not a plan's years),
@@ -123,7 +123,7 @@ def pair_evidence(text: str, sentence: tuple[int, int], group: tuple[int, int], 
     if 0 <= xs - ge <= MAX_BRACKET_GAP and "(" in text[ge:xs + 1]:
         out.append("bracket")
     after = text[ge:ge + 4].lstrip("」』")
-    if xe <= gs and gs - xe <= MAX_CUE_DISTANCE and after.startswith(vocab().cue_words) or (
+    if (xe <= gs and gs - xe <= MAX_CUE_DISTANCE and after.startswith(vocab().cue_words)) or (
             text[xe:gs].rstrip("「『") == "を"):  # 平成7年から9年を第2次行政改革(として)
         out.append("cue")
     head = min(printed, key=lambda part: _gap(part, group))  # the part next to the names
