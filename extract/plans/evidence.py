@@ -5,8 +5,9 @@ against it; its score is the sum of their weights in `rules/plans.json` ("weight
 `same_sentence`, `period_word` (計画期間, 対象期間 in the sentence), `period_link` (the name and
 the period word next to each other: "Xの5年間の計画期間", "計画期間とするX"), `bracket` (the
 range in brackets right after the name), `cue` (…を「X」として, 平成7年から9年を第2次行政改革),
-`nearest` (no plan named closer to the expression), `adjacent` (the range's start printed next to the name: "令和8年度から、X"),
-`self_reference` (本計画 names the main plan), `section_owner` (a period
+`nearest` (no plan named closer to the expression), `adjacent` (the range's start printed
+next to the name: "令和8年度から、X"), `self_reference` (本計画 names the main plan),
+`section_owner` (a period
 sentence naming no plan, under a plan's heading). Against: `other_plan_between`, and what the
 expression is: `point` (one year, not a range), `day` (a day: a deadline, not a plan's years),
 `open_end`, and the period engine's tags `adopted`, `law`, `published`, `as_of`.
