@@ -15,6 +15,8 @@ from typing import Any
 from extract.periods.values import to_int
 from extract.rules import load
 
+# A version printed after a plan word belongs to the name: 自殺対策計画Ver.3.
+VERSION = r"(?:\s?[Vv]er\.?\s?\d+(?:\.\d+)?)"
 # A plan name longer than this is a sentence, not a name.
 MAX_NAME_CHARS = 40
 
@@ -47,7 +49,7 @@ def vocab() -> Vocab:
         no_period=tuple(raw["no_period_phrases"]),
         self_refs=tuple(raw["self_references"]),
         splitter=re.compile("|".join(map(re.escape, raw["name_splitters"]))),
-        kind_end=re.compile("(?:" + "|".join(map(re.escape, kinds)) + ")$"),
+        kind_end=re.compile("(?P<kind>" + "|".join(map(re.escape, kinds)) + ")" + VERSION + "?$"),
         weights={k: float(v) for k, v in raw["weights"].items()},
         raw=raw,
     )
@@ -66,7 +68,7 @@ def key(name: str) -> str:
 
 def kind_of(name: str) -> str | None:
     m = vocab().kind_end.search(name)
-    return m.group() if m else None
+    return m.group("kind") if m else None
 
 
 def is_name(name: str) -> bool:
@@ -161,4 +163,5 @@ def text_name_pattern() -> re.Pattern[str]:
         r"(?<![^\s、。,「」『』()ぁ-ん])"
         r"(?:第\d+[次期]|(?![0-9]))(?:[ぁ-ん]{2,6}(?=[市町村]))?"  # ひかり市…, つくばみらい市…
         r"[一-龥々ァ-ヶーA-Za-z0-9・]{1,24}?(?:" + kinds + r")"
+        + VERSION + r"?"
         r"(?![一-龥ァ-ヶー])")
