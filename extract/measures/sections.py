@@ -131,11 +131,15 @@ def outline_measures(root: Section, has_plan: bool = True) -> dict[int, list[Mea
     out[id(root)] = [m for m in section_measures(root, True) if "table_name_column" in m.evidence]
     for child in root.children:
         visit(child, False)
-    # A checklist or summary that restates measures word for word adds no new ones.
+    # A checklist or summary that restates measures word for word adds no new ones. Without
+    # a plan, only the rows of a table of actions (事業名 …) are measures: the lists and prose
+    # of a budget or a newsletter commit to nothing.
     stated: set[str] = set()
     for section in root.walk():
         kept = []
         for m in out[id(section)]:
+            if not has_plan and "table_name_column" not in m.evidence:
+                continue
             key = re.sub(r"\s", "", m.title)
             if key in stated:
                 continue
