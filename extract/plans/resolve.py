@@ -26,7 +26,7 @@ from extract.plans.candidates import (
 )
 from extract.plans.evidence import Pair, lists, pair_evidence, score, with_lengths
 from extract.plans.names import vocab
-from extract.plans.sections import Owners, section_pairs
+from extract.plans.sections import Owners, cover_pairs, section_pairs
 from extract.structure.outline import Section
 from extract.structure.segment import sentences
 
@@ -66,6 +66,7 @@ def find_plans(text: str, title: str | None, root: Section,
         pairs += _sentence_pairs(text, (s, e), by_expr.between(s, e), by_mention.between(s, e),
                                  owners, fixed, adopted)
     pairs += section_pairs(text, root, exprs, found, owners)
+    pairs += cover_pairs(text, title, root, exprs, main)
     return _emit(found, main, pairs, fixed, adopted)
 
 

@@ -4,7 +4,8 @@
 A schedule row alone (`schedule_header`) is not enough: the title above it has a period or
 schedule word (`schedule_title`), a caption or its heading names a plan (`caption`), or its
 years are consecutive fiscal years (`consecutive_years`). A table of census years (平成2年 …
-平成22年, five apart) is data, not a plan's period.
+平成22年, five apart) is data, not a plan's period. The title's brackets (`title_period`) and a
+line holding only a range before the first heading (`cover_period`) give the main plan's.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 from bisect import bisect_right
 from itertools import pairwise
 
-from extract.periods import TimeExpr
+from extract.periods import TimeExpr, find_periods
 from extract.plans.candidates import Candidate, Registry, expr_index
 from extract.plans.evidence import Pair, expr_evidence, score
 from extract.plans.names import heading_name, vocab
@@ -165,4 +166,34 @@ def section_pairs(text: str, root: Section, exprs: list[TimeExpr], found: Regist
             continue
         evidence = names + expr_evidence(period)
         pairs.append(Pair(target, period, tuple(evidence), score(evidence)))
+    return pairs
+
+
+_RANGE_LINE = re.compile(r"[\s()\[\]【】<>〈〉]*")
+# A cover line a reader may take for a heading: only years and dates ("令和5年度~令和9年度").
+_DATES_ONLY = re.compile(r"[\s\d()年度月日明治大正昭和平成令和元~〜～\-－―からまで]*")
+
+
+def cover_pairs(text: str, title: str | None, root: Section, exprs: list[TimeExpr],
+                main: Candidate | None) -> list[Pair]:
+    """The main plan's period printed with its title: in the title's brackets ("…計画
+    (令和3年度~令和7年度)"), or on a line of its own before the first heading (a cover)."""
+    if main is None:
+        return []
+    pairs: list[Pair] = []
+    if title and "title" in main.how:
+        for x in find_periods(title):
+            if x.start and x.end:
+                evidence = ["title_period", *expr_evidence(x)]
+                pairs.append(Pair(main, x, tuple(evidence), score(evidence)))
+    first = next((c.span[0] for c in root.walk()[1:] if c.span is not None and c.title
+                  and not _DATES_ONLY.fullmatch(c.title)), len(text))
+    for x in expr_index(exprs).between(0, first):
+        line_start = text.rfind("\n", 0, x.span[0]) + 1
+        line_end = text.find("\n", x.span[1])
+        line_end = len(text) if line_end < 0 else line_end
+        rest = text[line_start:x.span[0]] + text[x.span[1]:line_end]
+        if (x.start or x.end) and _RANGE_LINE.fullmatch(rest):
+            evidence = ["cover_period", *expr_evidence(x)]
+            pairs.append(Pair(main, x, tuple(evidence), score(evidence)))
     return pairs
