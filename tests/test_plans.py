@@ -125,7 +125,8 @@ def test_chapters_named_like_plans_are_not_plans() -> None:
 
 def test_a_cover_line_or_the_title_gives_the_main_plan_its_period() -> None:
     # Hand-made: the period printed alone under the title, before the first heading.
-    doc = _doc("第2次ひかり市行政改革大綱\n\n令和5年度~令和9年度\n\n令和5年3月\n\n1 趣旨\n\n本文です。\n")
+    doc = _doc("第2次ひかり市行政改革大綱\n\n令和5年度~令和9年度\n\n令和5年3月\n\n"
+               "1 趣旨\n\n本文です。\n")
     plan = _plan(doc, "第2次ひかり市行政改革大綱")
     assert plan.period is not None and (plan.period.start, plan.period.end) == ("FY2023", "FY2027")
     assert "cover_period" in plan.evidence
@@ -136,6 +137,7 @@ def test_a_cover_line_or_the_title_gives_the_main_plan_its_period() -> None:
 
 def test_first_and_target_years_state_the_period() -> None:
     # Hand-made: 初年度 and 目標年度 say what the range is for.
-    doc = _doc("ひかり市環境基本計画\n\n本計画は、令和4年度を初年度とし、令和13年度を目標年度とします。\n")
+    doc = _doc("ひかり市環境基本計画\n\n"
+               "本計画は、令和4年度を初年度とし、令和13年度を目標年度とします。\n")
     plan = _plan(doc, "ひかり市環境基本計画")
     assert plan.period is not None and (plan.period.start, plan.period.end) == ("FY2022", "FY2031")
