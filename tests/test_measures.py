@@ -114,3 +114,12 @@ def test_a_page_without_a_plan_has_no_measures() -> None:
         "猫の譲渡について\n\n譲渡の条件\n\n"
         "・終生飼養を約束できること\n・室内飼育の徹底を約束できること\n")
     assert found == []
+
+
+@pytest.mark.parametrize(("sentence", "title"), [
+    # Hand-made: a clause naming what the measure serves stays part of its name.
+    ("議会を補佐する体制の強化を進めます。", "議会を補佐する体制の強化"),
+    ("住民が行政へ提案するための窓口の設置を進めます。", "住民が行政へ提案するための窓口の設置"),
+])
+def test_a_relative_clause_belongs_to_the_measure(sentence: str, title: str) -> None:
+    assert title in _titles(sentence)

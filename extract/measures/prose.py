@@ -75,7 +75,37 @@ def _phrase_start(tokens: list[Token], end: int) -> int:
         k -= 1
     while k < end and (tokens[k].surface in _LEADING_JUNK or tokens[k].pos[0] == "接尾辞"):
         k += 1
-    return k
+    return _relative_clause_start(tokens, k, limit)
+
+
+def _adnominal_verb(tokens: list[Token], k: int) -> int | None:
+    """Index of a する-verb modifying the noun at `k` ("支援する[機能]", "参加するための[手続き]")."""
+    at = k - 1
+    if at >= 2 and tokens[at].surface == "の" and tokens[at - 1].surface == "ため":
+        at -= 2
+    tok = tokens[at] if at >= 1 else None
+    if tok is None or tok.dictionary != "する" or not tok.pos[5].startswith("連体形"):
+        return None
+    return at if tokens[at - 1].is_noun else None
+
+
+def _relative_clause_start(tokens: list[Token], k: int, limit: int) -> int:
+    """`k` moved left over a short clause that names what the phrase is for: "トップマネジメント
+    を支援する機能の強化", "市民が市政へ参加するための手続きの明確化"; the clause ends at a
+    comma, a sentence start, or the phrase's length limit."""
+    verb = _adnominal_verb(tokens, k)
+    if verb is None:
+        return k
+    j = verb - 1  # the verb's noun (支援, 参加)
+    while j - 2 >= limit and tokens[j - 1].surface in _CLAUSE_CASES and tokens[j - 2].is_noun:
+        j -= 2
+        while j - 1 >= limit and tokens[j - 1].is_noun:
+            j -= 1
+    return j if j < verb - 1 else k
+
+
+# Case particles inside a clause that modifies a measure: Xを支援する, 市民が参加する, 市政へ.
+_CLAUSE_CASES = frozenset({"を", "が", "へ", "に", "と"})
 
 
 def _conjuncts(tokens: list[Token], start: int, end: int) -> list[tuple[int, int]]:
