@@ -79,7 +79,7 @@ def _phrase_start(tokens: list[Token], end: int) -> int:
 
 
 def _adnominal_verb(tokens: list[Token], k: int) -> int | None:
-    """Index of a する-verb modifying the noun at `k` ("支援する[機能]", "参加するための[手続き]")."""
+    """Index of a する-verb modifying the noun at `k`: 支援する[機能], 参加するための[手続き]."""
     at = k - 1
     if at >= 2 and tokens[at].surface == "の" and tokens[at - 1].surface == "ため":
         at -= 2
