@@ -123,3 +123,15 @@ def test_a_page_without_a_plan_has_no_measures() -> None:
 ])
 def test_a_relative_clause_belongs_to_the_measure(sentence: str, title: str) -> None:
     assert title in _titles(sentence)
+
+
+def test_a_kpi_table_below_a_measure_gives_it_targets_with_the_year_of_its_header() -> None:
+    # Hand-made: the measure in prose, then its KPI table (header in two rows) in a subsection.
+    found = _doc_measures(
+        "ひかり町総合戦略\n\n1 観光の振興\n\n観光案内所の設置を進めます。\n\n◎施策の目標\n\n"
+        "評価指標\t現状値\t目標値\n(KPI)\t(2020年度)\t(2025年度)\n観光客数\t年5,000人\t年8,000人\n")
+    measure = next(m for m in found if m.title == "観光案内所の設置")
+    [target] = measure.targets
+    assert (target.indicator, target.baseline, target.value, target.unit, target.year) == (
+        "観光客数", "年5,000人", "8,000", "人", "FY2025")
+    assert "kpi_row" in measure.evidence

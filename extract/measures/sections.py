@@ -16,6 +16,7 @@ from extract.measures.prose import MIN_MEASURE_CHARS, prose_measures
 from extract.measures.record import Measure
 from extract.measures.tables import table_measures
 from extract.measures.vocab import confidence, vocab
+from extract.schema import Target
 from extract.structure.outline import UNIT_LABEL, Section, letters
 
 # A list item this short (and without a sentence end) is itself the name of a measure.
@@ -52,6 +53,11 @@ def _commitment(text: str) -> bool:
 
 def section_measures(section: Section, background: bool = False) -> list[Measure]:
     """The measures directly under `section`."""
+    return _section_measures(section, background)[0]
+
+
+def _section_measures(section: Section, background: bool) -> tuple[list[Measure], list[Target]]:
+    """The measures directly under `section`, and KPI targets it holds for none of them."""
     background = background or is_background(section)
     # Sentences in a form's value cells are measures; in a row that is itself a heading
     # ("①挑戦と進化 | 改革の意識を…"), they describe that heading.
@@ -86,7 +92,7 @@ def section_measures(section: Section, background: bool = False) -> list[Measure
     for target in kpis:  # a KPI table under the measures it measures
         if kept:
             kept[-1].set_target(target, "kpi_row")
-    return kept
+    return kept, [] if kept else kpis
 
 
 def _dedupe(measures: list[Measure]) -> list[Measure]:
@@ -118,19 +124,22 @@ def outline_measures(root: Section, has_plan: bool = True) -> dict[int, list[Mea
     if not has_plan and not _has_actions(root):
         return out  # an adoption page, a judgment: nothing here commits to an action
 
-    def visit(section: Section, background: bool) -> None:
+    def visit(section: Section, background: bool, above: list[Measure]) -> None:
         if is_governance(section):
             return
         bg = background or is_background(section)
-        out[id(section)] = section_measures(section, bg)
+        out[id(section)], kpis = _section_measures(section, bg)
+        if kpis and above:  # "施策の目標" under a measure's heading: its KPI table
+            for target in kpis:
+                above[-1].set_target(target, "kpi_row")
         for child in section.children:
-            visit(child, bg)
+            visit(child, bg, out[id(section)] or above)
 
     # The preamble before the first heading introduces, and commits to nothing, unless it
     # holds a table of actions under the document's title.
     out[id(root)] = [m for m in section_measures(root, True) if "table_name_column" in m.evidence]
     for child in root.children:
-        visit(child, False)
+        visit(child, False, [])
     # A checklist or summary that restates measures word for word adds no new ones. Without
     # a plan, only the rows of a table of actions (事業名 …) are measures: the lists and prose
     # of a budget or a newsletter commit to nothing.

@@ -5,6 +5,7 @@ number (番号), responsible departments (担当課, 所管課, 推進者 …) a
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from extract.measures.record import Measure
 from extract.measures.targets import kpi_target
@@ -89,6 +90,29 @@ def _note(measure: Measure, how: str) -> bool:
     return True
 
 
+_NOTE_CELL = re.compile(r"\(.*\)")
+
+
+def _headed(rows: list[list[Entry]]) -> list[list[Entry]]:
+    """Rows with their column headers: a KPI table whose header row the reader did not mark
+    (指標 | 現状値 | 目標値, then "(KPI) | (2014年度) | (2019年度)") gets it from its first rows,
+    each cell named by the header above it; other tables are left as they are."""
+    if not rows:
+        return rows
+    words = vocab().indicator_columns + vocab().baseline_columns + vocab().goal_columns
+    marked = all(c.column is not None for c in rows[0])
+    header = [c.column or "" for c in rows[0]] if marked else [c.text for c in rows[0]]
+    if not any(w in h for h in header for w in words):
+        return rows
+    body = rows if marked else rows[1:]
+    while body and len(body[0]) == len(header) and all(
+            _NOTE_CELL.fullmatch(c.text) for c in body[0]):
+        header = [h + c.text for h, c in zip(header, body[0], strict=True)]  # 目標値(2019年度)
+        body = body[1:]
+    return [[replace(c, column=h) for c, h in zip(row, header, strict=True)]
+            if len(row) == len(header) else row for row in body]
+
+
 def table_measures(cells: list[Entry], sentences: bool,
                    labels: bool = True) -> tuple[list[Measure], list[Target]]:
     """Measures of a section's table cells, row by row, and the KPI targets of rows that name
@@ -99,7 +123,7 @@ def table_measures(cells: list[Entry], sentences: bool,
         rows.setdefault(cell.row, []).append(cell)
     measures: list[Measure] = []
     orphans: list[Target] = []
-    for row in rows.values():
+    for row in _headed(list(rows.values())):
         responsible = [n for c in row if _column_is(c.column, v.responsible_columns)
                        for n in _names(c.text)]
         printed = next((c.text for c in row if _column_is(c.column, v.target_columns)), None)

@@ -13,13 +13,16 @@ _NUMBER = re.compile(r"[0-9][0-9,]*(?:\.[0-9]+)?")
 
 
 def _value_unit(text: str) -> tuple[str | None, str | None]:
-    """The first figure of `text` and the unit printed right after it: "50%程度" → 50, %."""
-    m = _NUMBER.search(text)
-    if m is None:
-        return None, None
-    rest = text[m.end():].lstrip()
-    unit = next((u for u in vocab().units if rest.startswith(u)), None)
-    return m.group(), unit
+    """The first figure of `text` printed with a unit, else its first figure:
+    "50%程度" → 50, %; "5年間で3人" → 3, 人."""
+    first: tuple[str | None, str | None] = (None, None)
+    for m in _NUMBER.finditer(text):
+        rest = text[m.end():].lstrip()
+        unit = next((u for u in vocab().units if rest.startswith(u)), None)
+        if unit is not None:
+            return m.group(), unit
+        first = first if first[0] else (m.group(), None)
+    return first
 
 
 def _year(text: str) -> str | None:
@@ -42,9 +45,13 @@ def kpi_target(cells: dict[str, str]) -> Target | None:
     """A target from a KPI row's cells by column header, or None when it prints no goal."""
     v = vocab()
 
+    def column(words: tuple[str, ...]) -> str | None:
+        return next((c for c, text in cells.items() if text and any(w in c for w in words)),
+                    None)
+
     def cell(words: tuple[str, ...]) -> str | None:
-        return next((text for column, text in cells.items()
-                     if text and any(w in column for w in words)), None)
+        at = column(words)
+        return None if at is None else cells[at]
 
     goal = cell(v.goal_columns)
     indicator = cell(v.indicator_columns)
@@ -54,7 +61,7 @@ def kpi_target(cells: dict[str, str]) -> Target | None:
     value, unit = _value_unit(goal)
     if value is None:
         return None  # a goal in words is the measure's text, not a KPI
-    year = _year(cell(v.year_columns) or "") or _year(goal)
+    year = _year(cell(v.year_columns) or "") or _year(column(v.goal_columns) or "") or _year(goal)
     parts = [p for p in (indicator, baseline and f"現状値 {baseline}", f"目標値 {goal}") if p]
     return Target(text=" ".join(parts), indicator=indicator, baseline=baseline, value=value,
                   unit=unit, year=year)
