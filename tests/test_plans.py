@@ -141,3 +141,11 @@ def test_first_and_target_years_state_the_period() -> None:
                "本計画は、令和4年度を初年度とし、令和13年度を目標年度とします。\n")
     plan = _plan(doc, "ひかり市環境基本計画")
     assert plan.period is not None and (plan.period.start, plan.period.end) == ("FY2022", "FY2031")
+
+
+def test_a_council_bill_carries_the_plan_its_subject_names() -> None:
+    # Hand-made: a bill's number is its title; the next line names the plan it carries.
+    doc = _doc("議案第12号\nひかり市過疎地域持続的発展計画(第2次変更)について\n"
+               "過疎地域持続的発展計画を変更したいので、議会の議決を求める。\n")
+    plan = _plan(doc, "ひかり市過疎地域持続的発展計画")
+    assert plan.role.value == "main" and "title" in plan.evidence

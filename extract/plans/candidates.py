@@ -127,11 +127,24 @@ def _quoted_name(inner: str) -> str | None:
     return inner if m and is_name(m.group(1).strip()) else None
 
 
+_BILL_NUMBER = re.compile(r"^議案第\d+号$")
+
+
+def _bill_subject(text: str, title: str | None) -> str | None:
+    """The line after a council bill's number names what it carries: "議案第37号" then
+    "…総合整備計画(第5次変更)について" (the plan is the bill's main plan)."""
+    if not title or not _BILL_NUMBER.match(title.replace(" ", "")):
+        return None
+    at = text.find(title)
+    lines = text[at:].split("\n", 2)[1:] if at >= 0 else text.split("\n", 1)  # title taken off
+    return lines[0].strip() if lines and lines[0].strip() else None
+
+
 def find_mentions(text: str, title: str | None, root: Section) -> tuple[Registry, list[Mention]]:
     """Every candidate plan and each place the text names one, in reading order."""
     found = Registry()
     mentions: list[Mention] = []
-    for name, aliases in title_names(title or ""):
+    for name, aliases in title_names(_bill_subject(text, title) or title or ""):
         found.add(name, aliases, (0, 0), "title")
     for section in root.walk()[1:]:
         if not section.title or section.span is None or section.table is not None:

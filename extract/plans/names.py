@@ -96,6 +96,8 @@ _SUBTITLE = re.compile(r"\s*[~〜―－-][^~〜―－-]+[~〜―－-]?\s*$")
 _EDITION = re.compile(r"\s*(?:第\d+次|第\d+期|改訂版|概要版|\(案\)|案)\s*$")
 # What a council bill's title adds: "…の策定について", "…の変更について".
 _BILL = re.compile(r"(?:の(?:策定|変更|改定|改訂|制定|廃止|一部改正))?(?:について|に関する件)$")
+# A change printed after the name in a bill's subject: "(第5次変更)".
+_CHANGE_NOTE = re.compile(r"\s*\([^)]*(?:変更|改定|改訂)\)")
 
 
 def title_names(title: str) -> list[tuple[str, list[str]]]:
@@ -104,8 +106,8 @@ def title_names(title: str) -> list[tuple[str, list[str]]]:
     >>> title_names("第5次みらい市総合計画基本構想の策定について")
     [('第5次みらい市総合計画基本構想', ['第5次みらい市総合計画基本構想の策定について'])]
     """
-    unbracketed = _SUBTITLE.sub("", re.sub(r"\s*\([^)]*\)\s*", "", title))
-    unbracketed = _BILL.sub("", unbracketed.strip())
+    unbracketed = _BILL.sub("", _CHANGE_NOTE.sub("", title).strip())
+    unbracketed = _SUBTITLE.sub("", re.sub(r"\s*\([^)]*\)\s*", "", unbracketed))
     edition = _EDITION.search(unbracketed)
     bare = _EDITION.sub("", unbracketed).strip()
     parts = [_EDITION.sub("", p).strip() for p in vocab().splitter.split(bare)]
