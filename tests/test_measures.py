@@ -135,3 +135,11 @@ def test_a_kpi_table_below_a_measure_gives_it_targets_with_the_year_of_its_heade
     assert (target.indicator, target.baseline, target.value, target.unit, target.year) == (
         "観光客数", "年5,000人", "8,000", "人", "FY2025")
     assert "kpi_row" in measure.evidence
+
+
+def test_expected_effects_are_not_measures() -> None:
+    # Hand-made: what a measure is expected to bring about is not itself an action.
+    found = _doc_measures(
+        "ひかり町総合戦略\n\n1 具体的な施策\n\n・空き家バンクの開設\n・お試し住宅の整備\n\n"
+        "2 期待される主な効果\n\n・移住者の増加による地域の活性化\n・空き家の減少\n")
+    assert [m.title for m in found] == ["空き家バンクの開設", "お試し住宅の整備"]

@@ -38,7 +38,8 @@ def is_background(section: Section) -> bool:
 
 
 def is_governance(section: Section) -> bool:
-    """A section about running the plan itself (推進体制, 計画の点検), not about its actions."""
+    """A section about running the plan itself (推進体制, 計画の点検) or about what its actions
+    are expected to bring (期待される効果), not about the actions."""
     v = vocab()
     title = _bare_title(section)
     return bool(title) and (title.endswith(v.governance_ends)
