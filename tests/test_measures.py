@@ -23,6 +23,8 @@ def _titles(sentence: str) -> list[str]:
      ["指定管理者導入施設の拡大", "委託化の推進"]),
     # "Xを明確にする" → "Xの明確化"
     ("手続きを明確にするとともに、支援に取り組みます。", ["手続きの明確化"]),
+    # what introduces a list (以下のとおり) is not part of the measure's name
+    ("以下のとおり窓口業務の見直しを行います。", ["窓口業務の見直し"]),
 ])
 def test_measures_found(sentence: str, expected: list[str]) -> None:
     found = _titles(sentence)

@@ -73,9 +73,16 @@ def _phrase_start(tokens: list[Token], end: int) -> int:
     limit = max(0, end - MAX_PHRASE_TOKENS)
     while k - 1 >= limit and _joins_phrase(tokens, k - 1):
         k -= 1
+    intro = next((j for j in range(end - 1, k, -1) if tokens[j].surface in _LIST_INTRO
+                  and tokens[j - 1].surface == "の"), None)
+    if intro is not None:
+        k = intro + 1  # "次のとおり基本施策の展開": what introduces a list is not its name
     while k < end and (tokens[k].surface in _LEADING_JUNK or tokens[k].pos[0] == "接尾辞"):
         k += 1
     return _relative_clause_start(tokens, k, limit)
+
+
+_LIST_INTRO = frozenset({"とおり", "通り"})
 
 
 def _adnominal_verb(tokens: list[Token], k: int) -> int | None:
