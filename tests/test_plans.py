@@ -149,3 +149,14 @@ def test_a_council_bill_carries_the_plan_its_subject_names() -> None:
                "過疎地域持続的発展計画を変更したいので、議会の議決を求める。\n")
     plan = _plan(doc, "ひかり市過疎地域持続的発展計画")
     assert plan.role.value == "main" and "title" in plan.evidence
+
+
+def test_the_topic_of_a_period_sentence_owns_the_period() -> None:
+    # Hand-made: another plan is named nearer the range, but the sentence is about 本計画.
+    doc = _doc("ひかり市観光振興計画\n\n"
+               "本計画は、第6次ひかり市総合計画の分野別計画として、令和6年度から令和10年度まで"
+               "の5年間を計画期間とします。\n")
+    plan = _plan(doc, "ひかり市観光振興計画")
+    assert plan.period is not None and (plan.period.start, plan.period.end) == ("FY2024", "FY2028")
+    assert "topic" in plan.evidence
+    assert [p.title for p in doc.plans if p.period is not None] == ["ひかり市観光振興計画"]

@@ -7,6 +7,7 @@ the period word next to each other: "Xの5年間の計画期間", "計画期間�
 range in brackets right after the name), `cue` (…を「X」として, 平成7年から9年を第2次行政改革),
 `nearest` (no plan named closer to the expression), `adjacent` (the range's start printed
 next to the name: "令和8年度から、X"), `self_reference` (本計画 names the main plan),
+`topic` (the name is the topic, Xは, of a sentence with a period word),
 `section_owner` (a period
 sentence naming no plan, under a plan's heading). Against: `other_plan_between`, and what the
 expression is: `point` (one year, not a range), `day` (a day: a deadline, not a plan's years),
@@ -124,6 +125,8 @@ def pair_evidence(text: str, sentence: tuple[int, int], group: tuple[int, int], 
     if 0 <= xs - ge <= MAX_BRACKET_GAP and "(" in text[ge:xs + 1]:
         out.append("bracket")
     after = text[ge:ge + 4].lstrip("」』")
+    if words and after.startswith(("は", "では")):
+        out.append("topic")  # "本計画は、…を計画期間とします": the period is the topic's
     if (xe <= gs and gs - xe <= MAX_CUE_DISTANCE and after.startswith(vocab().cue_words)) or (
             text[xe:gs].rstrip("「『") == "を"):  # 平成7年から9年を第2次行政改革(として)
         out.append("cue")
