@@ -160,3 +160,11 @@ def test_the_topic_of_a_period_sentence_owns_the_period() -> None:
     assert plan.period is not None and (plan.period.start, plan.period.end) == ("FY2024", "FY2028")
     assert "topic" in plan.evidence
     assert [p.title for p in doc.plans if p.period is not None] == ["ひかり市観光振興計画"]
+
+
+def test_kana_words_of_plan_names_stay_in_the_name() -> None:
+    # Hand-made: 子ども, 子育て and まちづくり belong to names; a particle still ends one.
+    doc = _doc("ひかり市の取組\n\n"
+               "第2期ひかり市子ども・子育て支援事業計画(令和2年度~令和6年度)に基づき進めます。\n")
+    plan = _plan(doc, "第2期ひかり市子ども・子育て支援事業計画")
+    assert plan.period is not None and (plan.period.start, plan.period.end) == ("FY2020", "FY2024")

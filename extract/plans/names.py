@@ -158,12 +158,14 @@ def text_name_pattern() -> re.Pattern[str]:
     """An unquoted plan name in running text: an ordinal or a run of kanji, katakana and
     letters ending in a plan word (第5次みらい市総合計画, 第2期DX推進計画, 介護保険事業計画).
     Hiragana ends the run, so "…につきましては" never joins a name, except a city's name in
-    kana before 市/町/村; a name starts after hiragana (a particle, a verb's ending) or a mark,
+    kana before 市/町/村 and the kana words of plan names (子ども, まちづくり: the list
+    `name_kana_words`); a name starts after hiragana (a particle, a verb's ending) or a mark,
     and not with a figure."""
     kinds = "|".join(map(re.escape, vocab().kinds))
+    kana = "|".join(map(re.escape, sorted(vocab().raw["name_kana_words"], key=len, reverse=True)))
     return re.compile(
         r"(?<![^\s、。,「」『』()ぁ-ん])"
         r"(?:第\d+[次期]|(?![0-9]))(?:[ぁ-ん]{2,6}(?=[市町村]))?"  # ひかり市…, つくばみらい市…
-        r"[一-龥々ァ-ヶーA-Za-z0-9・]{1,24}?(?:" + kinds + r")"
+        r"(?:[一-龥々ァ-ヶーA-Za-z0-9・]|" + kana + r"){1,24}?(?:" + kinds + r")"
         + VERSION + r"?"
         r"(?![一-龥ァ-ヶー])")
