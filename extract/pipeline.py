@@ -50,7 +50,8 @@ def parse_bytes(data: bytes, *, uri: str, media_type: str | None = None,
     5. outline    each line labelled from named features, then the heading tree built
     6. periods    every time expression in the text, normalized
     7. plans      plans named, their roles and periods
-    8. measures   concrete actions under each section (Sudachi-segmented prose, lists, tables)
+    8. measures   concrete actions under each section (tables, lists, Sudachi-segmented prose);
+                  none in a document without a plan or a table of actions
     9. assemble   pydantic models, validated on construction
     10. validate  what the schema cannot check (unique ids, spans inside the text); a
                   problem here is ours, reported on the document rather than hidden
@@ -69,7 +70,7 @@ def parse_bytes(data: bytes, *, uri: str, media_type: str | None = None,
     root, _ = build_outline(lines, title)  # 5
     exprs = _find_periods(text)  # 6
     plans = find_plans(text, title, root, exprs)  # 7
-    measures = outline_measures(root)  # 8
+    measures = outline_measures(root, has_plan=bool(plans))  # 8
     doc = _assemble(data, sha256, uri, kind, result, facts, title, text, root, plans,
                     measures)  # 9
     return flag_invalid(doc)  # 10
@@ -163,8 +164,9 @@ def _span(span: tuple[int, int] | None, page: int | None) -> Span | None:
     return None if span is None else Span(page=page, start=span[0], end=span[1])
 
 
-# Entries that stay a section's text as they are; table cells join back into their rows.
-_BODY_ROLES = frozenset({"paragraph", "item", "row", "schedule"})
+# Entries that stay a section's text (a list item with its label, a table cell as printed;
+# cells of one row join back into it).
+_BODY_ROLES = frozenset({"paragraph", "item", "row", "schedule", "cell"})
 
 
 def _section_text(entries: list[Entry]) -> str:
@@ -180,7 +182,8 @@ def _section_text(entries: list[Entry]) -> str:
                 out.append(entry.text)
             row = entry.row
         elif entry.role in _BODY_ROLES:
-            out.append(entry.text)
+            labelled = entry.label and entry.role == "item"
+            out.append(f"{entry.label} {entry.text}" if labelled else entry.text)
             row = None
     return "\n".join(out)
 
@@ -208,7 +211,8 @@ def _nodes(section: Section, measures: dict[int, list[Measure]], parent_id: str,
         node_id = _node_id(heading, m.label, m.title, seen)
         items.append((m.span[0], Node(
             id=node_id, kind=NodeKind.MEASURE, label=m.label, title=m.title,
-            responsible=m.responsible, target=m.target, source=_span(m.span, m.page),
+            responsible=m.responsible, target=m.target, targets=m.targets,
+            source=_span(m.span, m.page), confidence=m.confidence, evidence=m.evidence,
         )))
     items.sort(key=lambda pair: pair[0])
     return [node for _, node in items]
@@ -253,6 +257,7 @@ def _assemble(data: bytes, sha256: str, uri: str, kind: str, result: ReadResult,
             parent_id=main_id if p.role == "sub" else None, period=_period(p.period),
             adopted=p.adopted, aliases=p.aliases,
             source=_span(p.span, None) if p.span != (0, 0) else None,
+            confidence=p.confidence, evidence=p.evidence,
         ))
     metadata = Metadata(
         breadcrumbs=facts.breadcrumbs or _list(result.metadata.get("breadcrumbs")),

@@ -50,11 +50,28 @@ def test_outline_plans_and_measures(group: str, outline_f1: float, measures_reca
     scores: list[DocScore] = request.getfixturevalue(f"{group}_scores")
     total = totals(scores)
     assert total.outline is not None and total.outline.f1 >= outline_f1, _misses(scores, "outline")
-    assert total.plans is not None and total.plans.recall == 1.0, _misses(scores, "plans")
     assert total.measures is not None
     assert total.measures.recall >= measures_recall, _misses(scores, "measures")
     if measures_f1 is not None:
         assert total.measures.f1 >= measures_f1
+
+
+# Plan periods and measures, apart from the outline. The PDF plans' floor is below 1.0: the two
+# phases of one plan (前期計画/後期計画, each a share of a range split "5年毎") were read by a
+# rule that served that one document only, and it is gone.
+@pytest.mark.corpus
+@pytest.mark.parametrize(("group", "plans_recall", "measures_recall", "measures_f1"), [
+    ("seed", 1.0, 0.85, 0.85),
+    ("pdf", 0.88, 0.85, 0.80),
+])
+def test_plan_periods_and_measures(group: str, plans_recall: float, measures_recall: float,
+                                   measures_f1: float, request: pytest.FixtureRequest) -> None:
+    scores: list[DocScore] = request.getfixturevalue(f"{group}_scores")
+    total = totals(scores)
+    assert total.plans is not None and total.plans.recall >= plans_recall, _misses(scores, "plans")
+    assert total.measures is not None
+    assert total.measures.recall >= measures_recall, _misses(scores, "measures")
+    assert total.measures.f1 >= measures_f1, _misses(scores, "measures")
 
 
 @pytest.mark.corpus

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from extract.measures import prose_measures
+from extract.pipeline import parse_bytes
+from extract.schema import Node, NodeKind, walk
 
 
 def _titles(sentence: str) -> list[str]:
@@ -21,6 +23,8 @@ def _titles(sentence: str) -> list[str]:
      ["指定管理者導入施設の拡大", "委託化の推進"]),
     # "Xを明確にする" → "Xの明確化"
     ("手続きを明確にするとともに、支援に取り組みます。", ["手続きの明確化"]),
+    # what introduces a list (以下のとおり) is not part of the measure's name
+    ("以下のとおり窓口業務の見直しを行います。", ["窓口業務の見直し"]),
 ])
 def test_measures_found(sentence: str, expected: list[str]) -> None:
     found = _titles(sentence)
@@ -62,3 +66,82 @@ def test_numeric_target_is_attached() -> None:
 def test_responsible_named_in_the_sentence(sentence: str, title: str, who: list[str]) -> None:
     measure = next(m for m in prose_measures(sentence, 0, None) if m.title == title)
     assert measure.responsible == who
+
+
+# -- sections and tables, on hand-made documents through the whole pipeline -----------------
+
+def _doc_measures(text: str) -> list[Node]:
+    doc = parse_bytes(text.encode("utf-8"), uri="hand-made.txt")
+    return [n for n in walk(doc.outline) if n.kind is NodeKind.MEASURE]
+
+
+def test_a_table_of_projects_gives_one_measure_per_row_with_its_department() -> None:
+    # Hand-made: a table of projects under its title, no heading, mostly figures per row.
+    found = _doc_measures(
+        "令和6年度 主な事業\n\n"
+        "番号\t担当課\t事業名\t事業費(千円)\t前年度(千円)\n"
+        "1\t企画課\t地域交通確保事業費\t12,400\t11,900\n"
+        "2\t福祉課\t高齢者見守り事業費\t8,300\t8,100\n")
+    assert [(m.label, m.title, m.responsible) for m in found] == [
+        ("1", "地域交通確保事業費", ["企画課"]), ("2", "高齢者見守り事業費", ["福祉課"])]
+    assert all("table_name_column" in m.evidence and m.confidence for m in found)
+
+
+def test_kpi_cells_become_the_measure_target_in_parts() -> None:
+    # Hand-made: an action table whose rows carry an indicator, a baseline and a goal.
+    found = _doc_measures(
+        "ひかり市行動計画\n\n1 取組\n\n"
+        "施策\t指標\t現状値\t目標値\t目標年度\n"
+        "健康診断の受診勧奨\t特定健診受診率\t38%\t50%\t令和8年度\n")
+    measure = next(m for m in found if m.title == "健康診断の受診勧奨")
+    assert measure.target is not None and "50%" in measure.target
+    [target] = measure.targets
+    assert (target.indicator, target.baseline, target.value, target.unit, target.year) == (
+        "特定健診受診率", "38%", "50", "%", "FY2026")
+
+
+def test_governance_sections_give_no_measures() -> None:
+    # Hand-made: how the plan is run (推進体制, 点検) is not an action of the plan.
+    found = _doc_measures(
+        "ひかり市行政改革大綱\n\n1 事務の見直し\n\n窓口業務の民間委託を導入します。\n\n"
+        "2 計画の推進体制\n\n行政改革推進本部の設置を行います。\n")
+    titles = [m.title for m in found]
+    assert "窓口業務の民間委託の導入" in titles or "民間委託の導入" in titles, titles
+    assert not any("推進本部" in t for t in titles), titles
+
+
+def test_a_page_without_a_plan_has_no_measures() -> None:
+    # Hand-made: an adoption notice; its list items are conditions, not a plan's actions.
+    found = _doc_measures(
+        "猫の譲渡について\n\n譲渡の条件\n\n"
+        "・終生飼養を約束できること\n・室内飼育の徹底を約束できること\n")
+    assert found == []
+
+
+@pytest.mark.parametrize(("sentence", "title"), [
+    # Hand-made: a clause naming what the measure serves stays part of its name.
+    ("議会を補佐する体制の強化を進めます。", "議会を補佐する体制の強化"),
+    ("住民が行政へ提案するための窓口の設置を進めます。", "住民が行政へ提案するための窓口の設置"),
+])
+def test_a_relative_clause_belongs_to_the_measure(sentence: str, title: str) -> None:
+    assert title in _titles(sentence)
+
+
+def test_a_kpi_table_below_a_measure_gives_it_targets_with_the_year_of_its_header() -> None:
+    # Hand-made: the measure in prose, then its KPI table (header in two rows) in a subsection.
+    found = _doc_measures(
+        "ひかり町総合戦略\n\n1 観光の振興\n\n観光案内所の設置を進めます。\n\n◎施策の目標\n\n"
+        "評価指標\t現状値\t目標値\n(KPI)\t(2020年度)\t(2025年度)\n観光客数\t年5,000人\t年8,000人\n")
+    measure = next(m for m in found if m.title == "観光案内所の設置")
+    [target] = measure.targets
+    assert (target.indicator, target.baseline, target.value, target.unit, target.year) == (
+        "観光客数", "年5,000人", "8,000", "人", "FY2025")
+    assert "kpi_row" in measure.evidence
+
+
+def test_expected_effects_are_not_measures() -> None:
+    # Hand-made: what a measure is expected to bring about is not itself an action.
+    found = _doc_measures(
+        "ひかり町総合戦略\n\n1 具体的な施策\n\n・空き家バンクの開設\n・お試し住宅の整備\n\n"
+        "2 期待される主な効果\n\n・移住者の増加による地域の活性化\n・空き家の減少\n")
+    assert [m.title for m in found] == ["空き家バンクの開設", "お試し住宅の整備"]

@@ -1,0 +1,161 @@
+"""Measures under each outline section, resolved once for the document.
+
+Sources, each named in the measure's evidence: table rows (`tables.py`), list items (numbered
+or short), short sentences that commit to an action (`commitment_sentence`: "…を実施します。"),
+and action phrases in prose (`prose.py`). Sections about background (趣旨, 現状, 課題 …) give
+no prose measures, sections about the plan's own governance (推進体制, 進行管理, 点検, 評価;
+"計画の…") give none at all, and a summary that restates measures word for word adds none.
+A document with neither a plan nor a table of actions gets no measures.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extract.measures.prose import MIN_MEASURE_CHARS, prose_measures
+from extract.measures.record import Measure
+from extract.measures.tables import table_measures
+from extract.measures.vocab import confidence, vocab
+from extract.schema import Target
+from extract.structure.outline import UNIT_LABEL, Section, letters
+
+# A list item this short (and without a sentence end) is itself the name of a measure.
+MAX_ITEM_MEASURE_CHARS = 40
+# A paragraph of one sentence this short that commits to an action is itself a measure.
+MAX_COMMITMENT_CHARS = 60
+# A measure names an action in words: "76.78" or "(C)" is not one.
+MIN_MEASURE_LETTERS = 2
+_TRAILING = re.compile(r"(?:など|等|ほか)$")
+
+
+def _bare_title(section: Section) -> str:
+    return re.sub(r"[〜~～].*$|\(.*\)$", "", section.title or "").strip()
+
+
+def is_background(section: Section) -> bool:
+    title = _bare_title(section)
+    return bool(title) and title.endswith(vocab().background)
+
+
+def is_governance(section: Section) -> bool:
+    """A section about running the plan itself (推進体制, 計画の点検) or about what its actions
+    are expected to bring (期待される効果), not about the actions."""
+    v = vocab()
+    title = _bare_title(section)
+    return bool(title) and (title.endswith(v.governance_ends)
+                            or title.startswith(v.governance_starts))
+
+
+def _commitment(text: str) -> bool:
+    """One short sentence ending in a commitment: "施設の修繕計画を策定します。"."""
+    return (len(text) <= MAX_COMMITMENT_CHARS and text.count("。") == 1
+            and text.endswith(vocab().commitments))
+
+
+def section_measures(section: Section, background: bool = False) -> list[Measure]:
+    """The measures directly under `section`."""
+    return _section_measures(section, background)[0]
+
+
+def _section_measures(section: Section, background: bool) -> tuple[list[Measure], list[Target]]:
+    """The measures directly under `section`, and KPI targets it holds for none of them."""
+    background = background or is_background(section)
+    # Sentences in a form's value cells are measures; in a row that is itself a heading
+    # ("①挑戦と進化 | 改革の意識を…"), they describe that heading.
+    sentences = not background and section.table is None
+    # Row labels of a table with a column per year ((1)地方債 | 28,918 | …) name lines of
+    # figures, not actions.
+    by_year = any(e.role == "schedule" for e in section.body)
+    measures, kpis = table_measures([e for e in section.body if e.role == "cell"], sentences,
+                                    labels=not by_year)
+    for entry in section.body:
+        text = entry.text
+        if entry.role in ("row", "schedule", "cell"):
+            continue
+        short = len(text) <= MAX_ITEM_MEASURE_CHARS and "。" not in text
+        if entry.role == "item" and (short or entry.label):  # lists count, background or not
+            # A numbered entry is the unit the plan itself counts, sentence or not.
+            title = _TRAILING.sub("", text).strip()
+            if len(title) >= MIN_MEASURE_CHARS:
+                how = "numbered_item" if entry.label else "list_item"
+                measures.append(Measure(title, entry.span, entry.page, entry.label,
+                                        evidence=[how]))
+            continue
+        if background:
+            continue
+        heading = re.sub(r"\s", "", section.title or "")
+        phrases = [m for m in prose_measures(text, entry.span[0], entry.page)
+                   if re.sub(r"\s", "", m.title) not in heading]  # restates its heading
+        if not phrases and _commitment(text):  # no phrase to name it by: the sentence does
+            phrases = [Measure(text, entry.span, entry.page, evidence=["commitment_sentence"])]
+        measures.extend(phrases)
+    kept = _dedupe(measures)
+    for target in kpis:  # a KPI table under the measures it measures
+        if kept:
+            kept[-1].set_target(target, "kpi_row")
+    return kept, [] if kept else kpis
+
+
+def _dedupe(measures: list[Measure]) -> list[Measure]:
+    """Measures without repeats, figures, chart labels, or phrases inside a longer one."""
+    unique: list[Measure] = []
+    seen: set[str] = set()
+    reach = -1  # the furthest end of a kept span: spans are visited by start
+    for m in sorted(measures, key=lambda m: (m.span[0], -(m.span[1] - m.span[0]))):
+        if m.title in seen or m.span[1] <= reach:
+            continue
+        if letters(m.title) < MIN_MEASURE_LETTERS or UNIT_LABEL.search(m.title):
+            continue
+        seen.add(m.title)
+        unique.append(m)
+        reach = max(reach, m.span[1])
+    return unique
+
+
+def _has_actions(root: Section) -> bool:
+    """True when the document has a table of actions: a row with a name column (事業名)."""
+    v = vocab()
+    return any(e.role == "cell" and e.column is not None and any(w in e.column for w in
+               v.name_columns) for s in root.walk() for e in s.body)
+
+
+def outline_measures(root: Section, has_plan: bool = True) -> dict[int, list[Measure]]:
+    """Measures of every section, keyed by the section's id()."""
+    out: dict[int, list[Measure]] = {id(s): [] for s in root.walk()}
+    if not has_plan and not _has_actions(root):
+        return out  # an adoption page, a judgment: nothing here commits to an action
+
+    def visit(section: Section, background: bool, above: list[Measure]) -> None:
+        if is_governance(section):
+            return
+        bg = background or is_background(section)
+        out[id(section)], kpis = _section_measures(section, bg)
+        if kpis and above:  # "施策の目標" under a measure's heading: its KPI table
+            for target in kpis:
+                above[-1].set_target(target, "kpi_row")
+        for child in section.children:
+            visit(child, bg, out[id(section)] or above)
+
+    # The preamble before the first heading introduces, and commits to nothing, unless it
+    # holds a table of actions under the document's title.
+    out[id(root)] = [m for m in section_measures(root, True) if "table_name_column" in m.evidence]
+    for child in root.children:
+        visit(child, False, [])
+    # A checklist or summary that restates measures word for word adds no new ones. Without
+    # a plan, only the rows of a table of actions (事業名 …) are measures: the lists and prose
+    # of a budget or a newsletter commit to nothing.
+    stated: set[str] = set()
+    for section in root.walk():
+        kept = []
+        for m in out[id(section)]:
+            if not has_plan and "table_name_column" not in m.evidence:
+                continue
+            key = re.sub(r"\s", "", m.title)
+            if key in stated:
+                continue
+            if "。" in key or len(key) > MAX_ITEM_MEASURE_CHARS // 2:
+                stated.add(key)  # short names ("多様な主体との連携") may recur in two lists
+            m.confidence = confidence(m.evidence)
+            kept.append(m)
+        out[id(section)] = kept
+    return out

@@ -1,0 +1,143 @@
+"""Evidence that a time expression is a plan's period, scored with weights kept as data.
+
+Each pair (plan mention, time expression) in one sentence gets the names of what speaks for and
+against it; its score is the sum of their weights in `rules/plans.json` ("weights"). For:
+`same_sentence`, `period_word` (計画期間, 対象期間 in the sentence), `period_link` (the name and
+the period word next to each other: "Xの5年間の計画期間", "計画期間とするX"), `bracket` (the
+range in brackets right after the name), `cue` (…を「X」として, 平成7年から9年を第2次行政改革),
+`nearest` (no plan named closer to the expression), `adjacent` (the range's start printed
+next to the name: "令和8年度から、X"), `self_reference` (本計画 names the main plan),
+`topic` (the name is the topic, Xは, of a sentence with a period word),
+`section_owner` (a period
+sentence naming no plan, under a plan's heading). Against: `other_plan_between`, and what the
+expression is: `point` (one year, not a range), `day` (a day: a deadline, not a plan's years),
+`open_end`, and the period engine's tags `adopted`, `law`, `published`, `as_of`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extract.periods import TimeExpr
+from extract.periods.values import add_length
+from extract.plans.candidates import Candidate, Mention
+from extract.plans.names import vocab
+
+# How close a period word stands to the name it belongs to, in characters.
+MAX_LINK_AFTER_NAME = 14  # Xの10年間の計画期間
+MAX_LINK_BEFORE_NAME = 6  # 計画期間とするX
+# How close the range is before a name that a cue (として) follows.
+MAX_CUE_DISTANCE = 16
+# Characters between a name and the bracket holding its period.
+MAX_BRACKET_GAP = 3
+# Characters between a range's start and the name it stands next to: "令和8年度から、X".
+MAX_ADJACENT_GAP = 2
+# What may stand between two names of one list: "A、B及びCの計画期間".
+_LIST_GAP = re.compile(r"\s*(?:、|,|・|及び|および|並びに|と|や)\s*")
+_DURATION_YEARS = re.compile(r"P(\d+)Y")
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    plan: Candidate
+    period: TimeExpr
+    evidence: tuple[str, ...]
+    score: float
+
+
+def score(evidence: list[str]) -> float:
+    weights = vocab().weights
+    return round(sum(weights[name] for name in evidence), 3)
+
+
+def expr_evidence(expr: TimeExpr) -> list[str]:
+    """What the expression itself says against being a plan's period."""
+    out: list[str] = [tag for tag in ("adopted", "law", "published", "as_of") if tag in expr.tags]
+    if expr.start is not None and expr.start == expr.end:
+        out.append("point")
+    if any(p is not None and p.count("-") == 2 for p in (expr.start, expr.end)):
+        out.append("day")
+    if expr.start is None or expr.end is None:
+        out.append("open_end")
+    return out
+
+
+Printed = tuple[tuple[int, int], ...]  # where a range's parts are printed
+
+
+def with_lengths(text: str, exprs: list[TimeExpr]) -> list[tuple[TimeExpr, Printed]]:
+    """Ranges of the sentence, an open start joined with the length that follows it
+    ("令和8年度から第5次…の10年間の計画期間": FY2026–FY2035), each with the spans of its
+    parts as printed (each may stand next to a name)."""
+    out: list[tuple[TimeExpr, Printed]] = []
+    for k, x in enumerate(exprs):
+        if x.duration is not None or x.every is not None:
+            continue
+        nxt = exprs[k + 1] if k + 1 < len(exprs) else None
+        years = _DURATION_YEARS.fullmatch(nxt.duration or "") if nxt is not None else None
+        if x.start is not None and x.end is None and nxt is not None and years:
+            end = add_length(x.start, int(years.group(1)) * 12, forward=True)
+            if end is not None:
+                span = (x.span[0], nxt.span[1])
+                joined = TimeExpr(text[span[0]:span[1]], span, x.start, end, tags=x.tags)
+                out.append((joined, (x.span, nxt.span)))
+                continue
+        out.append((x, (x.span,)))
+    return out
+
+
+def lists(text: str, mentions: list[Mention]) -> list[list[Mention]]:
+    """Mentions grouped into lists: names with only 、 or 及び between them share a clause."""
+    groups: list[list[Mention]] = []
+    for m in mentions:
+        if groups and _LIST_GAP.fullmatch(text, groups[-1][-1].span[1], m.span[0]):
+            groups[-1].append(m)
+        else:
+            groups.append([m])
+    return groups
+
+
+def _period_words(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    pattern = "|".join(map(re.escape, vocab().period_words))
+    return [m.span() for m in re.finditer(pattern, text[start:end])]
+
+
+def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    """Characters between two spans (0 when they touch or overlap)."""
+    return max(0, b[0] - a[1], a[0] - b[1])
+
+
+def pair_evidence(text: str, sentence: tuple[int, int], group: tuple[int, int], expr: TimeExpr,
+                  printed: Printed, groups: list[tuple[int, int]]) -> list[str]:
+    """The evidence for and against `expr` (its parts `printed`) being the period of the
+    names at `group`."""
+    s, e = sentence
+    out = ["same_sentence"]
+    words = [(s + a, s + b) for a, b in _period_words(text, s, e)]
+    if words:
+        out.append("period_word")
+    gs, ge = group
+    if any(0 <= a - ge <= MAX_LINK_AFTER_NAME or 0 <= gs - b <= MAX_LINK_BEFORE_NAME
+           for a, b in words):
+        out.append("period_link")
+    xs, xe = expr.span
+    if 0 <= xs - ge <= MAX_BRACKET_GAP and "(" in text[ge:xs + 1]:
+        out.append("bracket")
+    after = text[ge:ge + 4].lstrip("」』")
+    if words and after.startswith(("は", "では")):
+        out.append("topic")  # "本計画は、…を計画期間とします": the period is the topic's
+    if (xe <= gs and gs - xe <= MAX_CUE_DISTANCE and after.startswith(vocab().cue_words)) or (
+            text[xe:gs].rstrip("「『") == "を"):  # 平成7年から9年を第2次行政改革(として)
+        out.append("cue")
+    head = min(printed, key=lambda part: _gap(part, group))  # the part next to the names
+    if _gap(head, group) == min(_gap(part, g) for g in groups for part in printed):
+        out.append("nearest")
+    between = text[min(head[1], ge):max(head[0], gs)]
+    if "bracket" not in out and _gap(head, group) <= MAX_ADJACENT_GAP and not between.strip(
+            "、, 」』「『"):
+        out.append("adjacent")
+    lo, hi = (ge, head[0]) if ge <= head[0] else (head[1], gs)
+    if any(lo <= g[0] and g[1] <= hi for g in groups if g != group):
+        out.append("other_plan_between")
+    return out + expr_evidence(expr)
