@@ -44,7 +44,8 @@ from extract.ingest.catalog import CATALOG_FILES, Catalog, RunFailure, RunRecord
 from extract.ingest.store import OBJECTS_DIR, RawStore, sha256_file
 from extract.schema import SCHEMA_VERSION, Document
 
-SOURCE_SUFFIXES = frozenset({".txt", ".text", ".html", ".htm", ".pdf"})
+SOURCE_SUFFIXES = frozenset({".txt", ".text", ".html", ".htm", ".pdf", ".docx", ".xlsx", ".doc",
+                             ".xls"})
 INDEX_NAME = "index.json"
 DONE = frozenset({"ok", "partial", "failed", "kept_edited"})  # statuses that leave an output
 CHUNK = 4  # tasks sent to a worker at once: fewer round trips to the parent, still balanced
