@@ -144,6 +144,10 @@ def fetch(
     contact: Annotated[str | None, typer.Option(
         envvar="EXTRACT_CONTACT", help="E-mail or URL for site owners, sent in the User-Agent."
     )] = None,
+    allow_private: Annotated[bool, typer.Option(
+        "--allow-private", help="Also fetch from loopback, private and link-local addresses.")
+    ] = False,
+    proxy: Annotated[str | None, typer.Option(help="HTTP proxy for every request.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary.")] = False,
 ) -> None:
     """Fetch city sites politely into RAW (robots.txt, delays, retries, re-fetch if changed)."""
@@ -160,7 +164,8 @@ def fetch(
                           allowed_prefixes=tuple(allow or ()))]
         options = CrawlOptions(max_depth=depth, max_pages=max_pages, delay=delay,
                                per_host=per_host, timeout=timeout, retries=retries,
-                               max_size=int(max_size_mb * 1024 * 1024), contact=contact)
+                               max_size=int(max_size_mb * 1024 * 1024), contact=contact,
+                               allow_private=allow_private, proxy=proxy)
     except (InputError, ValueError) as error:
         raise _fail(str(error)) from None
 

@@ -116,6 +116,7 @@ class FetchRecord:
     url: str
     outcome: str  # stored | not_modified | http_error | too_large | timeout | network_error |
     #               redirect_loop | too_many_redirects | disallowed | unsupported_type |
+    #               blocked_address (the host resolves to a loopback/private address) |
     #               error (a defect of the crawler, its traceback in `error`)
     fetched_at: str
     final_url: str | None = None
