@@ -36,6 +36,11 @@ import tempfile
 import time
 from pathlib import Path
 
+# Run as `python bench/ingest.py`, this folder comes first on sys.path, where bench/html.py would
+# shadow the standard library's html module that pdfminer imports.
+if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
+    sys.path.pop(0)
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((ROOT / "raw" / "samples").glob("*.txt"))
 CORPUS_PDFS = sorted((ROOT.parent / "shared" / "corpus" / "pdf").rglob("*.pdf"))
@@ -160,7 +165,7 @@ def main() -> None:
     for title, measured in (("baseline parse_bytes", base), ("extract run", times)):
         rate = {label: args.documents / statistics.median(t) for label, t in measured.items()}
         for label, seconds in measured.items():
-            print(f"  {title} {label:<22} {rate[label]:6.1f} documents/s  "
+            print(f"  {title:<20} {label:<22} {rate[label]:6.1f} documents/s  "
                   f"{rate[label] / rate['--jobs 1']:.2f}x  (median "
                   f"{statistics.median(seconds):.2f} s; {', '.join(f'{s:.2f}' for s in seconds)})")
     estimate(args.per_city)

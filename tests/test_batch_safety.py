@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -19,18 +18,11 @@ from extract.files import temp_prefix
 from extract.ingest.batch import run, status
 from extract.ingest.limits import Limits
 from extract.ingest.lock import LOCK_NAME, FolderBusy, folder_lock
+from tests.test_batch import samples_raw
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((ROOT / "raw" / "samples").glob("*.txt"))
 EXIT_BUSY = 75
-
-
-def samples_raw(tmp: Path) -> Path:
-    raw = tmp / "raw"
-    (raw / "samples").mkdir(parents=True)
-    for sample in SAMPLES:
-        shutil.copyfile(sample, raw / "samples" / sample.name)
-    return raw
 
 
 def command(*args: str) -> list[str]:
