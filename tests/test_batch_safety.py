@@ -174,19 +174,26 @@ def test_index_carries_the_municipality_each_output_names(tmp_path: Path) -> Non
 def test_documents_past_a_limit_fail_with_the_limit_as_issue_and_are_redone_when_raised(
         tmp_path: Path) -> None:
     raw, out = samples_raw(tmp_path), tmp_path / "structured"
-    smallest = min(p.stat().st_size for p in SAMPLES)
-    tight = Limits(max_seconds=0.001, max_bytes=smallest)
+    # One long plan: every sample one after another, ten times over (some seconds to parse).
+    (raw / "long.txt").write_bytes(b"\n".join(p.read_bytes() for p in SAMPLES) * 10)
+    largest = max(p.stat().st_size for p in SAMPLES)
+    tight = Limits(max_bytes=largest)
     summary = run(raw, out, jobs=1, limits=tight)
-    by_issue = {o.message for o in summary.outcomes}
-    assert {o.status for o in summary.outcomes} == {"failed"}
-    assert by_issue == {"too_large", "time_limit"}
+    failed = {o.source: o.message for o in summary.outcomes if o.status == "failed"}
+    assert failed == {"long.txt": "too_large"}
     assert summary.errored == []  # a limit is a verdict on the document, not an error of ours
-    doc = json.loads(Path(summary.outcomes[0].output or "").read_text())
-    assert doc["status"] == "failed" and doc["issues"][0]["code"] in ("too_large", "time_limit")
+    (long,) = [o for o in summary.outcomes if o.source == "long.txt"]
+    doc = json.loads(Path(long.output or "").read_text())
+    assert doc["status"] == "failed" and [i["code"] for i in doc["issues"]] == ["too_large"]
     assert run(raw, out, jobs=1, limits=tight).outcomes == []  # same limits: nothing to redo
+
+    slow = run(raw, out, jobs=1, limits=Limits(max_seconds=0.2))
+    assert [(o.source, o.status, o.message) for o in slow.outcomes] == [
+        ("long.txt", "failed", "time_limit")]
+    assert run(raw, out, jobs=1, limits=Limits(max_seconds=0.2)).outcomes == []
+
     raised = run(raw, out, jobs=1)
-    assert len(raised.outcomes) == len(SAMPLES)
-    assert {o.status for o in raised.outcomes} <= {"ok", "partial"}
+    assert [(o.source, o.status) for o in raised.outcomes] == [("long.txt", "ok")]
 
 
 def test_exit_codes_status_and_an_80_column_summary(tmp_path: Path) -> None:
