@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -69,6 +70,62 @@ def make_docx(lines: list[str], table: list[list[str]]) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _element(tag: str, **attributes: str) -> Any:
+    from docx.oxml import OxmlElement
+
+    element = OxmlElement(f"w:{tag}")
+    for key, value in attributes.items():
+        element.set(f"{_W}{key}", value)
+    return element
+
+
+def number_headings(document: Any) -> None:
+    """Give Heading 1 and 2 Word's outline numbering "第%1章" / "(%2)", as a multilevel list
+    linked to the heading styles (the way offices number their plans' chapters)."""
+    numbering = document.part.numbering_part.element
+    abstract = _element("abstractNum", abstractNumId="90")
+    for ilvl, (fmt, text) in enumerate((("decimalFullWidth", "第%1章"), ("decimal", "(%2)"))):
+        level = _element("lvl", ilvl=str(ilvl))
+        for tag, value in (("start", "1"), ("numFmt", fmt), ("lvlText", text)):
+            level.append(_element(tag, val=value))
+        abstract.append(level)
+    numbering.find(f"{_W}num").addprevious(abstract)  # abstract definitions come first
+    num = _element("num", numId="90")
+    num.append(_element("abstractNumId", val="90"))
+    numbering.append(num)
+    for ilvl, name in enumerate(("Heading 1", "Heading 2")):
+        props = document.styles[name].element.get_or_add_pPr()
+        numbered = _element("numPr")
+        numbered.append(_element("ilvl", val=str(ilvl)))
+        numbered.append(_element("numId", val="90"))
+        props.insert(0, numbered)
+
+
+def test_docx_heading_numbers_come_from_word_numbering_and_nest_the_outline() -> None:
+    document = docx.Document()
+    number_headings(document)
+    for line in seed_lines()[2:26]:  # the seed's table of contents: "- 2. …", "- (1) …"
+        if line.startswith("- ") and line[2:3].isdigit():
+            document.add_paragraph(line[2:].split(" ", 1)[-1], style="Heading 1")
+        elif line.startswith("- (") and ")" in line:
+            document.add_paragraph(line[line.index(")") + 1:], style="Heading 2")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    blocks = read(buffer.getvalue(), name="plan.docx").blocks
+    texts = [b.text for b in blocks]
+    assert texts[:4] == ["第１章はじめに", "第２章市の行財政の状況", "(1)行政の状況", "(2)財政の状況"]
+    chapter3 = texts.index("第３章行財政改革の基本的な考え方")
+    assert texts[chapter3 + 1] == "(1)みらい改革プランの位置付け"  # restarted under it
+    doc = parse_bytes(buffer.getvalue(), uri="plan.docx")
+    chapters = {n.title: n for n in doc.outline if n.kind is NodeKind.SECTION}
+    assert chapters["市の行財政の状況"].label == "第2章"
+    assert [c.title for c in chapters["市の行財政の状況"].children][:2] == ["行政の状況",
+                                                                        "財政の状況"]
 
 
 def make_xlsx(table: list[list[str]]) -> bytes:
