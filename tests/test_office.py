@@ -118,7 +118,8 @@ def test_docx_heading_numbers_come_from_word_numbering_and_nest_the_outline() ->
     document.save(buffer)
     blocks = read(buffer.getvalue(), name="plan.docx").blocks
     texts = [b.text for b in blocks]
-    assert texts[:4] == ["第１章はじめに", "第２章市の行財政の状況", "(1)行政の状況", "(2)財政の状況"]
+    assert texts[:4] == ["第１章はじめに", "第２章市の行財政の状況", "(1)行政の状況",
+                         "(2)財政の状況"]
     chapter3 = texts.index("第３章行財政改革の基本的な考え方")
     assert texts[chapter3 + 1] == "(1)みらい改革プランの位置付け"  # restarted under it
     doc = parse_bytes(buffer.getvalue(), uri="plan.docx")
