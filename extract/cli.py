@@ -90,6 +90,7 @@ def run(
     included), 1 when any raised an error or a file could not be read, 75 when another run
     holds the folders.
     """
+    from extract.errors import ExtractError
     from extract.ingest.batch import run as run_batch
     from extract.ingest.limits import Limits
     from extract.ingest.lock import FolderBusy
@@ -110,6 +111,8 @@ def run(
         except FolderBusy as error:
             typer.echo(f"error: {error}", err=True)
             raise typer.Exit(EXIT_BUSY) from None
+        except ExtractError as error:  # the Dask cluster: unreachable, no workers, mismatched
+            raise _fail(str(error)) from None
     if as_json:
         typer.echo(json.dumps({"raw": str(raw_dir), "output": str(output),
                                **summary.as_json()}, ensure_ascii=False, indent=2))

@@ -26,10 +26,15 @@ from extract.ingest.store import RawStore
 
 IN_FLIGHT_PER_WORKER = 4  # tasks queued per worker: none idles, the client holds few bytes
 LOCAL_MEMORY_LIMIT = "4GiB"  # per LocalCluster worker: Dask restarts a worker past it
+CONNECT_TIMEOUT = "30s"  # to reach a scheduler: a busy one answers in well under a second
 
 
 class ClusterMismatch(ExtractError):
     """The Dask workers run another version of the extractor than this client."""
+
+
+class ClusterUnavailable(ExtractError):
+    """No Dask scheduler answers at the address given."""
 
 
 def _worker_facts(store_object: str | None) -> tuple[str, bool]:
@@ -56,7 +61,10 @@ def _client(address: str, workers: int, stack: ExitStack) -> Any:
             n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
             memory_limit=LOCAL_MEMORY_LIMIT, silence_logs=40))
         return stack.enter_context(Client(cluster))
-    return stack.enter_context(Client(address, timeout="30s"))
+    try:
+        return stack.enter_context(Client(address, timeout=CONNECT_TIMEOUT))
+    except OSError as error:  # distributed's connection timeouts are OSErrors
+        raise ClusterUnavailable(f"no Dask scheduler answers at {address}: {error}") from None
 
 
 def execute_on_dask(tasks: list[Task], address: str, workers: int, store: RawStore,
@@ -72,6 +80,11 @@ def execute_on_dask(tasks: list[Task], address: str, workers: int, store: RawSto
 
     with ExitStack() as stack:
         client = _client(address, workers, stack)
+        try:
+            client.wait_for_workers(1, timeout=CONNECT_TIMEOUT)
+        except TimeoutError:
+            raise ClusterUnavailable(f"the Dask scheduler at {address} has no workers: start "
+                                     "some with `dask worker ADDRESS`") from None
         facts = client.run(_worker_facts, tasks[0].stored if tasks else None)
         versions = {version for version, _ in facts.values()}
         if versions != {__version__}:
