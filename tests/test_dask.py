@@ -123,3 +123,16 @@ def test_workers_that_cannot_see_the_store_get_the_bytes(cluster: Any, tmp_path:
                                                  store))
     assert len(results) == 4 and {r.status for r in results} <= {"ok", "partial"}
     assert all(Path(r.output or "").is_file() for r in results)
+
+
+def test_a_scheduler_without_workers_is_a_clear_error(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from extract.ingest import dask_executor
+
+    monkeypatch.setattr(dask_executor, "CONNECT_TIMEOUT", "2s")  # the wait, not the behaviour
+    raw = make_raw(tmp_path)
+    with distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=None,
+                                  silence_logs=40) as empty, \
+            pytest.raises(dask_executor.ClusterUnavailable, match="has no workers"):
+        run(raw, tmp_path / "out", jobs=2, dask=empty.scheduler_address)
+    assert not (tmp_path / "out" / "index.json").exists()
