@@ -13,11 +13,15 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
 from extract.ingest.limits import DEFAULT_MAX_MB, DEFAULT_MAX_SECONDS
+
+if TYPE_CHECKING:
+    from extract.review.records import Op, TargetKind
+    from extract.review.reviewed import ReviewStep
 
 app = typer.Typer(
     help="Japanese municipal plans (web pages, PDFs, texts) to validated structured JSON.",
@@ -26,6 +30,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+
+review_app = typer.Typer(help="Corrections: kept as records, applied to every extraction.")
+app.add_typer(review_app, name="review")
 
 PROGRESS_REFRESH_SECONDS = 0.1  # drawing the bar per document costs the workers CPU
 
@@ -120,6 +127,7 @@ def run(
         typer.echo(f"extract run: {raw_dir} → {output}")
         for line in summary.lines():
             typer.echo(line)
+    _review_steps(summary.reviews, summary=True)
     if summary.errored:
         raise typer.Exit(1)
 
@@ -231,6 +239,8 @@ def status(
     output: Annotated[Path, typer.Option("-o", "--output", help="Folder of JSON.")] = Path(
         "structured"),
     failed: Annotated[bool, typer.Option("--failed", help="List every failure.")] = False,
+    reviewed: Annotated[bool, typer.Option("--reviewed", help="List every reviewed output.")
+                        ] = False,
 ) -> None:
     """Print what is fetched, extracted, failed and stale."""
     from extract.ingest.batch import status as batch_status
@@ -239,6 +249,9 @@ def status(
     if not (raw_dir / CATALOG_NAME).is_file():
         raise _fail(f"no catalog in {raw_dir}: run `extract fetch` or `extract run` first")
     report = batch_status(raw_dir, output)
+    from extract.review.commands import reviews as latest_reviews
+
+    reviews = latest_reviews(raw_dir)
 
     def counts(counter: dict[str, int]) -> str:
         return ", ".join(f"{n} {key}" for key, n in sorted(counter.items())) or "none"
@@ -258,10 +271,20 @@ def status(
         lines.append(("last run", f"{batch['started_at']} (extractor "
                                   f"{batch['extractor_version']}, "
                                   f"{'finished' if batch['finished_at'] else 'interrupted'})"))
+    if reviews:
+        authors = sorted({a for r in reviews for a in r.authors})
+        conflicts = sum(r.counts.get("conflict", 0) for r in reviews)
+        lines.append(("reviewed", f"{len(reviews)} latest versions by "
+                                  f"{', '.join(authors) or 'nobody'}; {conflicts} corrections "
+                                  "in conflict"))
     for label, value in lines:
         typer.echo(f"{label:<10} {value}")
     for path, why in report.unreadable:
         typer.echo(f"unreadable {path}: {why}")
+    for review in reviews if reviewed else []:
+        typer.echo(f"reviewed {review.reviewed_output} ({review.status}, extractor "
+                   f"{review.extractor_version}, by {', '.join(review.authors) or 'nobody'}): "
+                   f"{counts(review.counts)}")
     for failure in report.failures if failed else []:
         reason = (failure.error or "").strip().splitlines()[-1:] or [failure.issues]
         typer.echo(f"{failure.status:<7} {failure.uri}: {reason[0]}")
@@ -308,10 +331,47 @@ def schema() -> None:
     typer.echo(json.dumps(Document.model_json_schema(), indent=2, ensure_ascii=False))
 
 
+@app.command()
+def audit(
+    paths: Annotated[list[Path], typer.Argument(
+        help="Extracted JSON documents, source files or folders of either.")],
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON line per document.")] = False,
+    warnings: Annotated[bool, typer.Option(
+        "--warnings/--errors-only", help="Show warnings as well as errors.")] = True,
+) -> None:
+    """Check documents for what cannot be right whatever the gold says; exit 1 on any error."""
+    from extract.evaluate.audit import audit as audit_document
+    from extract.evaluate.audit import documents
+
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        raise _fail(f"no such file or folder: {missing[0]}")
+    errors = 0
+    for name, doc in documents(paths):
+        findings = audit_document(doc)
+        errors += sum(1 for f in findings if f.level == "error")
+        shown = [f for f in findings if warnings or f.level == "error"]
+        if as_json:
+            typer.echo(json.dumps({"document": name, "findings": [f.as_json() for f in shown]},
+                                  ensure_ascii=False))
+            continue
+        typer.echo(f"{name}: {len(findings)} findings" if findings else f"{name}: clean")
+        for f in shown:
+            typer.echo(f"  {f.level:<7} {f.check:<24} {f.message}"
+                       + (f"  [{f.where}]" if f.where else ""))
+    if errors:
+        raise typer.Exit(1)
+
+
 @app.command(name="eval")
 def evaluate(
+    raw_dir: Annotated[Path, typer.Argument(help="Raw folder whose reviewed documents "
+                                            "--reviewed scores against.")] = Path("raw"),
     gold: Annotated[Path | None, typer.Option("--gold", help="Folder of gold docs/*.json.")
                     ] = None,
+    reviewed: Annotated[bool, typer.Option(
+        "--reviewed", help="Score against every reviewed document in RAW_DIR; exit 1 when the "
+        "current extractor scores below the extraction the review was made on.")] = False,
     periods_file: Annotated[Path | None, typer.Option(
         "--periods", help="A gold period sentence file (.jsonl).")] = None,
     only: Annotated[list[str] | None, typer.Option("--only", help="Gold file stems to score.")
@@ -319,12 +379,13 @@ def evaluate(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """Score extraction against gold files, as the gold README describes."""
-    if gold is None and periods_file is None:
-        raise _fail("give --gold DIR and/or --periods FILE")
+    if gold is None and periods_file is None and not reviewed:
+        raise _fail("give --gold DIR, --periods FILE and/or --reviewed [RAW_DIR]")
     report: dict[str, object] = {}
+    regressed = False
     if gold is not None:
         from extract.evaluate.docs import evaluate as score_docs
-        from extract.evaluate.docs import totals
+        from extract.evaluate.docs import summary
         from extract.evaluate.report import docs_table
         from extract.pipeline import parse_file
 
@@ -332,7 +393,7 @@ def evaluate(
             raise _fail(f"{gold} is not a folder")
         scores = score_docs(gold, parse_file, only)
         report["documents"] = [s.as_json() for s in scores]
-        report["total"] = totals(scores).as_json()
+        report["summary"] = summary(scores)
         if not as_json:
             typer.echo(docs_table(scores))
     if periods_file is not None:
@@ -344,5 +405,188 @@ def evaluate(
         report["periods"] = result.as_json()
         if not as_json:
             typer.echo(result.summary())
+    if reviewed:
+        from extract.evaluate.docs import summary as summarize
+        from extract.evaluate.report import docs_table
+        from extract.evaluate.reviewed import evaluate_reviewed
+        from extract.ingest.catalog import CATALOG_NAME
+        from extract.pipeline import parse_or_fail
+
+        if not (raw_dir / CATALOG_NAME).is_file():
+            raise _fail(f"no catalog in {raw_dir}: run `extract run` first")
+        found = evaluate_reviewed(raw_dir, lambda data, uri, media, charset: parse_or_fail(
+            data, uri=uri, media_type=media, charset=charset))
+        report["reviewed"] = [dict(s.current.as_json(), regressions=s.regressions,
+                                   baseline=s.baseline.as_json() if s.baseline else None)
+                              for s in found]
+        report["reviewed_summary"] = summarize([s.current for s in found])
+        regressed = any(s.regressions for s in found)
+        if not as_json:
+            typer.echo(docs_table([s.current for s in found]))
+            for s in found:
+                for fall in s.regressions:
+                    typer.echo(f"regression {s.uri}: {fall}")
+            typer.echo(f"{len(found)} reviewed documents, "
+                       f"{sum(bool(s.regressions) for s in found)} regressed")
     if as_json:
         typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    if regressed:
+        raise typer.Exit(1)
+
+
+# -- extract review ------------------------------------------------------------------------
+
+RawOption = Annotated[Path, typer.Option("--raw", help="Raw folder (store and catalog).")]
+OutOption = Annotated[Path, typer.Option("-o", "--output", help="Folder of JSON.")]
+AuthorOption = Annotated[str | None, typer.Option(envvar="EXTRACT_AUTHOR",
+                                                  help="Who (default: $USER).")]
+NoteOption = Annotated[str | None, typer.Option(help="Why.")]
+
+
+def _author(author: str | None) -> str:
+    return author or os.environ.get("USER") or "unknown"
+
+
+def _review_steps(steps: list[ReviewStep], summary: bool = False) -> None:
+    """Report what the review stage did: each output, or (`summary`) the counts and errors."""
+    for step in steps:
+        if step.status == "error":
+            typer.echo(f"review error {step.output}: {step.message}", err=True)
+        elif step.status == "reviewed" and not summary:
+            listed = f", {step.conflicts} conflicts" if step.conflicts else ""
+            typer.echo(f"reviewed {step.output}{listed}", err=True)
+    if summary and steps:
+        anew = sum(step.status == "reviewed" for step in steps)
+        conflicts = sum(step.conflicts for step in steps)
+        typer.echo(f"{anew} outputs reviewed anew, {len(steps) - anew} up to date; {conflicts} "
+                   "corrections in conflict" + (" (`extract review conflicts`)" if conflicts
+                                                else ""), err=True)
+
+
+@review_app.command("export")
+def review_export(
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here "
+                                                "(stdout without -o).")] = None,
+    raw_dir: RawOption = Path("raw"),
+) -> None:
+    """Every correction as JSON Lines, one record a line (keep them in git, move them)."""
+    from extract.errors import InputError
+    from extract.review.commands import export
+
+    try:
+        count, text = export(raw_dir, output)
+    except InputError as error:
+        raise _fail(str(error)) from None
+    if text is not None:
+        sys.stdout.write(text)
+    typer.echo(f"{count} corrections" + (f" → {output}" if output else ""), err=True)
+
+
+@review_app.command("import")
+def review_import(
+    source: Annotated[Path, typer.Argument(help="A JSON Lines file of corrections.")],
+    raw_dir: RawOption = Path("raw"),
+    output: OutOption = Path("structured"),
+) -> None:
+    """Keep the corrections of a file (those already held are skipped), then apply them."""
+    from extract.errors import InputError
+    from extract.review.commands import import_
+
+    try:
+        report, steps = import_(raw_dir, output, source)
+    except InputError as error:
+        raise _fail(str(error)) from None
+    _review_steps(steps)
+    typer.echo(f"{report.added} corrections added, {report.known} already held")
+    if report.clashing:
+        for cid in report.clashing:
+            typer.echo(f"refused {cid}: held with other content (records never change)",
+                       err=True)
+        raise typer.Exit(1)
+
+
+@review_app.command("add")
+def review_add(
+    uri: Annotated[str, typer.Argument(help="The source (its URL, or its path under RAW).")],
+    op: Annotated[str, typer.Argument(help="set, delete, insert_under, insert_after, move, "
+                                      "not_heading, add_measure, set_period, clear_period, "
+                                      "set_role, set_parent.")],
+    node: Annotated[str | None, typer.Option(help="Target node id.")] = None,
+    plan: Annotated[str | None, typer.Option(help="Target plan id.")] = None,
+    field: Annotated[str | None, typer.Option(help="Field a `set` changes.")] = None,
+    value: Annotated[str | None, typer.Option(help="The new value, as JSON "
+                                              "('\"a title\"', '{\"start\": \"FY2020\"}').")
+                     ] = None,
+    author: AuthorOption = None,
+    note: NoteOption = None,
+    raw_dir: RawOption = Path("raw"),
+    output: OutOption = Path("structured"),
+) -> None:
+    """Keep one correction of a source's latest document, then apply it; print its id."""
+    from extract.errors import InputError
+    from extract.review.commands import add
+    from extract.review.records import OP_TARGETS
+
+    if op not in OP_TARGETS:
+        raise _fail(f"unknown operation {op!r}: one of {', '.join(OP_TARGETS)}")
+    kind = "node" if node else "plan" if plan else "document"
+    try:
+        parsed = json.loads(value) if value is not None else None
+    except json.JSONDecodeError as error:
+        raise _fail(f"--value is not JSON: {error}") from None
+    try:
+        correction, steps = add(raw_dir, output, uri, op=cast("Op", op),
+                                kind=cast("TargetKind", kind), author=_author(author),
+                                target_id=node or plan, field=field, value=parsed, note=note)
+    except InputError as error:
+        raise _fail(str(error)) from None
+    _review_steps(steps)
+    typer.echo(correction.id)
+
+
+@review_app.command("undo")
+def review_undo(
+    correction: Annotated[str, typer.Argument(help="The id of the correction to undo.")],
+    author: AuthorOption = None,
+    note: NoteOption = None,
+    raw_dir: RawOption = Path("raw"),
+    output: OutOption = Path("structured"),
+) -> None:
+    """Undo a correction with a new record (records never change), then apply; print its id."""
+    from extract.errors import InputError
+    from extract.review.commands import undo
+
+    try:
+        record, steps = undo(raw_dir, output, correction,
+                             author=_author(author), note=note)
+    except InputError as error:
+        raise _fail(str(error)) from None
+    _review_steps(steps)
+    typer.echo(record.id)
+
+
+@review_app.command("conflicts")
+def review_conflicts(
+    raw_dir: RawOption = Path("raw"),
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object a line.")] = False,
+) -> None:
+    """Corrections that could not be applied to the latest version, with both values."""
+    from extract.errors import InputError
+    from extract.review.commands import conflict_json, list_conflicts
+
+    try:
+        found = list_conflicts(raw_dir)
+    except InputError as error:
+        raise _fail(str(error)) from None
+    for conflict in found:
+        entry = conflict_json(conflict)
+        if as_json:
+            typer.echo(json.dumps(entry, ensure_ascii=False, sort_keys=True))
+            continue
+        typer.echo(f"{entry['document_uri']} {entry['correction']} {entry['op']} "
+                   f"by {entry['author']}: {entry['detail']}")
+        typer.echo(f"    reviewer saw {json.dumps(entry['seen'], ensure_ascii=False)}, "
+                   f"wants {json.dumps(entry['wanted'], ensure_ascii=False)}; "
+                   f"now {json.dumps(entry['current'], ensure_ascii=False)}")
+    if not as_json:
+        typer.echo(f"{len(found)} conflicts", err=True)

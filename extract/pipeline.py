@@ -165,7 +165,12 @@ def _doc_id(sha256: str) -> str:
 
 
 def _node_id(parent: str, label: str | None, title: str | None, seen: dict[str, int]) -> str:
-    base = f"{parent}/{label or ''}{title or ''}"
+    """An id from the node's own heading and how many nodes so headed come before it.
+
+    Not from `parent` (its ancestors): a retitled chapter keeps the ids of every node below it,
+    so corrections made on them still find them by id (anchors catch what ids cannot).
+    """
+    base = f"{label or ''}{title or ''}"
     seen[base] = seen.get(base, 0) + 1
     digest = hashlib.sha1(f"{base}#{seen[base]}".encode()).hexdigest()[:12]
     return f"n-{digest}"

@@ -7,7 +7,9 @@
 3. extract   in worker processes: stored bytes → `parse_bytes` → `write_document` (atomic)
 4. record    the parent records each run in the catalog as it arrives (one transaction each):
              status, issues, output and its sha256, or the error with its traceback
-5. index     `structured/index.json` lists every output, rewritten atomically
+5. review    outputs whose source has corrections get `<sha>.reviewed.json` beside them,
+             remade when the raw output or the corrections changed (`extract.review`)
+6. index     `structured/index.json` lists every output and its review, rewritten atomically
 
 Crash safety: outputs and the index are written to a temp file and renamed; the catalog commits
 one run at a time. A run killed at any point leaves complete files and a consistent catalog;
@@ -15,7 +17,8 @@ the next run redoes what it did not record (rewriting identical bytes) and clear
 Workers watch their parent and exit when it dies, so a killed run leaves no stray writers.
 
 An output file that differs from what was last written there was edited by hand: it is kept,
-never overwritten, and the run reports it.
+never overwritten, and the run reports it. Corrections belong in correction records
+(`extract review`), which survive every re-extraction; a hand edit stays on its own version.
 """
 
 from __future__ import annotations
@@ -44,6 +47,8 @@ from extract.ingest.catalog import CATALOG_FILES, Catalog, RunFailure, RunRecord
 from extract.ingest.limits import DEFAULT_LIMITS, DocumentTimeout, Limits, time_limit
 from extract.ingest.lock import folder_lock
 from extract.ingest.store import OBJECTS_DIR, RawStore, sha256_file
+from extract.review.reviewed import ReviewStep, review_all
+from extract.review.store import ReviewRecord
 from extract.schema import SCHEMA_VERSION, Document
 
 SOURCE_SUFFIXES = frozenset({".txt", ".text", ".html", ".htm", ".pdf", ".docx", ".xlsx", ".doc",
@@ -78,6 +83,7 @@ class Summary:
     skipped: int = 0  # up to date: extracted before by this extractor and schema version
     registered: int = 0  # new versions of hand-placed files
     seconds: float = 0.0
+    reviews: list[ReviewStep] = field(default_factory=list)  # outputs with corrections
 
     @property
     def statuses(self) -> Counter[str]:
@@ -437,7 +443,7 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
                                initargs=(os.getpid(),))
 
 
-# -- 4. record, 5. index -----------------------------------------------------------------
+# -- 4. record, 5. review, 6. index ----------------------------------------------------
 
 
 def clear_temp_files(out: Path) -> int:
@@ -452,8 +458,13 @@ def clear_temp_files(out: Path) -> int:
     return removed
 
 
-def write_index(out: Path, states: list[VersionState]) -> Path:
-    """Write `index.json` listing every output under `out` (atomically); return its path."""
+def write_index(out: Path, states: list[VersionState],
+                reviews: dict[tuple[str, str], ReviewRecord] | None = None) -> Path:
+    """Write `index.json` listing every output under `out` (atomically); return its path.
+
+    `reviews` by (uri, sha256): an output with one names its reviewed document, who made the
+    corrections, and how many were applied, absorbed, in conflict or undone.
+    """
     latest: dict[str, int] = {}
     for state in states:
         latest[state.uri] = max(latest.get(state.uri, 0), state.version_id)
@@ -473,6 +484,7 @@ def write_index(out: Path, states: list[VersionState]) -> Path:
             "latest": latest[state.uri] == state.version_id,
             "extracted_municipality": json.loads(state.extracted_municipality)
             if state.extracted_municipality else None,
+            "reviewed": _review_entry(out, (reviews or {}).get((state.uri, state.sha256))),
         })
     entries.sort(key=lambda e: str(e["output"]))
     index = out / INDEX_NAME
@@ -482,6 +494,20 @@ def write_index(out: Path, states: list[VersionState]) -> Path:
             return index  # unchanged: not rewritten, so its mtime says when it last changed
     write_text_atomic(index, listing)
     return index
+
+
+def _review_entry(out: Path, review: ReviewRecord | None) -> dict[str, object] | None:
+    if review is None or not Path(review.reviewed_output).is_file():
+        return None
+    reviewed = Path(review.reviewed_output)
+    return {
+        "output": (reviewed.relative_to(out).as_posix() if reviewed.is_relative_to(out)
+                   else str(reviewed)),
+        "authors": list(review.authors), "extractor_version": review.extractor_version,
+        "status": review.status,
+        "corrections": review.counts, "conflicts": review.counts.get("conflict", 0),
+        "reviewed_at": review.finished_at,
+    }
 
 
 def _retire(state: VersionState, new_output: str) -> None:
@@ -547,7 +573,9 @@ def _run_locked(raw_dir: Path, out_dir: Path, jobs: int,
             summary.outcomes.append(outcome)
             if progress is not None:
                 progress(outcome)
-        write_index(out_dir.resolve(), catalog.versions())
+        summary.reviews, reviews = review_all(catalog.path, catalog.versions(),
+                                              out_dir.resolve())  # 5
+        write_index(out_dir.resolve(), catalog.versions(), reviews)  # 6
         summary.outcomes.sort(key=lambda o: o.source)
         catalog.finish_batch(batch, dict(summary.statuses, skipped=summary.skipped))
     return summary

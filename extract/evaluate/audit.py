@@ -1,0 +1,301 @@
+"""Checks that need no gold: what cannot be right in an extracted document, whatever it says.
+
+Each check is a small function of the document's JSON returning findings; `audit` runs them
+all. A finding is an error where the output is wrong by construction (a period outside the
+years plans are written in, a title with control characters, a plan claimed with no evidence,
+more plans or headings than a document can hold, measures where there is no plan, most of the
+text in no node) and a warning where it is only suspect (some uncovered text, a heading
+ending mid-sentence, a numbering gap).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+Json = dict[str, Any]
+Level = Literal["error", "warning"]
+
+# Plans are written between the Meiji era and the end of this century.
+FIRST_YEAR, LAST_YEAR = 1868, 2100
+MAX_PLANS = 15
+MAX_HEADINGS_PER_PAGE = 40
+# Share of the content characters in no node (or in two) above which it is an error.
+COVERAGE_ERROR_SHARE = 0.05
+# Headings ending in one of these end mid-sentence (a case particle, a comma, a continuative).
+FRAGMENT_ENDINGS = ("、", ",", "の", "を", "に", "が", "は", "と", "で", "や", "へ", "より", "から",
+                    "及び", "並びに", "または", "又は", "ならびに", "および")
+# Headings of the closed set that end in a particle all the same.
+WHOLE_HEADINGS = ("はじめに", "初めに", "始めに", "おわりに", "終わりに", "終りに", "さいごに",
+                  "最後に")
+# Share of a document's headings that may end mid-sentence before it is an error.
+FRAGMENT_ERROR_SHARE = 0.2
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    check: str
+    level: Level
+    message: str
+    where: str | None = None
+
+    def as_json(self) -> Json:
+        return asdict(self)
+
+
+def _walk(nodes: list[Json] | None, path: str = "outline") -> Iterator[tuple[Json, str]]:
+    for i, node in enumerate(nodes or []):
+        here = f"{path}[{i}]"
+        yield node, here
+        yield from _walk(node.get("children"), f"{here}.children")
+
+
+def _sections(doc: Json) -> list[tuple[Json, str]]:
+    return [(n, w) for n, w in _walk(doc.get("outline")) if n.get("kind") == "section"]
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def check_coverage(doc: Json) -> Iterator[Finding]:
+    """Every line of the content text belongs to exactly one node: as its heading or its text.
+
+    >>> doc = {"text": "1 はじめに\\n本文です。\\n孤立した行", "outline": [{"kind": "section",
+    ...   "label": "1", "title": "はじめに", "text": "本文です。",
+    ...   "source": {"start": 0, "end": 6}}]}
+    >>> [f.check for f in check_coverage(doc)]
+    ['uncovered_text']
+    """
+    text = doc.get("text") or ""
+    lines = Counter(s for s in (_squeeze(x) for x in text.split("\n")) if s)
+    if not lines:
+        return
+    owned: Counter[str] = Counter()
+    for node, _ in _walk(doc.get("outline")):
+        if node.get("kind") == "measure":
+            continue  # a measure is read out of its section's text, not beside it
+        source = node.get("source")
+        if source and node.get("title"):
+            owned[_squeeze(text[source["start"]:source["end"]])] += 1
+        owned.update(s for s in (_squeeze(x) for x in (node.get("text") or "").split("\n")) if s)
+    total = sum(len(s) * n for s, n in lines.items())
+    missing = {s: n - owned[s] for s, n in lines.items() if n > owned[s]}
+    doubled = {s: owned[s] - n for s, n in lines.items() if owned[s] > n}
+    for check, gaps, what in (("uncovered_text", missing, "in no node"),
+                              ("text_covered_twice", doubled, "in two nodes")):
+        chars = sum(len(s) * n for s, n in gaps.items())
+        if chars:
+            share = chars / total
+            example = max(gaps, key=len)[:40]
+            yield Finding(check, "error" if share > COVERAGE_ERROR_SHARE else "warning",
+                          f"{share:.0%} of the content characters are {what} "
+                          f"({len(gaps)} lines, e.g. {example!r})")
+
+
+def check_fragment_headings(doc: Json) -> Iterator[Finding]:
+    """A heading is a phrase: one ending in a particle or a comma is a cut sentence.
+
+    >>> doc = {"outline": [{"kind": "section", "title": "市民の皆様と"},
+    ...                    {"kind": "section", "title": "基本方針"}]}
+    >>> [f.message for f in check_fragment_headings(doc)]
+    ["heading ends mid-sentence: '市民の皆様と'"]
+    """
+    sections = [(n, w) for n, w in _sections(doc) if n.get("title")]
+    cut = [(n, w) for n, w in sections if str(n["title"]).rstrip().endswith(FRAGMENT_ENDINGS)
+           and str(n["title"]).strip() not in WHOLE_HEADINGS]
+    level: Level = "error" if sections and len(cut) > FRAGMENT_ERROR_SHARE * len(sections) \
+        and len(cut) > 2 else "warning"
+    for node, where in cut:
+        yield Finding("fragment_heading", level,
+                      f"heading ends mid-sentence: {node['title']!r}", where)
+
+
+_KANJI_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")}
+_IROHA = "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワ"
+_ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
+
+
+def _kanji_number(text: str) -> int | None:
+    if not text or any(c not in _KANJI_DIGITS and c not in "十百" for c in text):
+        return None
+    total, digit = 0, 0
+    for c in text:
+        if c in _KANJI_DIGITS:
+            digit = _KANJI_DIGITS[c]
+        else:
+            total += (digit or 1) * (10 if c == "十" else 100)
+            digit = 0
+    return total + digit
+
+
+def ordinal(label: str) -> tuple[str, int] | None:
+    """The numbering family of a printed label and its ordinal.
+
+    >>> ordinal("(3)"), ordinal("第十二章"), ordinal("④"), ordinal("ウ"), ordinal("Ⅱ.")
+    (('(n)', 3), ('第n章', 12), ('circled', 4), ('iroha', 3), ('roman', 2))
+    >>> ordinal("■") is None
+    True
+    """
+    raw = label.strip()
+    if len(raw) == 1 and "\u2460" <= raw <= "\u2473":  # ① .. ⑳, before NFKC makes them digits
+        return ("circled", ord(raw) - 0x2460 + 1)
+    text = unicodedata.normalize("NFKC", raw)
+    m = re.fullmatch(r"第([0-9]+|[〇一二三四五六七八九十百]+)([^0-9\s]{1,2})", text)
+    if m:
+        n = int(m.group(1)) if m.group(1).isdigit() else _kanji_number(m.group(1))
+        return (f"第n{m.group(2)}", n) if n else None
+    m = re.fullmatch(r"([(\[<]?)([0-9]+)([)\]>.]?)", text)
+    if m:
+        return (f"{m.group(1)}n{m.group(3)}", int(m.group(2)))
+    if len(text) == 1 and text in _IROHA:
+        return ("iroha", _IROHA.index(text) + 1)
+    roman = text.rstrip(".")
+    if roman in _ROMAN:
+        return ("roman", _ROMAN.index(roman) + 1)
+    return None
+
+
+def _sibling_groups(nodes: list[Json] | None,
+                    path: str = "outline") -> Iterator[tuple[list[Json], str]]:
+    siblings = [n for n in nodes or [] if n.get("kind") == "section"]
+    yield siblings, path
+    for i, node in enumerate(nodes or []):
+        yield from _sibling_groups(node.get("children"), f"{path}[{i}].children")
+
+
+def check_sibling_ordinals(doc: Json) -> Iterator[Finding]:
+    """Siblings of one numbering family count 1, 2, 3…: a skip or a step back is a misplaced
+    node (a heading taken from elsewhere, or one missed).
+
+    >>> doc = {"outline": [{"kind": "section", "label": "1"}, {"kind": "section", "label": "3"}]}
+    >>> [f.message for f in check_sibling_ordinals(doc)]
+    ["siblings labelled '1' then '3'"]
+    """
+    for siblings, where in _sibling_groups(doc.get("outline")):
+        last: dict[str, tuple[int, str]] = {}
+        for node in siblings:
+            found = ordinal(node.get("label") or "")
+            if found is None:
+                continue
+            family, n = found
+            if family in last and n != last[family][0] + 1:
+                yield Finding("ordinal_sequence", "warning",
+                              f"siblings labelled {last[family][1]!r} then {node['label']!r}",
+                              where)
+            last[family] = (n, node["label"])
+
+
+def _years(point: str | None) -> int | None:
+    if not point:
+        return None
+    return int(point[2:6] if point.startswith("FY") else point[:4])
+
+
+def check_plans(doc: Json) -> Iterator[Finding]:
+    """Plans carry the evidence that made them, periods within the years plans are written
+    in, and a document holds a handful of them at most."""
+    plans = doc.get("plans") or []
+    if len(plans) > MAX_PLANS:
+        yield Finding("too_many_plans", "error",
+                      f"{len(plans)} plans (more than {MAX_PLANS}: mentions taken for plans)")
+    for i, plan in enumerate(plans):
+        where = f"plans[{i}]"
+        if not plan.get("evidence"):
+            yield Finding("plan_without_evidence", "error",
+                          f"plan {plan.get('title')!r} carries no evidence", where)
+        period = plan.get("period") or {}
+        for end in ("start", "end"):
+            year = _years(period.get(end))
+            if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
+                yield Finding("period_out_of_range", "error",
+                              f"plan {plan.get('title')!r} {end} {period.get(end)} is outside "
+                              f"{FIRST_YEAR}–{LAST_YEAR}", where)
+
+
+def check_periods(doc: Json) -> Iterator[Finding]:
+    """Node periods within the years plans are written in."""
+    for node, where in _walk(doc.get("outline")):
+        period = node.get("period") or {}
+        for end in ("start", "end"):
+            year = _years(period.get(end))
+            if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
+                yield Finding("period_out_of_range", "error",
+                              f"{end} {period.get(end)} is outside {FIRST_YEAR}–{LAST_YEAR}",
+                              where)
+
+
+def check_heading_density(doc: Json) -> Iterator[Finding]:
+    """A page holds at most a few dozen headings; more are labels or cut lines taken for them."""
+    pages = Counter((n.get("source") or {}).get("page") for n, _ in _sections(doc)
+                    if n.get("title"))
+    for page, count in sorted(pages.items(), key=lambda kv: kv[0] or 0):
+        if page is not None and count > MAX_HEADINGS_PER_PAGE:
+            yield Finding("too_many_headings", "error",
+                          f"{count} headings on page {page} (more than {MAX_HEADINGS_PER_PAGE})")
+
+
+def check_measures_need_a_plan(doc: Json) -> Iterator[Finding]:
+    """Measures are the actions of a plan: a document with no plan has none."""
+    measures = sum(1 for n, _ in _walk(doc.get("outline")) if n.get("kind") == "measure")
+    if measures and not doc.get("plans"):
+        yield Finding("measures_without_plan", "error",
+                      f"{measures} measures in a document with no plan")
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def check_title(doc: Json) -> Iterator[Finding]:
+    """A title is printable text.
+
+    >>> [f.check for f in check_title({"title": "計画\\x07"})]
+    ['title_control_characters']
+    """
+    title = doc.get("title") or ""
+    if _CONTROL.search(title):
+        yield Finding("title_control_characters", "error",
+                      f"the title has control characters: {title!r}")
+
+
+CHECKS: tuple[Callable[[Json], Iterator[Finding]], ...] = (
+    check_coverage, check_fragment_headings, check_sibling_ordinals, check_plans,
+    check_periods, check_heading_density, check_measures_need_a_plan, check_title,
+)
+
+
+def audit(doc: Json) -> list[Finding]:
+    """Every finding of every check on one document's JSON."""
+    return [finding for check in CHECKS for finding in check(doc)]
+
+
+def _is_output(path: Path) -> Json | None:
+    """The document JSON at `path` when it is an extracted document, else None."""
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    return data if isinstance(data, dict) and "schema_version" in data and "outline" in data \
+        else None
+
+
+def documents(paths: list[Path]) -> Iterator[tuple[str, Json]]:
+    """Each document named by `paths`: extracted JSON as it is, any other file parsed first;
+    folders are walked. Files nothing can be read from are parsed like any other and come back
+    as failed documents, so they are audited too."""
+    from extract.pipeline import parse_file
+
+    for root in paths:
+        files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+        for path in files:
+            if path.name == "index.json" or path.name.startswith("."):
+                continue
+            data = _is_output(path) if path.suffix == ".json" else None
+            yield str(path), data if data is not None else parse_file(path).model_dump(
+                mode="json")

@@ -1,0 +1,1 @@
+"""Reviewing: correction records, applying them to any extraction, and the reviewed documents."""
