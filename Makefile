@@ -31,6 +31,8 @@ bench: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/periods.py
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/scale.py
 
 clean:
 	rm -rf $(VENV)

@@ -23,11 +23,18 @@ if TYPE_CHECKING:
     from extract.review.records import Op, TargetKind
     from extract.review.reviewed import ReviewStep
 
+# No pydantic plugin is used here: without this, building the first model scans every installed
+# package's entry points for one (a fifth of `extract parse`'s start-up).
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
 app = typer.Typer(
     help="Japanese municipal plans (web pages, PDFs, texts) to validated structured JSON.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help: formatting it with rich imports rich and markdown-it, a third of a second's
+    # start-up on a busy machine, for every command, --help included.
+    rich_markup_mode=None,
 )
 
 
@@ -590,3 +597,137 @@ def review_conflicts(
                    f"now {json.dumps(entry['current'], ensure_ascii=False)}")
     if not as_json:
         typer.echo(f"{len(found)} conflicts", err=True)
+
+
+
+# Where the export commands find outputs: the catalog of a raw folder, or an index.json.
+ListingRaw = Annotated[Path | None, typer.Argument(
+    help="Raw folder whose catalog lists the outputs (else --structured's index.json).")]
+ListingOutputs = Annotated[Path, typer.Option("--structured", help="Folder of JSON outputs.")]
+
+
+def _unreadable(errors: list[tuple[str, str]]) -> None:
+    for path, message in errors:
+        typer.echo(f"unreadable {path}: {message}", err=True)
+
+
+@app.command(name="export")
+def export_tables(
+    raw_dir: ListingRaw = None,
+    structured: ListingOutputs = Path("structured"),
+    output: Annotated[Path, typer.Option("-o", "--output", help="Export folder.")] = Path(
+        "export"),
+    fmt: Annotated[str, typer.Option("--format", help="jsonl, csv or parquet.")] = "jsonl",
+    since: Annotated[Path | None, typer.Option(
+        "--since", help="A previous export: write only the rows added, changed or removed.")
+    ] = None,
+    latest: Annotated[bool, typer.Option("--latest", help="Only each source's newest version.")
+                      ] = False,
+) -> None:
+    """Write documents, plans, nodes, measures and targets as flat tables, reviewed values first."""
+    from extract.errors import InputError
+    from extract.export.export import export
+
+    try:
+        report = export(structured, output, fmt, since, raw_dir, latest)
+    except InputError as error:
+        raise _fail(str(error)) from None
+    _unreadable(report.errors)
+    typer.echo(report.summary())
+
+
+@app.command()
+def plans(
+    raw_dir: ListingRaw = None,
+    structured: ListingOutputs = Path("structured"),
+    in_force: Annotated[str | None, typer.Option(
+        "--in-force", help="A date (YYYY-MM-DD): only the plans whose period covers it.")
+    ] = None,
+    municipality: Annotated[str | None, typer.Option(
+        "--municipality", help="Its name or 団体コード.")] = None,
+    kind: Annotated[str | None, typer.Option(
+        "--kind", help="A plan kind (総合計画, 実施計画…) its kind or title names.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """List plans with a dated period (those in force on a date with --in-force)."""
+    from datetime import date
+
+    from extract.errors import InputError
+    from extract.export.in_force import answer_table, plans_in_force
+
+    try:
+        day = date.fromisoformat(in_force) if in_force else None
+    except ValueError:
+        raise _fail(f"--in-force wants a date as YYYY-MM-DD, not {in_force!r}") from None
+    try:
+        answer = plans_in_force(structured, day, raw_dir, municipality, kind)
+    except InputError as error:
+        raise _fail(str(error)) from None
+    _unreadable(answer.unreadable)
+    if as_json:
+        typer.echo(json.dumps({"date": in_force, "plans": [p.as_json() for p in answer.plans],
+                               "undated": answer.undated}, ensure_ascii=False, indent=2))
+    else:
+        typer.echo(answer_table(answer, day))
+
+
+@app.command()
+def diff(
+    old: Annotated[Path | None, typer.Argument(help="The older JSON document.")] = None,
+    new: Annotated[Path | None, typer.Argument(help="The newer JSON document.")] = None,
+    uri: Annotated[str | None, typer.Option(
+        "--uri", help="A source in the catalog: compare its two newest versions.")] = None,
+    raw_dir: Annotated[Path, typer.Option("--raw", help="Raw folder (catalog) for --uri.")
+                       ] = Path("raw"),
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Plans, periods, nodes and measures added, removed and changed between two documents."""
+    from extract.errors import InputError
+    from extract.export.diff import diff as diff_documents
+    from extract.export.diff import diff_text
+    from extract.export.documents import latest_two, read_document
+
+    try:
+        if uri is not None:
+            if old is not None:
+                raise InputError("give two files or --uri, not both")
+            before, after = (v.document for v in latest_two(uri, Path("structured"), raw_dir))
+        elif old is not None and new is not None:
+            before, after = read_document(old), read_document(new)
+        else:
+            raise InputError("give two JSON documents, or --uri URI for a source's versions")
+    except InputError as error:
+        raise _fail(str(error)) from None
+    result = diff_documents(before, after)
+    if as_json:
+        typer.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(diff_text(result))
+
+
+@app.command()
+def migrate(
+    files: Annotated[list[Path], typer.Argument(help="JSON documents of an older schema.")],
+    output: Annotated[Path | None, typer.Option(
+        "-o", "--output", help="Folder to write them in (default: rewrite each in place).")
+    ] = None,
+) -> None:
+    """Bring documents written under an older schema version to the current one."""
+    from extract.errors import InputError
+    from extract.export.migrate import migrate_file
+
+    names = [path.name for path in files]
+    if output is not None and len(set(names)) < len(names):
+        raise _fail("two files share a name: migrate them into -o one folder at a time")
+    bad = 0
+    for path in files:
+        try:
+            versions = migrate_file(path, output / path.name if output else None)
+        except InputError as error:
+            typer.echo(f"{path}: {error}", err=True)
+            bad += 1
+            continue
+        typer.echo(f"{path}: {' → '.join(versions)}" if len(versions) > 1
+                   else f"{path}: already {versions[0]}")
+    if bad:
+        raise typer.Exit(1)

@@ -165,12 +165,14 @@ def _doc_id(sha256: str) -> str:
 
 
 def _node_id(parent: str, label: str | None, title: str | None, seen: dict[str, int]) -> str:
-    """An id from the node's own heading and how many nodes so headed come before it.
+    """An id from the node's own heading, its parent's heading (`parent`: label and title, not
+    the parent's id) and how many nodes so headed come before it under parents so headed.
 
-    Not from `parent` (its ancestors): a retitled chapter keeps the ids of every node below it,
-    so corrections made on them still find them by id (anchors catch what ids cannot).
+    Not from every ancestor: a retitled chapter keeps the ids of all but its direct children,
+    and the anchors of corrections catch those. The parent's heading keeps repeated headings
+    (the same section under each period) apart, so renaming one leaves the others' ids alone.
     """
-    base = f"{label or ''}{title or ''}"
+    base = f"{parent}/{label or ''}{title or ''}"
     seen[base] = seen.get(base, 0) + 1
     digest = hashlib.sha1(f"{base}#{seen[base]}".encode()).hexdigest()[:12]
     return f"n-{digest}"
@@ -201,15 +203,16 @@ def _nodes(section: Section, measures: dict[int, list[Measure]], parent_id: str,
            seen: dict[str, int]) -> list[Node]:
     """Schema nodes for the children of `section`, with measures in reading order."""
     items: list[tuple[int, Node]] = []
+    heading = f"{section.label or ''}{section.title or ''}"
     for child in section.children:
-        node_id = _node_id(parent_id, child.label, child.title, seen)
+        node_id = _node_id(heading, child.label, child.title, seen)
         body = "\n".join(e.text for e in child.body if e.role in _BODY_ROLES)
         items.append((child.span[0] if child.span else 0, Node(
             id=node_id, kind=NodeKind.SECTION, label=child.label, title=child.title, text=body,
             children=_nodes(child, measures, node_id, seen), source=_span(child.span, child.page),
         )))
     for m in measures.get(id(section), []):
-        node_id = _node_id(parent_id, m.label, m.title, seen)
+        node_id = _node_id(heading, m.label, m.title, seen)
         items.append((m.span[0], Node(
             id=node_id, kind=NodeKind.MEASURE, label=m.label, title=m.title,
             responsible=m.responsible, target=m.target, source=_span(m.span, m.page),

@@ -13,17 +13,20 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 POINT_PATTERN = r"^(FY\d{4}|\d{4}(-\d{2}(-\d{2})?)?)$"
-DURATION_PATTERN = r"^P(\d+Y)?(\d+M)?(\d+D)?$"
+# ISO 8601 durations as the period engine writes them: P5Y, P1Y6M, P2W, P3D, PT12H, PT1H30M.
+DURATION_PATTERN = r"^P(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(\d+H)?(\d+M)?)?$"
 
 Point = Annotated[str, Field(pattern=POINT_PATTERN, examples=["FY2006", "2006", "2006-04"])]
 IsoDuration = Annotated[str, Field(pattern=DURATION_PATTERN, examples=["P5Y"])]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # defer_build: a model's validator is built when first used, not when this module is
+    # imported, so commands that never validate (help, periods, status) do not pay for it.
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class Status(StrEnum):

@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from extract.periods.values import resolve
 from extract.schema import Document, Node, Period
 
 
@@ -59,8 +60,23 @@ def _span_problems(path: str, span: Any, text_len: int) -> Iterator[Problem]:
 
 
 def _period_problems(path: str, period: Period | None) -> Iterator[Problem]:
-    if period is not None and not (period.start or period.end or period.duration or period.every):
+    if period is None:
+        return
+    if not (period.start or period.end or period.duration or period.every):
         yield Problem(f"{path}.period", "a period needs start/end, duration or every")
+    # start_date/end_date are the first and last day of start/end: a hand edit of one and not
+    # the other leaves consumers asking what is in force with the wrong dates
+    for name, point, day, last in (("start", period.start, period.start_date, False),
+                                   ("end", period.end, period.end_date, True)):
+        if day is None:
+            continue
+        if point is None:
+            yield Problem(f"{path}.period.{name}_date", f"{name}_date {day} with no {name}")
+            continue
+        want = resolve(point, end=last)
+        if day != want:
+            yield Problem(f"{path}.period.{name}_date",
+                          f"{name}_date {day} disagrees with {name} {point} ({want})")
 
 
 def semantic_problems(doc: Document) -> Iterator[Problem]:

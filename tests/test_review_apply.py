@@ -141,12 +141,14 @@ def test_a_new_version_that_gives_the_corrected_value_absorbs_the_correction(
     assert statuses(changed, corrections) == ["absorbed", "absorbed", "absorbed"]
 
 
-def test_a_retitled_parent_keeps_the_ids_below_it_and_corrections_apply_by_id(
+def test_a_retitled_parent_changes_only_its_childrens_ids_and_anchors_catch_them(
         doc: Document) -> None:
     child = "組織のスリム化を進め効率的な行政経営を推進します"
     correction = fix(doc, "set", node_title=child, field="title", value="組織のスリム化の推進")
     changed = extract({"2 基本方針〜行政運営から行政経営へ〜": "2 基本方針"})
-    assert node(changed, child).id == node(doc, child).id
+    assert node(changed, child).id != node(doc, child).id  # its parent's heading is in its id
+    untouched = {n.id for n in walk(doc.outline)} & {n.id for n in walk(changed.outline)}
+    assert len(untouched) >= len(list(walk(doc.outline))) - 10  # the rest keep theirs
     assert statuses(changed, [correction]) == ["applied"]
 
 

@@ -47,6 +47,25 @@ def test_period_end_before_start_is_rejected(document: dict[str, Any]) -> None:
                for p in problems), problems
 
 
+def test_period_end_edited_without_its_date_is_flagged(document: dict[str, Any]) -> None:
+    edited = json.loads(json.dumps(document))
+    index, plan = next((i, p) for i, p in enumerate(edited["plans"])
+                       if p["period"] and p["period"].get("end_date"))
+    plan["period"]["end"] = "FY2020"  # a reviewer moved the end and forgot end_date
+    problems = _problems(edited)
+    assert any(p.startswith(f"$.plans[{index}].period.end_date") and "FY2020" in p
+               and "2021-03-31" in p for p in problems), problems
+
+
+def test_period_start_date_edited_alone_is_flagged(document: dict[str, Any]) -> None:
+    edited = json.loads(json.dumps(document))
+    index, plan = next((i, p) for i, p in enumerate(edited["plans"])
+                       if p["period"] and p["period"].get("start_date"))
+    plan["period"]["start_date"] = "2005-01-01"
+    problems = _problems(edited)
+    assert any(p.startswith(f"$.plans[{index}].period.start_date") for p in problems), problems
+
+
 def test_duplicated_node_id_is_rejected(document: dict[str, Any]) -> None:
     edited = json.loads(json.dumps(document))
     first = edited["outline"][0]["id"]

@@ -1,8 +1,10 @@
 """Scoring of a period sentence file (`gold/periods/*.jsonl`) as `gold/README.md` defines it.
 
-A gold expression is found when an extracted one overlaps its surface and has exactly its
-values (start and end, or duration, or every). An extracted expression that overlaps no gold
-surface is a false positive.
+A gold expression is found when an extracted one, not yet used for another, overlaps its
+surface and has exactly its values (start and end, or duration, or every). Recall is found
+over gold, precision found over extracted, as `../shared/gold/score.py` counts them (no
+extracted expression: precision 0). An extracted expression that overlaps no gold surface is
+listed as a false positive.
 """
 
 from __future__ import annotations
@@ -57,8 +59,8 @@ class PeriodScore:
 
     @property
     def precision(self) -> float:
-        """Return the share of extracted expressions that overlap a gold surface."""
-        return 1 - self.false_positives / self.extracted if self.extracted else 1.0
+        """Return the share of extracted expressions that match a gold one."""
+        return self.found / self.extracted if self.extracted else 0.0
 
     def summary(self) -> str:
         """Return the readable report (totals, per-form counts, what went wrong)."""
@@ -114,13 +116,16 @@ def score_sentences(rows: Iterable[dict[str, Any]], find: Finder) -> PeriodScore
         extracted_n += len(got)
         golds = [(g, _gold_span(row, g)) for g in row["expressions"]]
         misses = []
+        used: set[int] = set()
         for g, span in golds:
-            over = tuple(e for e in got if _overlaps(e.span, span))
             want = tuple(g.get(k) for k in _VALUE_KEYS)
-            if any(_values(e) == want for e in over):
-                found_n += 1
+            hit = next((i for i, e in enumerate(got) if i not in used
+                        and _overlaps(e.span, span) and _values(e) == want), None)
+            if hit is None:
+                misses.append(Miss(g, tuple(e for e in got if _overlaps(e.span, span))))
             else:
-                misses.append(Miss(g, over))
+                used.add(hit)
+                found_n += 1
         fps = tuple(e for e in got if not any(_overlaps(e.span, s) for _, s in golds))
         gold_n += len(golds)
         fp_n += len(fps)
@@ -144,8 +149,7 @@ def score_file(path: Path, find: Finder | None = None) -> PeriodScore:
 def report(score: PeriodScore) -> str:
     """Return a readable report: totals, per-form recall, then each sentence that went wrong."""
     lines = [f"recall {score.recall:.3f} ({score.found}/{score.gold})  "
-             f"precision {score.precision:.3f} ({score.extracted - score.false_positives}"
-             f"/{score.extracted})"]
+             f"precision {score.precision:.3f} ({score.found}/{score.extracted})"]
     for form, (f, n) in sorted(score.by_form.items()):
         lines.append(f"  {form or '-':28} {f}/{n}")
     for s in score.sentences:

@@ -24,6 +24,9 @@ from extract.periods.values import add_length, format_point, resolve
 # A two-digit year with no era anywhere before it is read as 20NN (15年度 = FY2015): plans
 # written since 2000 abbreviate western years this way; older ones print their era.
 DEFAULT_CENTURY = 2000
+# Beyond this, a bare two-digit year is as often an era year printed without its era (平成32年度
+# in the tables of the 2010s, 昭和45年), so it is read as nothing unless context gives the era.
+DEFAULT_CENTURY_LAST = 30
 # Characters before a bare N年 searched for a school-grade word (中学1年, 高校 2年).
 GRADE_LOOKBACK = 6
 # Characters before a point searched for the wave dash of an open start (～平成20年度):
@@ -68,7 +71,9 @@ def _links() -> _Links:
     approx = rf"(?:(?:{alternation(w.approx_words)}){S})?"
     weekday = rf"(?:{S}\([{w.weekdays}](?:曜日?)?\))?"
     return _Links(
-        sep=re.compile(rf"{weekday}{S}(?:{alternation(w.range_separators)}){S}{approx}"),
+        # 2005年11月から翌2006年7月, 11月から翌年3月: 翌 says the end is in the next year
+        sep=re.compile(rf"{weekday}{S}(?:{alternation(w.range_separators)}){S}{approx}"
+                       rf"(?:(?P<next>翌(?P<next_year>年度?)?){S})?"),
         phrase=re.compile(rf"(?:{alternation(w.range_phrases)})(?:{alternation(w.phrase_verbs)})?"
                           rf"[、,]?{S}{approx}"),
         dot=re.compile(rf"{S}・{S}"),
@@ -76,7 +81,8 @@ def _links() -> _Links:
         range_end=re.compile(rf"{S}(?:{alternation(w.range_end_words)})"),
         open_start=re.compile(rf"{S}(?P<w>{alternation(w.open_start_words)})"),
         relative=re.compile(rf"{S}(?:{alternation(w.relative_after)})"),
-        length_gap=re.compile(rf"(?:{S}の)?{S}"),
+        length_gap=re.compile(
+            rf"(?:{S}の)?{S}(?:(?:{alternation(w.length_modifiers)}){S})?"),
         tilde_after=re.compile(rf"{weekday}{S}[~〜]"),
         tilde_before=re.compile(rf"[~〜]{S}$"),
         grade_before=re.compile(rf"(?:{alternation(w.grade_prefixes)}){S}$"),
@@ -101,7 +107,7 @@ def atoms_to_exprs(text: str, atoms: list[Atom]) -> list[Expr]:
             i += 1
             continue
         if a.kind == "range":
-            out.append(Expr(a.start, a.end, a.range_start, a.range_end))
+            out.append(_range_atom(text, a))
             i += 1
             continue
         if a.kind != "point":  # a month or day with no year before it: nothing to anchor it
@@ -125,6 +131,18 @@ def atoms_to_exprs(text: str, atoms: list[Atom]) -> list[Expr]:
     return out
 
 
+def _range_atom(text: str, a: Atom) -> Expr:
+    """Return a decade, century or table row, open when 以前 or 以降 follows (1980年代以前)."""
+    links = _links()
+    m = links.range_end.match(text, a.end)
+    if m:
+        return Expr(a.start, m.end(), None, a.range_end)
+    m = links.open_start.match(text, a.end)
+    if m:
+        return Expr(a.start, m.end(), a.range_start, None)
+    return Expr(a.start, a.end, a.range_start, a.range_end)
+
+
 def _complete(b: Atom, a: Atom) -> Atom | None:
     """Return `b` with the year parts it left out taken from `a` (None: cannot be done)."""
     if b.kind == "md":
@@ -137,6 +155,8 @@ def _complete(b: Atom, a: Atom) -> Atom | None:
     if b.western_year is not None:
         return b
     assert b.year is not None
+    if b.year >= 100:
+        return None
     if a.era is not None and not a.western:
         return replace(b, era=a.era)
     if a.western and a.year is not None and 10 <= b.year < 100:
@@ -150,7 +170,8 @@ def _from_context(a: Atom, ctx: Atom | None) -> Atom | None:
         return a
     if ctx is not None:
         return _complete(a, ctx)
-    if a.year is not None and 10 <= a.year < 100 and (a.unit == "FY" or a.month is not None):
+    if a.year is not None and 10 <= a.year <= DEFAULT_CENTURY_LAST and (
+            a.unit == "FY" or a.month is not None):
         return replace(a, year=DEFAULT_CENTURY + a.year, western=True)
     return None
 
@@ -190,8 +211,11 @@ def _try_range(text: str, atoms: list[Atom], i: int, ctx: Atom | None,
         return None
     gap = text[a.end:b.start]
     links = _links()
-    if links.sep.fullmatch(gap):
+    next_year = False
+    sep = links.sep.fullmatch(gap)
+    if sep:
         link = "sep"
+        next_year = sep.group("next_year") is not None
     elif links.phrase.fullmatch(gap) and links.range_end.match(text, b.end):
         link = "phrase"
     elif links.dot.fullmatch(gap):
@@ -204,6 +228,10 @@ def _try_range(text: str, atoms: list[Atom], i: int, ctx: Atom | None,
     last = _complete(b, first) if first is not None else None
     if first is None or last is None:
         return None
+    if next_year:
+        if b.kind != "md" or last.year is None:
+            return None
+        last = replace(last, year=last.year + 1)
     first, last = _merge_units(first, last)
     start, end = _point(first), _point(last)
     if start is None or end is None:

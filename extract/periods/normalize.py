@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from itertools import chain
 
 # Circled numbers keep their shape: NFKC would turn 1-① into 1-1, a number range.
@@ -34,9 +35,9 @@ class Normalized:
 def normalize(raw: str) -> Normalized:
     """Return `raw` NFKC-normalized (circled numbers kept) and letter-spacing removed."""
     changed = {}
-    for ch in set(raw):  # each distinct character once: the text itself may be megabytes
-        if not ch.isascii() and not _KEEP.match(ch):
-            out = unicodedata.normalize("NFKC", ch)
+    if not (raw.isascii() or unicodedata.is_normalized("NFKC", raw)):
+        for ch in set(raw):  # each distinct character once: the text itself may be megabytes
+            out = _nfkc(ch)
             if out != ch:
                 changed[ch] = out
     text, origin = raw, None
@@ -47,6 +48,14 @@ def normalize(raw: str) -> Normalized:
     if _LETTER_SPACED.search(text):
         text, origin = _join_letter_spaced(text, origin)
     return Normalized(text, origin)
+
+
+@cache
+def _nfkc(ch: str) -> str:
+    """Return the NFKC form of one character (circled numbers and ASCII unchanged)."""
+    if ch.isascii() or _KEEP.match(ch):
+        return ch
+    return unicodedata.normalize("NFKC", ch)
 
 
 def _origin_of_translation(raw: str, changed: dict[str, str]) -> list[int]:

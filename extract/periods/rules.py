@@ -56,7 +56,8 @@ class Words:
     review_words: tuple[str, ...]
     grade_prefixes: tuple[str, ...]
     age_words: tuple[str, ...]
-    once_words: tuple[str, ...]
+    length_words: dict[str, str]
+    length_modifiers: tuple[str, ...]
 
 
 @cache

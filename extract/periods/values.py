@@ -9,16 +9,19 @@ from datetime import date, timedelta
 _KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4,
                  "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _KANJI_UNITS = {"十": 10, "百": 100, "千": 1000}
+# Old numerals for twenty and thirty, still printed in days (廿日, 卅一日).
+_KANJI_TENS = str.maketrans({"廿": "二十", "卅": "三十"})
 _POINT = re.compile(r"(FY)?(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 FISCAL_YEAR_FIRST_MONTH = 4  # 年度 runs April to March
 
 
 def to_int(num: str) -> int:
-    """Return the value of an Arabic, kanji (二十七, positional 一五) or 元 (first year) number."""
+    """Return the value of an Arabic, kanji (二十七, 廿七, positional 一五) or 元 number."""
     if num.isdigit():
         return int(num)
     if num == "元":
         return 1
+    num = num.translate(_KANJI_TENS)
     if not any(c in _KANJI_UNITS for c in num):
         value = 0
         for c in num:  # positional: 一五 = 15, 二〇二四 = 2024

@@ -11,6 +11,14 @@ A label is believed only if the bytes decode under it without error, and a legac
 (Shift_JIS, EUC-JP...) loses to bytes that are valid UTF-8 with non-ASCII characters: such
 bytes are practically never a Japanese legacy encoding by chance, while servers and CMS
 templates often keep a stale label. Either case is reported as `encoding_mismatch`.
+
+Bytes that are not valid UTF-8 as a whole are judged line by line before any legacy codec is
+tried on the whole: a line that is valid UTF-8 is UTF-8; a line whose UTF-8 reading loses only a
+few of its characters is UTF-8 with damaged bytes (U+FFFD there, `replacement_characters`);
+the other lines are read together in the legacy Japanese codec their bytes fit
+(`mixed_encoding`). Only when no line is UTF-8 is the whole text a legacy encoding. So one
+bad byte never turns a UTF-8 text into CP932 mojibake. A text whose decoding is mostly U+FFFD
+gets `unreadable_text` (error), and readers fail it.
 Shift_JIS is read as CP932 (its Windows superset with ①, ㈱, 髙) and EUC-JP falls back to
 EUC-JIS-2004 for the NEC row-13 characters (①, ㈱) that plain EUC-JP lacks.
 """
@@ -61,6 +69,14 @@ _ALIASES = {
     "euc_jisx0213": "euc_jp",
 }
 
+# Legacy Japanese bytes read as UTF-8 lose nearly every non-ASCII character (each two-byte
+# character is one or two errors); a UTF-8 line with a damaged byte loses one or two among many.
+# A line losing at most this share is damaged UTF-8.
+UTF8_DAMAGE_SHARE = 0.2
+# Above this share of U+FFFD among its non-space characters, decoded text is unreadable.
+UNREADABLE_SHARE = 0.5
+_REPLACEMENT = "\ufffd"
+
 # Japanese prose is 40-60% kana; a wrong multibyte codec turns it into kanji and half-width
 # katakana soup with almost none, so a tenth of the non-ASCII characters tells them apart.
 JAPANESE_MIN_KANA = 0.1
@@ -92,7 +108,29 @@ class Decoded:
 
 
 def decode(data: bytes, declared: str | None = None) -> Decoded:
-    """Return `data` as text, choosing the encoding from BOM, `declared`, meta, then detection."""
+    """Return `data` as text, choosing the encoding from BOM, `declared`, meta, then detection.
+
+    A text that came out mostly U+FFFD carries an `unreadable_text` error.
+    """
+    decoded = _decode(data, declared)
+    share = replacement_share(decoded.text)
+    if share > UNREADABLE_SHARE:
+        problem = Problem("unreadable_text", f"{share:.0%} of the characters could not be "
+                          f"decoded (read as {decoded.encoding})", "error")
+        return Decoded(decoded.text, decoded.encoding, (*decoded.problems, problem))
+    return decoded
+
+
+def replacement_share(text: str) -> float:
+    """Return the share of U+FFFD among the characters of `text` that are not white space."""
+    replaced = text.count(_REPLACEMENT)
+    if not replaced:
+        return 0.0
+    return replaced / max(1, len(text) - sum(text.count(c) for c in " \t\r\n\u3000"))
+
+
+def _decode(data: bytes, declared: str | None) -> Decoded:
+    """Return `data` as text (see `decode`), without the unreadable-text check."""
     for bom, codec in _BOMS:
         if data.startswith(bom):
             return Decoded(data[len(bom) :].decode(codec, errors="replace"), codec)
@@ -106,6 +144,16 @@ def decode(data: bytes, declared: str | None = None) -> Decoded:
             problems.append(Problem("unknown_encoding", f"{source} names encoding {label!r}"))
             continue
         codec = named
+        if codec == "utf-8" and _strict(data, codec) is None:
+            # The label is right and some bytes are not, unless a Japanese codec reads them all.
+            by_lines = _by_lines(data, problems)
+            if by_lines is not None:
+                return by_lines
+            if _read_japanese(data) is None:
+                text = data.decode(codec, errors="replace")
+                problems.append(_replaced(text.count(_REPLACEMENT)
+                                          - data.count(_REPLACEMENT.encode())))
+                return Decoded(text, codec, tuple(problems))
         if codec != "utf-8" and _is_utf8_text(data):
             problems.append(_mismatch(source, label, "utf-8"))
             return Decoded(_decode_utf8(data), "utf-8", tuple(problems))
@@ -149,6 +197,10 @@ def _undeclared(data: bytes, problems: list[Problem]) -> Decoded:
     text = None if b"\x1b$" in data else _strict(data, "utf-8")
     if text is not None:
         return Decoded(text, "utf-8", tuple(problems))
+    if b"\x1b$" not in data:
+        by_lines = _by_lines(data, problems)
+        if by_lines is not None:
+            return by_lines
     decoded = _read_japanese(data)
     if decoded is not None:
         problems.append(Problem("encoding_guessed", f"encoding detected as {decoded[1]}", "info"))
@@ -161,6 +213,56 @@ def _undeclared(data: bytes, problems: list[Problem]) -> Decoded:
         return Decoded(*decoded, tuple(problems))
     problems.append(Problem("decode_errors", f"bytes do not decode cleanly; read as {guess}"))
     return Decoded(data.decode(guess, errors="replace"), guess, tuple(problems))
+
+
+def _by_lines(data: bytes, problems: list[Problem]) -> Decoded | None:
+    """Return bytes that are not valid UTF-8 read line by line as the module docstring says.
+
+    None when no line is UTF-8 (valid or damaged): the text is then a legacy encoding.
+    """
+    lines = data.splitlines(keepends=True)
+    kinds = [_line_kind(line) for line in lines]
+    if "utf-8" not in kinds and "damaged" not in kinds:
+        return None
+    legacy = [line for line, kind in zip(lines, kinds, strict=True) if kind == "legacy"]
+    found = _read_japanese(b"".join(legacy)) if legacy else None
+    codec = found[1] if found is not None else None
+    parts = []
+    for line, kind in zip(lines, kinds, strict=True):
+        if kind == "legacy" and codec is not None:
+            parts.append(line.decode(codec, errors="replace"))
+        else:
+            parts.append(line.decode("utf-8", errors="replace"))
+    text = "".join(parts)
+    replaced = text.count(_REPLACEMENT) - data.count(_REPLACEMENT.encode())
+    if codec is not None:
+        problems.append(Problem(
+            "mixed_encoding", f"{len(legacy)} of {len(lines)} lines are {codec}, the rest UTF-8"))
+    if replaced:
+        problems.append(_replaced(replaced))
+    # the encoding recorded is the one most of the characters are in
+    counts = {"utf-8": 0, "legacy": 0}
+    for part, kind in zip(parts, kinds, strict=True):
+        counts["legacy" if kind == "legacy" and codec else "utf-8"] += len(part)
+    return Decoded(text, codec if codec and counts["legacy"] > counts["utf-8"] else "utf-8",
+                   tuple(problems))
+
+
+def _replaced(count: int) -> Problem:
+    """Return the problem counting the U+FFFD put where bytes were not UTF-8."""
+    return Problem("replacement_characters", f"{count} U+FFFD where bytes are not UTF-8")
+
+
+def _line_kind(line: bytes) -> str:
+    """Return "ascii", "utf-8", "damaged" (UTF-8 losing a few characters) or "legacy"."""
+    if line.isascii():
+        return "ascii"
+    text = line.decode("utf-8", errors="replace")
+    bad = text.count(_REPLACEMENT) - line.count(_REPLACEMENT.encode())
+    if bad == 0:
+        return "utf-8"
+    non_ascii = sum(1 for c in text if not c.isascii())
+    return "damaged" if bad <= UTF8_DAMAGE_SHARE * non_ascii else "legacy"
 
 
 def _read_japanese(data: bytes) -> tuple[str, str] | None:

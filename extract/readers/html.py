@@ -99,6 +99,8 @@ def html_to_blocks(
     decoded = decode(data, charset)
     problems = list(decoded.problems)
     encoding = decoded.encoding
+    if any(p.code == "unreadable_text" for p in problems):
+        return _failed(*problems, encoding=encoding)
     text = decoded.text
     del decoded  # the text is parsed below; holding it would double a big page's memory
     if _HTML_OPEN.search(text[:4096]) and not _HTML_CLOSE.search(text):

@@ -23,17 +23,30 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 def decode_text(data: bytes, declared: str | None = None) -> tuple[str | None, str | None,
                                                                   list[Problem]]:
-    """The text, the encoding used, and problems; text None when the bytes are not text."""
+    """The text, the encoding used, and problems; text None when the bytes are not text.
+
+    A few NUL bytes in a text (a damaged copy, a C string's end) are dropped with a warning; no
+    Japanese encoding but UTF-16 uses the byte inside a character, so the rest reads as it was.
+    Text that decodes mostly to U+FFFD is not text either.
+    """
     if not data.strip():
         return None, None, [Problem("empty_input", "the file is empty", "error")]
     binary = [Problem("binary_input", "the file holds binary data, not text", "error")]
-    if b"\x00" in data[:65536] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None, None, binary
+    problems: list[Problem] = []
+    nuls = data.count(b"\x00")
+    if nuls and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        if nuls > BINARY_CONTROL_SHARE * len(data):
+            return None, None, binary
+        data = data.replace(b"\x00", b"")
+        problems.append(Problem("nul_bytes", f"{nuls} NUL bytes dropped from the text"))
     decoded = decode(data, declared)
+    problems.extend(decoded.problems)
+    if any(p.code == "unreadable_text" for p in decoded.problems):
+        return None, decoded.encoding, problems
     sample = decoded.text[:65536]
     if len(_CONTROL.findall(sample)) > BINARY_CONTROL_SHARE * len(sample):
         return None, None, binary
-    return decoded.text, decoded.encoding, list(decoded.problems)
+    return decoded.text, decoded.encoding, problems
 
 
 def _indent(line: str) -> int:
@@ -45,7 +58,8 @@ def text_to_blocks(data: bytes, charset: str | None = None) -> ReadResult:
     """Blocks of a plain-text document, one per non-blank line; tab lines become table rows."""
     text, encoding, problems = decode_text(data, charset)
     if text is None:
-        return ReadResult(blocks=[], media_type=MEDIA_TYPE, problems=problems, failed=True)
+        return ReadResult(blocks=[], media_type=MEDIA_TYPE, encoding=encoding, problems=problems,
+                          failed=True)
     blocks: list[Block] = []
     table = -1
     row = 0
