@@ -6,15 +6,19 @@ Heavy imports (pdfplumber, sudachipy, pydantic models) happen inside the command
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 from typer.core import TyperGroup
+
+from extract.ingest.limits import DEFAULT_MAX_MB, DEFAULT_MAX_SECONDS
 
 if TYPE_CHECKING:
     from extract.review.records import Op, TargetKind
@@ -59,10 +63,10 @@ def _fail(message: str) -> typer.Exit:
 
 @app.command()
 def parse(
-    source: Annotated[Path, typer.Argument(help="A .txt, .html or .pdf file.")],
+    source: Annotated[Path, typer.Argument(help="A .txt, .html, .pdf, .docx or .xlsx file.")],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here.")] = None,
 ) -> None:
-    """Parse one file into one JSON document (stdout without -o)."""
+    """Parse one file into one JSON document (stdout without -o); exit 1 when it failed."""
     from extract.pipeline import parse_or_fail, write_document
 
     try:
@@ -75,6 +79,10 @@ def parse(
     else:
         write_document(doc, output)
         typer.echo(f"{source} → {output} ({doc.status.value})", err=True)
+    if doc.status.value == "failed":
+        codes = ", ".join(issue.code for issue in doc.issues)
+        typer.echo(f"error: {source}: the document failed ({codes})", err=True)
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -83,10 +91,72 @@ def run(
                                             "hand-placed sources.")] = Path("raw"),
     output: Annotated[Path, typer.Option("-o", "--output", help="Folder for JSON.")] = Path(
         "structured"),
-    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Processes (default: all cores).")
-                    ] = 0,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Processes, or LocalCluster "
+                                      "workers with --dask local (default: all cores).")] = 0,
+    max_seconds: Annotated[float, typer.Option(
+        help="Seconds one document may take; past it, it fails with issue time_limit.")
+    ] = DEFAULT_MAX_SECONDS,
+    max_mb: Annotated[float, typer.Option(
+        help="Largest document read, in MB; a larger one fails with issue too_large.")
+    ] = DEFAULT_MAX_MB,
+    wait: Annotated[float, typer.Option(
+        help="Seconds to wait for another run on the same folders (default: refuse at once).")
+    ] = 0.0,
+    dask: Annotated[str | None, typer.Option(
+        help="'local': extract on a Dask LocalCluster of --jobs worker processes.")] = None,
+    scheduler: Annotated[str | None, typer.Option(
+        help="Extract on the Dask cluster whose scheduler is at this address "
+             "(tcp://HOST:8786).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="The summary as JSON on stdout.")
+                       ] = False,
 ) -> None:
-    """Extract every document version under RAW_DIR not yet extracted by this version."""
+    """Extract every document version under RAW_DIR not yet extracted by this version.
+
+    Exit status: 0 when every document was extracted (a document failed as bad input
+    included), 1 when any raised an error or a file could not be read, 75 when another run
+    holds the folders.
+    """
+    from extract.errors import ExtractError
+    from extract.ingest.batch import run as run_batch
+    from extract.ingest.limits import Limits
+    from extract.ingest.lock import FolderBusy
+
+    if not raw_dir.is_dir():
+        raise _fail(f"{raw_dir} is not a folder")
+    if dask not in (None, "local"):
+        raise _fail("--dask takes 'local'; give a scheduler's address with --scheduler")
+    try:
+        limits = Limits(max_seconds, int(max_mb * 1024 * 1024))
+    except ValueError as error:
+        raise _fail(str(error)) from None
+    jobs = jobs or os.cpu_count() or 1
+    with _progress_bar() as (planned, advanced):
+        try:
+            summary = run_batch(raw_dir, output, jobs, progress=advanced, on_plan=planned,
+                                limits=limits, dask=scheduler or dask, wait=wait)
+        except FolderBusy as error:
+            typer.echo(f"error: {error}", err=True)
+            raise typer.Exit(EXIT_BUSY) from None
+        except ExtractError as error:  # the Dask cluster: unreachable, no workers, mismatched
+            raise _fail(str(error)) from None
+    if as_json:
+        typer.echo(json.dumps({"raw": str(raw_dir), "output": str(output),
+                               **summary.as_json()}, ensure_ascii=False, indent=2))
+    else:
+        typer.echo(f"extract run: {raw_dir} → {output}")
+        for line in summary.lines():
+            typer.echo(line)
+    _review_steps(summary.reviews, summary=True)
+    if summary.errored:
+        raise typer.Exit(1)
+
+
+EXIT_BUSY = 75  # EX_TEMPFAIL: another run holds the folders; try again later
+
+
+@contextlib.contextmanager
+def _progress_bar() -> Iterator[tuple[Callable[[int, int], None], Callable[[object], None]]]:
+    """A progress bar on stderr (when it is a terminal); yield its two callbacks."""
     from rich.console import Console
     from rich.progress import (
         BarColumn,
@@ -96,19 +166,13 @@ def run(
         TextColumn,
         TimeRemainingColumn,
     )
-    from rich.table import Table
 
-    from extract.ingest.batch import run as run_batch
-
-    if not raw_dir.is_dir():
-        raise _fail(f"{raw_dir} is not a folder")
-    jobs = jobs or os.cpu_count() or 1
     console = Console(stderr=True)
     # No refresh thread: workers are forked, and a fork should not copy a thread mid-write.
     with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                   TaskProgressColumn(), TextColumn("{task.fields[rate]}"),
                   TimeRemainingColumn(), console=console, transient=True,
-                  auto_refresh=False) as bar:
+                  auto_refresh=False, disable=not console.is_terminal) as bar:
         task = bar.add_task("extracting", total=None, rate="")
 
         def planned(todo: int, _up_to_date: int) -> None:
@@ -126,28 +190,7 @@ def run(
                 bar.update(task, rate=f"{speed:.1f} doc/s" if speed else "")
                 bar.refresh()
 
-        summary = run_batch(raw_dir, output, jobs, progress=advanced, on_plan=planned)
-    table = Table(title=f"extract run: {raw_dir} → {output}")
-    columns = ("extracted", "skipped", "ok", "partial", "failed", "errors", "plans",
-               "measures", "seconds")
-    for column in columns:
-        table.add_column(column, justify="right")
-    statuses = summary.statuses
-    table.add_row(str(len(summary.outcomes)), str(summary.skipped), str(statuses["ok"]),
-                  str(statuses["partial"]), str(statuses["failed"]),
-                  str(statuses["error"] + statuses["unreadable"]),
-                  str(sum(o.plans for o in summary.outcomes)),
-                  str(sum(o.measures for o in summary.outcomes)), f"{summary.seconds:.1f}")
-    console.print(table)
-    if summary.registered:
-        console.print(f"{summary.registered} new versions of files placed in {raw_dir} by hand")
-    for outcome in summary.outcomes:
-        if outcome.status in ("error", "unreadable"):
-            console.print(f"[red]{outcome.status}[/red] {outcome.source}: {outcome.message}")
-        elif outcome.status == "kept_edited":
-            console.print(f"[yellow]kept[/yellow] {outcome.output}: edited by hand, not "
-                          "overwritten")
-    _review_steps(summary.reviews, summary=True)
+        yield planned, advanced
 
 
 @app.command()
@@ -171,6 +214,10 @@ def fetch(
     contact: Annotated[str | None, typer.Option(
         envvar="EXTRACT_CONTACT", help="E-mail or URL for site owners, sent in the User-Agent."
     )] = None,
+    allow_private: Annotated[bool, typer.Option(
+        "--allow-private", help="Also fetch from loopback, private and link-local addresses.")
+    ] = False,
+    proxy: Annotated[str | None, typer.Option(help="HTTP proxy for every request.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary.")] = False,
 ) -> None:
     """Fetch city sites politely into RAW (robots.txt, delays, retries, re-fetch if changed)."""
@@ -187,7 +234,8 @@ def fetch(
                           allowed_prefixes=tuple(allow or ()))]
         options = CrawlOptions(max_depth=depth, max_pages=max_pages, delay=delay,
                                per_host=per_host, timeout=timeout, retries=retries,
-                               max_size=int(max_size_mb * 1024 * 1024), contact=contact)
+                               max_size=int(max_size_mb * 1024 * 1024), contact=contact,
+                               allow_private=allow_private, proxy=proxy)
     except (InputError, ValueError) as error:
         raise _fail(str(error)) from None
 
@@ -250,6 +298,8 @@ def status(
                                   "in conflict"))
     for label, value in lines:
         typer.echo(f"{label:<10} {value}")
+    for path, why in report.unreadable:
+        typer.echo(f"unreadable {path}: {why}")
     for review in reviews if reviewed else []:
         typer.echo(f"reviewed {review.reviewed_output} ({review.status}, extractor "
                    f"{review.extractor_version}, by {', '.join(review.authors) or 'nobody'}): "

@@ -87,16 +87,22 @@ def parse_or_fail(data: bytes, *, uri: str, media_type: str | None = None,
     try:
         return parse_bytes(data, uri=uri, media_type=media_type, charset=charset)
     except Exception as error:  # a bug of ours must not stop a batch
-        sha256 = hashlib.sha256(data).hexdigest()
-        return Document(
-            id=_doc_id(sha256), extractor_version=__version__,
-            source=Source(uri=uri, sha256=sha256, size=len(data),
-                          media_type=media_type or sniff_media_type(data, uri)),
-            status=Status.FAILED,
-            issues=[Issue(code="internal_error", severity=Severity.ERROR,
-                          message=f"{type(error).__name__}: {error}",
-                          where=traceback.format_exc(limit=-1).strip().splitlines()[-1])],
-        )
+        return failed_document(
+            uri, hashlib.sha256(data).hexdigest(), len(data),
+            media_type or sniff_media_type(data, uri), "internal_error",
+            f"{type(error).__name__}: {error}",
+            where=traceback.format_exc(limit=-1).strip().splitlines()[-1])
+
+
+def failed_document(uri: str, sha256: str, size: int, media_type: str, code: str,
+                    message: str, where: str | None = None) -> Document:
+    """A failed document with one error issue, for a source nothing could be read from."""
+    return Document(
+        id=_doc_id(sha256), extractor_version=__version__,
+        source=Source(uri=uri, sha256=sha256, size=size, media_type=media_type),
+        status=Status.FAILED,
+        issues=[Issue(code=code, severity=Severity.ERROR, message=message, where=where)],
+    )
 
 
 def write_document(doc: Document, path: Path) -> None:

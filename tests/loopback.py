@@ -56,6 +56,14 @@ class Reply:
 Route = Callable[[Hit, int], Reply]  # (this request, how many came before it) -> reply
 
 
+def route_of(target: str) -> str:
+    """Return the route of a request target: its path, also when the server is used as a
+    proxy and the target is a whole URL ("http://www.example.jp/plan.html" → "/plan.html")."""
+    if target.startswith(("http://", "https://")):
+        target = "/" + target.split("/", 3)[3] if target.count("/") >= 3 else "/"
+    return target.split("?")[0]
+
+
 class LoopbackSite:
     """An HTTP server on 127.0.0.1 with a route per path; use as a context manager."""
 
@@ -83,7 +91,7 @@ class LoopbackSite:
                         site.in_flight -= 1
 
             def _answer(self, hit: Hit, before: int) -> None:
-                route = site.routes.get(self.path.split("?")[0])
+                route = site.routes.get(route_of(self.path))
                 reply = route(hit, before) if route else Reply(404, b"<h1>Not Found</h1>",
                                                                 {"Content-Type": "text/html"})
                 time.sleep(reply.delay)

@@ -25,7 +25,8 @@ from tests.loopback import SJIS_PAGE, TEST_MAX_SIZE, batch_site, city_site, corp
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((ROOT / "raw" / "samples").glob("*.txt"))
-FAST = CrawlOptions(delay=0.0, backoff=0.01, timeout=0.3, retries=1, max_size=TEST_MAX_SIZE)
+FAST = CrawlOptions(delay=0.0, backoff=0.01, timeout=0.3, retries=1, max_size=TEST_MAX_SIZE,
+                   allow_private=True)
 
 
 def samples_raw(tmp: Path) -> Path:
@@ -194,8 +195,8 @@ def test_fetch_then_run_then_status_in_an_empty_folder(tmp_path: Path) -> None:
     work.mkdir()
     assert cli("status", cwd=work).returncode == 1  # nothing yet: a message, exit 1
     with batch_site(tmp_path, 12) as site:
-        fetched = cli("fetch", site.url("/batch/"), "--delay", "0", "--contact",
-                      "ops@example.jp", "-q", cwd=work)
+        fetched = cli("fetch", site.url("/batch/"), "--allow-private", "--delay", "0",
+                      "--contact", "ops@example.jp", "-q", cwd=work)
         assert fetched.returncode == 0, fetched.stderr
         assert "13 new document versions" in fetched.stdout
         assert all("ops@example.jp" in h.headers["user-agent"] for h in site.log)

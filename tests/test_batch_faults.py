@@ -65,7 +65,8 @@ def test_kill_9_twice_then_resume_equals_an_uninterrupted_run(tmp_path: Path) ->
     rng = random.Random(seed)
     site: LoopbackSite
     with batch_site(tmp_path, DOCUMENTS) as site:
-        fetch = ["fetch", site.url("/batch/"), "--delay", "0", "--max-pages", "500", "-q"]
+        fetch = ["fetch", site.url("/batch/"), "--allow-private", "--delay", "0",
+                 "--max-pages", "500", "-q"]
         run = ["run", "--jobs", "2"]
         reference, work = tmp_path / "reference", tmp_path / "work"
         reference.mkdir()

@@ -102,3 +102,26 @@ def test_fetch_record_without_bytes_adds_no_version(tmp_path: Path, bad: str | N
         catalog.record_fetch(fetch("https://x.example/a.pdf", None, "timeout", error=bad or "t"))
         assert catalog.versions() == []
         assert catalog.fetch_outcomes() == {"timeout": 1}
+
+
+def test_a_catalog_of_the_previous_layout_is_migrated_in_place(tmp_path: Path) -> None:
+    url = "https://www.city.example.lg.jp/keikaku/taiko.pdf"
+    with Catalog.in_raw(tmp_path) as catalog:
+        catalog.record_fetch(fetch(url, "a" * 64))
+        (version,) = catalog.versions()
+        catalog.record_run(RunRecord(version.version_id, "0.1.0", "1.1", "ok"))
+    with sqlite3.connect(tmp_path / "catalog.sqlite") as db:  # back to layout 1, as shipped
+        db.execute("ALTER TABLE runs DROP COLUMN municipality")
+        db.execute("DROP TABLE unreadable")
+        db.execute("PRAGMA user_version=1")
+    with Catalog.in_raw(tmp_path) as catalog:
+        (before,) = catalog.versions()
+        assert before.status == "ok" and before.extracted_municipality is None
+        catalog.record_run(RunRecord(version.version_id, "0.1.0", "1.1", "ok",
+                                     municipality='{"name": "例市"}'))
+        catalog.record_unreadable({"plan.txt": "Permission denied"})
+        (after,) = catalog.versions()
+        assert after.extracted_municipality == '{"name": "例市"}'
+        assert catalog.unreadable() == [("plan.txt", "Permission denied")]
+    with sqlite3.connect(tmp_path / "catalog.sqlite") as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 2

@@ -36,7 +36,7 @@ from tests.loopback import (
 CONTACT = "ops@example.jp"
 # Tiny waits keep the suite fast; the retry and timeout logic is the same at any scale.
 FAST = CrawlOptions(delay=0.0, backoff=0.01, timeout=0.3, max_time=5.0, retries=2,
-                    max_size=TEST_MAX_SIZE, contact=CONTACT)
+                    max_size=TEST_MAX_SIZE, contact=CONTACT, allow_private=True)
 
 
 @dataclass

@@ -42,16 +42,21 @@ from urllib.parse import unquote, urlsplit
 
 from extract import __version__
 from extract.errors import ExtractError
-from extract.files import write_text_atomic
+from extract.files import orphaned, write_text_atomic
 from extract.ingest.catalog import CATALOG_FILES, Catalog, RunFailure, RunRecord, VersionState
+from extract.ingest.limits import DEFAULT_LIMITS, DocumentTimeout, Limits, time_limit
+from extract.ingest.lock import folder_lock
 from extract.ingest.store import OBJECTS_DIR, RawStore, sha256_file
 from extract.review.reviewed import ReviewStep, review_all
 from extract.review.store import ReviewRecord
 from extract.schema import SCHEMA_VERSION, Document
 
-SOURCE_SUFFIXES = frozenset({".txt", ".text", ".html", ".htm", ".pdf"})
+SOURCE_SUFFIXES = frozenset({".txt", ".text", ".html", ".htm", ".pdf", ".docx", ".xlsx", ".doc",
+                             ".xls"})
 INDEX_NAME = "index.json"
 DONE = frozenset({"ok", "partial", "failed", "kept_edited"})  # statuses that leave an output
+# Every status a document can end a run with, in the order a summary lists them.
+RUN_STATUSES = ("ok", "partial", "failed", "kept_edited", "error", "unreadable")
 CHUNK = 4  # tasks sent to a worker at once: fewer round trips to the parent, still balanced
 IN_FLIGHT_PER_JOB = 2  # chunks queued per worker: it never waits for the parent
 PARENT_POLL_SECONDS = 0.5  # how soon a worker notices its parent was killed
@@ -84,6 +89,45 @@ class Summary:
     def statuses(self) -> Counter[str]:
         return Counter(o.status for o in self.outcomes)
 
+    @property
+    def errored(self) -> list[Outcome]:
+        """Documents that raised (a defect of ours) or files that could not be read: the
+        run's own failures, unlike a failed document, which is a verdict on bad input."""
+        return [o for o in self.outcomes if o.status in ("error", "unreadable")]
+
+    def as_json(self) -> dict[str, object]:
+        """Return the summary for machines (`extract run --json`)."""
+        statuses = self.statuses
+        return {
+            "extracted": len(self.outcomes) - statuses["unreadable"],
+            "up_to_date": self.skipped, "new_local_versions": self.registered,
+            "statuses": {s: statuses[s] for s in RUN_STATUSES},
+            "plans": sum(o.plans for o in self.outcomes),
+            "measures": sum(o.measures for o in self.outcomes),
+            "seconds": round(self.seconds, 3),
+            "problems": [{"source": o.source, "status": o.status, "output": o.output,
+                          "message": o.message} for o in self.outcomes
+                         if o.status not in ("ok", "partial")],
+        }
+
+    def lines(self) -> list[str]:
+        """Return the summary as short lines of plain text (whole in 80 columns, and in a
+        log file); problems one per line after it."""
+        facts = self.as_json()
+        statuses = self.statuses
+        counts = ", ".join(f"{statuses[s]} {s}" for s in RUN_STATUSES if statuses[s])
+        out = [
+            f"documents  {facts['extracted']} extracted, {self.skipped} up to date, "
+            f"{self.registered} new local versions",
+            f"statuses   {counts or 'none'}",
+            f"found      {facts['plans']} plans, {facts['measures']} measures",
+            f"time       {self.seconds:.1f} s",
+        ]
+        for o in self.outcomes:
+            if o.status not in ("ok", "partial"):
+                out.append(f"{o.status}: {o.source}" + (f": {o.message}" if o.message else ""))
+        return out
+
 
 @dataclass(frozen=True, slots=True)
 class Task:
@@ -99,6 +143,8 @@ class Task:
     written_sha256: str | None  # sha256 of what we last wrote at `output`, if anything
     municipality: str | None
     municipality_code: str | None
+    size: int = 0
+    limits: Limits = DEFAULT_LIMITS
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +161,21 @@ class Result:
     error: str | None = None
     traceback: str | None = None
     seconds: float = 0.0
+    municipality: str | None = None  # JSON object: the municipality the output names
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A document extracted and serialized but not written: what a remote worker returns."""
+
+    version_id: int
+    text: str  # the output file's exact contents
+    status: str
+    issues: tuple[str, ...]
+    plans: int
+    measures: int
+    municipality: str | None
+    seconds: float
 
 
 class StoreDamaged(ExtractError):
@@ -153,12 +214,13 @@ def scan(raw: Path, store: RawStore, catalog: Catalog) -> tuple[int, list[Outcom
             # No fsync: the file in raw/ is a second copy, should a power cut damage this one.
             stored = store.put_file(path, durable=False)
         except OSError as error:
-            unreadable.append(Outcome(str(path), None, "unreadable",
+            unreadable.append(Outcome(relative, None, "unreadable",
                                       message=f"{error.strerror}: {path}"))
             continue
         media_type = mimetypes.guess_type(path.name)[0]
         new += catalog.record_local_file(relative, stat.st_size, stat.st_mtime_ns,
                                          stored.sha256, media_type)
+    catalog.record_unreadable({o.source: o.message or "" for o in unreadable})
     return new, unreadable
 
 
@@ -190,25 +252,34 @@ def output_path(state: VersionState) -> PurePosixPath:
     return PurePosixPath(_safe(named or parts.netloc), f"{_safe(document)}-{url_hash}", version)
 
 
-def is_done(state: VersionState, out: Path) -> bool:
+def is_done(state: VersionState, out: Path, limits: Limits = DEFAULT_LIMITS) -> bool:
     """Return whether a version's output is current and in place."""
     target = out / output_path(state)
     return (state.extractor_version == __version__ and state.schema_version == SCHEMA_VERSION
-            and state.status in DONE and state.output_path == str(target) and target.is_file())
+            and state.status in DONE and state.output_path == str(target) and target.is_file()
+            and not limits_raised(state, limits))
 
 
-def plan(states: list[VersionState], out: Path, store: RawStore) -> tuple[list[Task], int]:
+def limits_raised(state: VersionState, limits: Limits) -> bool:
+    """Return whether the version failed on a limit that `limits` now lifts."""
+    codes = json.loads(state.issues or "[]")
+    return (("too_large" in codes and state.size <= limits.max_bytes)
+            or ("time_limit" in codes and (state.seconds or 0.0) < limits.max_seconds))
+
+
+def plan(states: list[VersionState], out: Path, store: RawStore,
+         limits: Limits = DEFAULT_LIMITS) -> tuple[list[Task], int]:
     """Return the tasks to run (largest first, to balance the workers) and how many are done."""
     tasks, done = [], 0
     for state in states:
-        if is_done(state, out):
+        if is_done(state, out, limits):
             done += 1
             continue
         target = str(out / output_path(state))
         ours = state.output_sha256 if state.output_path == target else None
         tasks.append(Task(state.version_id, state.sha256, str(store.path(state.sha256)),
                           state.uri, state.media_type, state.charset, target, ours,
-                          state.municipality, state.municipality_code))
+                          state.municipality, state.municipality_code, state.size, limits))
     sizes = {s.version_id: s.size for s in states}
     tasks.sort(key=lambda t: -sizes[t.version_id])
     return tasks, done
@@ -221,10 +292,9 @@ def extract_version(task: Task) -> Result:
     """Extract one version and write its JSON; a defect of ours is a result, not a crash."""
     started = time.perf_counter()
     try:
-        return _extract(task, started)
+        return write_rendered(task, _render(task, None, started))
     except Exception as error:
-        return Result(task.version_id, "error", error=f"{type(error).__name__}: {error}",
-                      traceback=traceback.format_exc(), seconds=time.perf_counter() - started)
+        return _error_result(task, error, started)
 
 
 # Held while a worker writes an output: a worker whose parent died exits between two writes,
@@ -232,37 +302,76 @@ def extract_version(task: Task) -> Result:
 _WRITING = threading.Lock()
 
 
-def _extract(task: Task, started: float) -> Result:
-    from extract.pipeline import parse_bytes, write_document
+def _error_result(task: Task, error: Exception, started: float) -> Result:
+    return Result(task.version_id, "error", error=f"{type(error).__name__}: {error}",
+                  traceback=traceback.format_exc(), seconds=time.perf_counter() - started)
+
+
+def render_version(task: Task, data: bytes | None = None) -> Rendered | Result:
+    """Extract one version without writing it (`data`: its bytes, else read from the store);
+    a defect of ours is a Result with status error."""
+    started = time.perf_counter()
+    try:
+        return _render(task, data, started)
+    except Exception as error:
+        return _error_result(task, error, started)
+
+
+def _render(task: Task, data: bytes | None, started: float) -> Rendered:
+    from extract.pipeline import failed_document, parse_bytes
     from extract.schema import Municipality, NodeKind, walk
 
-    data = Path(task.stored).read_bytes()
-    if hashlib.sha256(data).hexdigest() != task.sha256:
-        raise StoreDamaged(f"{task.stored} no longer holds the bytes of its name")
-    doc = parse_bytes(data, uri=task.uri, media_type=task.media_type, charset=task.charset)
+    limits = task.limits
+    media = task.media_type or mimetypes.guess_type(task.uri)[0] or "application/octet-stream"
+    if task.size > limits.max_bytes:
+        doc = failed_document(task.uri, task.sha256, task.size, media, "too_large",
+                              f"{task.size} bytes, more than the batch's limit of "
+                              f"{limits.max_bytes} (--max-mb)")
+    else:
+        data = Path(task.stored).read_bytes() if data is None else data
+        if hashlib.sha256(data).hexdigest() != task.sha256:
+            raise StoreDamaged(f"{task.stored} no longer holds the bytes of its name")
+        try:
+            with time_limit(limits.max_seconds):
+                doc = parse_bytes(data, uri=task.uri, media_type=task.media_type,
+                                  charset=task.charset)
+        except DocumentTimeout:
+            doc = failed_document(task.uri, task.sha256, task.size, media, "time_limit",
+                                  f"extraction took longer than the batch's limit of "
+                                  f"{limits.max_seconds:g} s (--max-seconds)")
     if doc.municipality is None and task.municipality:
         # The manifest names the municipality the document itself may not.
         doc = doc.model_copy(update={"municipality": Municipality(
             name=task.municipality, code=task.municipality_code)})
-    output = Path(task.output)
-    status = doc.status.value
-    if output.is_file() and sha256_file(output) != task.written_sha256:
-        # Not what we last wrote here: either our own unrecorded write (a killed run) or a
-        # reviewer's edit. Only identical bytes tell them apart; an edit is never overwritten.
-        fresh = output.with_name(f".{output.name}.fresh.tmp")
-        with _WRITING:
-            write_document(doc, fresh)
-            same = sha256_file(fresh) == sha256_file(output)
-            fresh.unlink()
-        if not same:
-            return Result(task.version_id, "kept_edited", output=str(output),
-                          issues=issue_codes(doc), seconds=time.perf_counter() - started)
-    else:
-        with _WRITING:
-            write_document(doc, output)
     measures = sum(1 for n in walk(doc.outline) if n.kind is NodeKind.MEASURE)
-    return Result(task.version_id, status, str(output), sha256_file(output), issue_codes(doc),
-                  len(doc.plans), measures, seconds=time.perf_counter() - started)
+    named = doc.municipality.model_dump_json(exclude_none=True) if doc.municipality else None
+    return Rendered(task.version_id, doc.model_dump_json(indent=2) + "\n", doc.status.value,
+                    issue_codes(doc), len(doc.plans), measures, named,
+                    time.perf_counter() - started)
+
+
+def write_rendered(task: Task, rendered: Rendered | Result) -> Result:
+    """Write a rendered document at its output unless that would change nothing or overwrite
+    an edit; return the task's result."""
+    if isinstance(rendered, Result):
+        return rendered  # an error: nothing to write
+    output = Path(task.output)
+    new_sha256 = hashlib.sha256(rendered.text.encode("utf-8")).hexdigest()
+    current = sha256_file(output) if output.is_file() else None
+    status = rendered.status
+    if current is not None and current != new_sha256 and current != task.written_sha256:
+        # Not what we last wrote here, nor what we would write: a reviewer's edit (our own
+        # unrecorded write from a killed run has the new bytes). An edit is never overwritten.
+        status = "kept_edited"
+    elif current != new_sha256:
+        with _WRITING:
+            write_text_atomic(output, rendered.text)
+    if status == "kept_edited":
+        return Result(rendered.version_id, status, str(output), issues=rendered.issues,
+                      seconds=rendered.seconds)
+    return Result(rendered.version_id, status, str(output), new_sha256, rendered.issues,
+                  rendered.plans, rendered.measures, seconds=rendered.seconds,
+                  municipality=rendered.municipality)
 
 
 def issue_codes(doc: Document) -> tuple[str, ...]:
@@ -338,9 +447,11 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
 
 
 def clear_temp_files(out: Path) -> int:
-    """Remove temp files a killed run left in the output folder; return how many."""
+    """Remove temp files a killed process left in the output folder; return how many."""
     removed = 0
     for temp in out.rglob(".*.tmp"):
+        if not orphaned(temp):
+            continue  # a live process is writing it
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()
             removed += 1
@@ -371,12 +482,17 @@ def write_index(out: Path, states: list[VersionState],
             "extractor_version": state.extractor_version,
             "schema_version": state.schema_version,
             "latest": latest[state.uri] == state.version_id,
+            "extracted_municipality": json.loads(state.extracted_municipality)
+            if state.extracted_municipality else None,
             "reviewed": _review_entry(out, (reviews or {}).get((state.uri, state.sha256))),
         })
     entries.sort(key=lambda e: str(e["output"]))
     index = out / INDEX_NAME
-    listing = json.dumps({"documents": entries}, ensure_ascii=False, indent=2)
-    write_text_atomic(index, listing + "\n")
+    listing = json.dumps({"documents": entries}, ensure_ascii=False, indent=2) + "\n"
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        if index.read_text("utf-8") == listing:
+            return index  # unchanged: not rewritten, so its mtime says when it last changed
+    write_text_atomic(index, listing)
     return index
 
 
@@ -406,36 +522,54 @@ def _retire(state: VersionState, new_output: str) -> None:
 
 def run(raw_dir: Path, out_dir: Path, jobs: int = 1,
         progress: Callable[[Outcome], None] | None = None,
-        on_plan: Callable[[int, int], None] | None = None) -> Summary:
+        on_plan: Callable[[int, int], None] | None = None, *, limits: Limits = DEFAULT_LIMITS,
+        dask: str | None = None, wait: float = 0.0) -> Summary:
     """Extract every version in `raw_dir` not yet extracted by this version into `out_dir`.
 
-    `on_plan(to_do, up_to_date)` is called once before extraction starts, `progress` once per
-    document done.
+    `jobs` worker processes extract (this one when 1), or, given `dask` ("local" for a
+    LocalCluster of `jobs` workers, or a scheduler address), Dask workers. `on_plan(to_do,
+    up_to_date)` is called once before extraction starts, `progress` once per document done.
+    Both folders are locked for the run; another run waits up to `wait` seconds for them,
+    then raises FolderBusy.
     """
     started = time.perf_counter()
     out_dir.mkdir(parents=True, exist_ok=True)
+    with contextlib.ExitStack() as locks:
+        for folder in dict.fromkeys((raw_dir.resolve(), out_dir.resolve())):
+            locks.enter_context(folder_lock(folder, wait))
+        summary = _run_locked(raw_dir, out_dir, jobs, progress, on_plan, limits, dask)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _run_locked(raw_dir: Path, out_dir: Path, jobs: int,
+                progress: Callable[[Outcome], None] | None,
+                on_plan: Callable[[int, int], None] | None, limits: Limits,
+                dask: str | None) -> Summary:
     clear_temp_files(out_dir)
     store = RawStore(raw_dir)
     summary = Summary()
     with Catalog.in_raw(raw_dir) as catalog:
         summary.registered, summary.outcomes = scan(raw_dir, store, catalog)
         states = {s.version_id: s for s in catalog.versions()}
-        tasks, summary.skipped = plan(list(states.values()), out_dir.resolve(), store)
+        tasks, summary.skipped = plan(list(states.values()), out_dir.resolve(), store, limits)
         if on_plan is not None:
             on_plan(len(tasks), summary.skipped)
-        if jobs > 1 and tasks:
+        if jobs > 1 and tasks and dask is None:
             _preload()
         batch = catalog.start_batch(__version__, SCHEMA_VERSION, jobs)
-        for result in execute(tasks, jobs):
+        for result in _results(tasks, jobs, dask, store):
             state = states[result.version_id]
             catalog.record_run(RunRecord(
                 result.version_id, __version__, SCHEMA_VERSION, result.status, result.output,
                 result.output_sha256, result.issues, result.error, result.traceback,
-                result.seconds), batch)
+                result.seconds, result.municipality), batch)
             if result.output and result.status != "kept_edited":
                 _retire(state, result.output)
+            message = result.error or (", ".join(result.issues)
+                                       if result.status == "failed" else None)
             outcome = Outcome(state.uri, result.output, result.status, result.plans,
-                              result.measures, result.error)
+                              result.measures, message)
             summary.outcomes.append(outcome)
             if progress is not None:
                 progress(outcome)
@@ -443,9 +577,19 @@ def run(raw_dir: Path, out_dir: Path, jobs: int = 1,
                                               out_dir.resolve())  # 5
         write_index(out_dir.resolve(), catalog.versions(), reviews)  # 6
         summary.outcomes.sort(key=lambda o: o.source)
-        summary.seconds = time.perf_counter() - started
         catalog.finish_batch(batch, dict(summary.statuses, skipped=summary.skipped))
     return summary
+
+
+def _results(tasks: list[Task], jobs: int, dask: str | None, store: RawStore
+             ) -> Iterator[Result]:
+    """Yield every task's result from the process pool, or from Dask workers."""
+    if dask is None or not tasks:
+        yield from execute(tasks, jobs)
+        return
+    from extract.ingest.dask_executor import execute_on_dask
+
+    yield from execute_on_dask(tasks, dask, jobs, store)
 
 
 # -- `extract status` --------------------------------------------------------------------
@@ -465,6 +609,7 @@ class Status:
     errors: int  # the latest extraction raised
     failures: list[RunFailure]
     last_batch: dict[str, object] | None
+    unreadable: list[tuple[str, str]] = field(default_factory=list)  # (file, why) at last scan
 
 
 def status(raw_dir: Path, out_dir: Path) -> Status:
@@ -473,7 +618,8 @@ def status(raw_dir: Path, out_dir: Path) -> Status:
     with Catalog.in_raw(raw_dir) as catalog:
         states = catalog.versions()
         report = Status(catalog.source_kinds(), catalog.fetch_outcomes(), len(states),
-                        Counter(), 0, 0, 0, 0, catalog.failures(), catalog.last_batch())
+                        Counter(), 0, 0, 0, 0, catalog.failures(), catalog.last_batch(),
+                        catalog.unreadable())
     for state in states:
         if state.status is None:
             report.pending += 1

@@ -7,8 +7,10 @@ transaction, so a process killed at any moment leaves the last committed state, 
     sources    a URL or a hand-placed file (its path under raw/), with its municipality
     fetches    one row per HTTP attempt outcome: status, headers that matter, sha256, referrer
     versions   a (source, sha256) pair: a changed document is a new version, never an update
-    runs       one extraction of a version: extractor and schema versions, output, status, error
+    runs       one extraction of a version: extractor and schema versions, output, status, error,
+               the municipality the output names
     batches    one `extract run`: when, with which versions of the code, and its counts
+    unreadable hand-placed files the last scan could not read, with why
 """
 
 from __future__ import annotations
@@ -27,7 +29,9 @@ CATALOG_NAME = "catalog.sqlite"
 # Files SQLite keeps beside the database; the raw-folder scan must not take them for sources.
 CATALOG_FILES = (CATALOG_NAME, f"{CATALOG_NAME}-wal", f"{CATALOG_NAME}-shm",
                  f"{CATALOG_NAME}-journal")
-_LAYOUT_VERSION = 1  # PRAGMA user_version: bump with a migration when the tables change
+_LAYOUT_VERSION = 2  # PRAGMA user_version: bump with a migration when the tables change
+# Statements that bring a catalog of layout version N - 1 to N (new tables come from _SCHEMA).
+_MIGRATIONS = {2: ["ALTER TABLE runs ADD COLUMN municipality TEXT"]}
 _BUSY_TIMEOUT_MS = 10_000  # a concurrent `extract status` may hold a read lock briefly
 
 _SCHEMA = """
@@ -95,9 +99,15 @@ CREATE TABLE IF NOT EXISTS runs (
     error TEXT,
     traceback TEXT,
     seconds REAL,
-    finished_at TEXT NOT NULL
+    finished_at TEXT NOT NULL,
+    municipality TEXT
 );
 CREATE INDEX IF NOT EXISTS runs_by_version ON runs (version_id, id);
+CREATE TABLE IF NOT EXISTS unreadable (
+    path TEXT PRIMARY KEY,
+    error TEXT NOT NULL,
+    seen_at TEXT NOT NULL
+);
 """
 
 # Fetch outcomes that leave bytes in the store (a 304 points at the bytes of an earlier fetch).
@@ -116,6 +126,7 @@ class FetchRecord:
     url: str
     outcome: str  # stored | not_modified | http_error | too_large | timeout | network_error |
     #               redirect_loop | too_many_redirects | disallowed | unsupported_type |
+    #               blocked_address (the host resolves to a loopback/private address) |
     #               error (a defect of the crawler, its traceback in `error`)
     fetched_at: str
     final_url: str | None = None
@@ -158,6 +169,9 @@ class VersionState:
     status: str | None
     output_path: str | None
     output_sha256: str | None
+    issues: str | None = None  # JSON list of the latest run's issue codes
+    seconds: float | None = None  # how long the latest run took
+    extracted_municipality: str | None = None  # JSON object: what the output names
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +188,7 @@ class RunRecord:
     error: str | None = None
     traceback: str | None = None
     seconds: float | None = None
+    municipality: str | None = None  # JSON object: the municipality the output names
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,9 +250,16 @@ class Catalog:
         self.path = path
         self._db = connect(path)
         with self._tx():
+            layout = int(self._db.execute("PRAGMA user_version").fetchone()[0])
+            fresh = self._db.execute(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'runs'").fetchone()[0] == 0
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     self._db.execute(statement)
+            if not fresh:
+                for version in range(max(layout, 1) + 1, _LAYOUT_VERSION + 1):
+                    for statement in _MIGRATIONS.get(version, []):
+                        self._db.execute(statement)
             self._db.execute(f"PRAGMA user_version={_LAYOUT_VERSION}")
 
     @classmethod
@@ -352,7 +374,8 @@ class Catalog:
         rows = self._db.execute(
             "SELECT v.id AS version_id, v.sha256, v.size, v.media_type, v.charset, s.uri,"
             " s.kind, s.municipality, s.municipality_code, r.extractor_version,"
-            " r.schema_version, r.status, r.output_path, r.output_sha256"
+            " r.schema_version, r.status, r.output_path, r.output_sha256, r.issues,"
+            " r.seconds, r.municipality AS extracted_municipality"
             " FROM versions v JOIN sources s ON s.id = v.source_id"
             " LEFT JOIN runs r ON r.id ="
             " (SELECT max(id) FROM runs WHERE version_id = v.id)"
@@ -384,12 +407,24 @@ class Catalog:
             db.execute(
                 "INSERT INTO runs (version_id, batch_id, extractor_version, schema_version,"
                 " output_path, output_sha256, status, issues, error, traceback, seconds,"
-                " finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " finished_at, municipality) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (run.version_id, batch_id, run.extractor_version, run.schema_version,
                  run.output_path, run.output_sha256, run.status,
                  json.dumps(list(run.issues), ensure_ascii=False), run.error, run.traceback,
-                 run.seconds, now()),
+                 run.seconds, now(), run.municipality),
             )
+
+    def record_unreadable(self, errors: dict[str, str]) -> None:
+        """Replace the list of hand-placed files that could not be read (path → why)."""
+        with self._tx() as db:
+            db.execute("DELETE FROM unreadable")
+            db.executemany("INSERT INTO unreadable (path, error, seen_at) VALUES (?, ?, ?)",
+                           [(path, error, now()) for path, error in sorted(errors.items())])
+
+    def unreadable(self) -> list[tuple[str, str]]:
+        """Return (path, why) of every file the last scan could not read."""
+        rows = self._db.execute("SELECT path, error FROM unreadable ORDER BY path").fetchall()
+        return [(row["path"], row["error"]) for row in rows]
 
     def failures(self) -> list[RunFailure]:
         """Return versions whose latest extraction raised or produced a failed document."""

@@ -10,7 +10,10 @@ per-site budget. It is polite by default:
    Retry-After, and the wait holds back the whole host, not only the retried URL;
 4. a URL fetched before is asked for with If-None-Match / If-Modified-Since (304 → no download);
 5. a body larger than `max_size` is abandoned as soon as that is known;
-6. redirects are followed by hand, so a loop is caught and the final URL recorded.
+6. redirects are followed by hand, so a loop is caught and the final URL recorded;
+7. no request goes to a host that resolves to a loopback, private, link-local (the cloud
+   metadata service at 169.254.169.254), multicast or reserved address, whether it came as a
+   start URL, a link or a redirect (`blocked_address`), unless `allow_private` says so.
 
 Every outcome, failures included, becomes a `FetchRecord` in the catalog; bytes go to the
 content-addressed store, so a changed document is a new version and nothing is overwritten.
@@ -20,10 +23,12 @@ from __future__ import annotations
 
 import asyncio
 import codecs
+import ipaddress
 import re
+import socket
 import traceback
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from functools import cache
@@ -64,6 +69,8 @@ class CrawlOptions:
     max_size: int = 50 * 1024 * 1024  # bytes per response
     max_redirects: int = 10
     contact: str | None = None  # e-mail or URL put in the User-Agent
+    allow_private: bool = False  # fetch from loopback/private/link-local hosts (tests, intranets)
+    proxy: str | None = None  # an HTTP proxy every request goes through ("http://host:port")
 
     def __post_init__(self) -> None:
         if self.per_host < 1 or self.connections < 1:
@@ -176,6 +183,30 @@ def plan_score(url: str, text: str) -> int:
     return sum(word.lower() in haystack for word in _rules()["plan_words"])
 
 
+# -- addresses ---------------------------------------------------------------------------
+
+# host, port → the addresses the name resolves to
+Resolver = Callable[[str, int], Awaitable[list[str]]]
+
+
+async def system_resolve(host: str, port: int) -> list[str]:
+    """Return every address the system resolver gives for `host`."""
+    infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return [str(info[4][0]) for info in infos]
+
+
+def public_address(address: str) -> bool:
+    """Return whether an address is on the public internet.
+
+    "203.0.113.7" is documentation, "10.1.2.3" private, "169.254.169.254" link-local (the
+    metadata service), "::ffff:127.0.0.1" loopback: all False; "8.8.8.8" → True.
+    """
+    ip = ipaddress.ip_address(address.split("%")[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
 # -- politeness --------------------------------------------------------------------------
 
 
@@ -262,8 +293,11 @@ class Crawler:
     """One crawl: shared host gates and robots rules across the sites it is given."""
 
     def __init__(self, options: CrawlOptions, store: RawStore, catalog: Catalog,
-                 on_fetch: Callable[[FetchRecord], None] | None = None) -> None:
+                 on_fetch: Callable[[FetchRecord], None] | None = None,
+                 resolver: Resolver = system_resolve) -> None:
         self.options = options
+        self._resolve = resolver
+        self._refusals: dict[tuple[str, int], str | None] = {}
         self.store = store
         self.catalog = catalog
         self.on_fetch = on_fetch
@@ -282,6 +316,7 @@ class Crawler:
             timeout=httpx.Timeout(opts.timeout),
             limits=httpx.Limits(max_connections=opts.connections),
             follow_redirects=False,
+            proxy=opts.proxy,
         ) as client:
             self._client = client
             await asyncio.gather(*(self._crawl_site(site) for site in sites))
@@ -386,6 +421,9 @@ class Crawler:
         chain = [url]
         while True:
             current = chain[-1]
+            refused = await self._refused(current)
+            if refused is not None:
+                return record("blocked_address", current, error=refused), None
             if not await self._allowed(current):
                 return record("disallowed", current, error="robots.txt disallows it"), None
             reply = await self._get(current, headers)
@@ -423,6 +461,9 @@ class Crawler:
     async def _get(self, url: str, headers: dict[str, str]) -> _Reply:
         """GET once, retrying 429/5xx/timeouts with backoff; return the last reply."""
         opts = self.options
+        refused = await self._refused(url)
+        if refused is not None:
+            return _Reply(outcome="blocked_address", error=refused)
         gate = self._gate(url)
         attempt = 0
         while True:
@@ -475,7 +516,23 @@ class Crawler:
         except httpx.DecodingError as err:
             return _Reply(outcome="network_error", error=f"bad content encoding: {err}")
 
-    # -- politeness -----------------------------------------------------------------------
+    # -- addresses and politeness ---------------------------------------------------------
+
+    async def _refused(self, url: str) -> str | None:
+        """Return why a URL's host may not be fetched (a non-public address), or None."""
+        parts = urlsplit(url)
+        if self.options.allow_private or not parts.hostname:
+            return None
+        key = (parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
+        if key not in self._refusals:
+            try:
+                addresses = await self._resolve(*key)
+            except (OSError, UnicodeError):
+                addresses = []  # unresolvable: the request fails as a network error
+            private = [a for a in addresses if not public_address(a)]
+            self._refusals[key] = (f"{key[0]} resolves to {', '.join(private)}: not a public "
+                                   "address (allow with --allow-private)") if private else None
+        return self._refusals[key]
 
     def _gate(self, url: str) -> HostGate:
         host = urlsplit(url).netloc
@@ -520,9 +577,14 @@ class Crawler:
 
 
 def crawl(sites: list[Site], raw: Path, options: CrawlOptions | None = None,
-          on_fetch: Callable[[FetchRecord], None] | None = None) -> CrawlReport:
-    """Crawl every site into the store and catalog under `raw`; return what happened."""
+          on_fetch: Callable[[FetchRecord], None] | None = None,
+          resolver: Resolver = system_resolve) -> CrawlReport:
+    """Crawl every site into the store and catalog under `raw`; return what happened.
+
+    `resolver` turns host names into addresses for the address check (the system's by
+    default; the connection itself always uses the system's).
+    """
     store = RawStore(raw)
     with Catalog.in_raw(raw) as catalog:
-        crawler = Crawler(options or CrawlOptions(), store, catalog, on_fetch)
+        crawler = Crawler(options or CrawlOptions(), store, catalog, on_fetch, resolver)
         return asyncio.run(crawler.run(sites))

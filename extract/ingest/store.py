@@ -3,7 +3,8 @@
 A file's name is the sha256 of its bytes (`objects/ab/abcdef….bin`), so the same bytes are
 stored once and a stored file is never rewritten: a changed document gets a new name, and the
 old bytes stay. Writes go to a temp file that is hard-linked into place, which fails rather than
-overwrites when the name already exists; a crash leaves at most a temp file, removed on open.
+overwrites when the name already exists; a crash leaves at most a temp file, removed on open
+once the process that wrote it is gone (a crawl and a run may share the store).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from extract.files import orphaned, temp_prefix
 
 OBJECTS_DIR = "objects"
 _TMP_DIR = "tmp"
@@ -54,8 +57,9 @@ class RawStore:
         self._tmp.mkdir(parents=True, exist_ok=True)
         # Temp files only outlive a write when the process was killed during it.
         for stale in self._tmp.iterdir():
-            with contextlib.suppress(FileNotFoundError):
-                stale.unlink()
+            if orphaned(stale):
+                with contextlib.suppress(FileNotFoundError):
+                    stale.unlink()
 
     def path(self, sha256: str) -> Path:
         """Return where the object with this hash lives (whether or not it exists)."""
@@ -83,7 +87,8 @@ class RawStore:
         final = self.path(sha)
         if final.is_file():
             return Stored(sha, len(data), final, new=False)
-        fd, tmp_name = tempfile.mkstemp(dir=self._tmp, suffix=".part")
+        fd, tmp_name = tempfile.mkstemp(dir=self._tmp, prefix=temp_prefix("object"),
+                                        suffix=".part")
         tmp = Path(tmp_name)
         try:
             with os.fdopen(fd, "wb") as fh:

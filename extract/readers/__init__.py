@@ -10,6 +10,7 @@ import re
 from pathlib import PurePath
 
 from extract.blocks import ReadResult
+from extract.readers.office import DOC, DOCX, LEGACY, PACKAGES, XLS, XLSX, sniff_office
 
 _HTML_SNIFF = re.compile(rb"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]", re.IGNORECASE)
 _EXTENSIONS = {
@@ -19,19 +20,36 @@ _EXTENSIONS = {
     ".xhtml": "text/html",
     ".txt": "text/plain",
     ".text": "text/plain",
+    ".docx": DOCX,
+    ".xlsx": XLSX,
+    ".doc": DOC,
+    ".xls": XLS,
 }
+# Declared types a reader is chosen by; any other declaration is checked against the bytes.
+_READABLE = frozenset({"application/pdf", "text/html", "text/plain", *PACKAGES, *LEGACY})
 
 
 def sniff_media_type(data: bytes, name: str | None = None, media_type: str | None = None) -> str:
-    """The media type to read `data` as: declared type, then extension, then content."""
+    """The media type to read `data` as: declared type, then extension, then content.
+
+    Office files are told by their bytes first: a server calling a .docx octet-stream or
+    text/plain, or a .xls saved under .xlsx, is still read as what it is; a name or type that
+    says .doc/.xls is believed only of a compound file.
+    """
+    office = sniff_office(data)
+    if office is not None:
+        return office
     if media_type:
         base = media_type.split(";")[0].strip().lower()
-        if base in ("application/pdf", "text/html", "application/xhtml+xml", "text/plain"):
-            return "text/html" if base == "application/xhtml+xml" else base
+        if base == "application/xhtml+xml":
+            return "text/html"
+        if base in _READABLE and base not in LEGACY:
+            return base
     if name:
         by_extension = _EXTENSIONS.get(PurePath(name).suffix.lower())
-        if by_extension:
+        if by_extension and by_extension not in LEGACY:
             return by_extension
+    # A .doc or .xls that is not a compound file: often a web page saved under that name.
     if data.startswith(b"%PDF-"):
         return "application/pdf"
     if _HTML_SNIFF.search(data[:4096]):
@@ -43,6 +61,18 @@ def read(data: bytes, *, name: str | None = None, media_type: str | None = None,
          charset: str | None = None) -> ReadResult:
     """Blocks and facts of one source, read with the reader its media type calls for."""
     kind = sniff_media_type(data, name, media_type)
+    if kind in LEGACY:
+        from extract.readers.office import legacy_to_result
+
+        return legacy_to_result(kind)
+    if kind == DOCX:
+        from extract.readers.office_docx import docx_to_blocks
+
+        return docx_to_blocks(data)
+    if kind == XLSX:
+        from extract.readers.office_xlsx import xlsx_to_blocks
+
+        return xlsx_to_blocks(data)
     if kind == "application/pdf":
         from extract.readers.pdf import pdf_to_blocks
 
