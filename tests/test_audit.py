@@ -93,6 +93,8 @@ def test_too_many_headings_on_a_page() -> None:
 def test_measures_in_a_document_without_a_plan() -> None:
     measure = {"kind": "measure", "title": "窓口業務の見直し", "children": []}
     assert _checks({"outline": [measure]})["measures_without_plan"] == "error"
+    row = {**measure, "evidence": ["table_name_column"]}
+    assert "measures_without_plan" not in _checks({"outline": [row]})  # a table of projects
     plan = {"title": "行政改革大綱", "evidence": ["title"]}
     assert "measures_without_plan" not in _checks({"outline": [measure], "plans": [plan]})
 

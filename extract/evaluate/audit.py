@@ -241,12 +241,18 @@ def check_heading_density(doc: Json) -> Iterator[Finding]:
                           f"{count} headings on page {page} (more than {MAX_HEADINGS_PER_PAGE})")
 
 
+# A table of named projects (a 事業名 column) lists actions whether or not a plan is named.
+ACTION_TABLE_EVIDENCE = "table_name_column"
+
+
 def check_measures_need_a_plan(doc: Json) -> Iterator[Finding]:
-    """Measures are the actions of a plan: a document with no plan has none."""
-    measures = sum(1 for n, _ in _walk(doc.get("outline")) if n.get("kind") == "measure")
-    if measures and not doc.get("plans"):
+    """Measures are the actions of a plan: a document with no plan has none, but for the rows
+    of an action table (a table of named projects), which list actions by their form."""
+    measures = [n for n, _ in _walk(doc.get("outline")) if n.get("kind") == "measure"]
+    loose = [m for m in measures if ACTION_TABLE_EVIDENCE not in (m.get("evidence") or [])]
+    if loose and not doc.get("plans"):
         yield Finding("measures_without_plan", "error",
-                      f"{measures} measures in a document with no plan")
+                      f"{len(loose)} measures outside an action table in a document with no plan")
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
