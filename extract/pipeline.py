@@ -182,10 +182,11 @@ def _section_text(entries: list[Entry]) -> str:
     row: tuple[int, int] | None = None
     for entry in entries:
         if entry.role == "cell" and entry.row is not None:
+            cell = f"{entry.label}{entry.text}" if entry.label else entry.text
             if entry.row == row:
-                out[-1] += "\t" + entry.text
+                out[-1] += "\t" + cell
             else:
-                out.append(entry.text)
+                out.append(cell)
             row = entry.row
         elif entry.role in _BODY_ROLES:
             labelled = entry.label and entry.role == "item"

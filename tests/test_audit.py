@@ -53,8 +53,9 @@ def test_most_of_the_text_in_no_node_is_an_error_and_a_little_a_warning() -> Non
 
 
 def test_a_line_in_two_nodes_is_covered_twice() -> None:
-    twice = [_section("一", text="同じ行"), _section("二", text="同じ行")]
-    doc = {"text": "同じ行", "outline": twice}
+    line = "この一文は二つの見出しの下に置かれている。"
+    twice = [_section("一", text=line), _section("二", text=line)]
+    doc = {"text": line, "outline": twice}
     assert "text_covered_twice" in _checks(doc)
 
 

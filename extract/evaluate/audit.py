@@ -29,8 +29,10 @@ MAX_HEADINGS_PER_PAGE = 40
 # Share of the content characters in no node (or in two) above which it is an error.
 COVERAGE_ERROR_SHARE = 0.05
 # Headings ending in one of these end mid-sentence (a case particle, a comma, a continuative).
-FRAGMENT_ENDINGS = ("、", ",", "の", "を", "に", "が", "は", "と", "で", "や", "へ", "より", "から",
+FRAGMENT_ENDINGS = ("、", ",", "の", "を", "に", "が", "は", "と", "で", "や", "より", "から",
                     "及び", "並びに", "または", "又は", "ならびに", "および")
+# ... but for nominal endings that close a phrase (…に関すること, …について).
+PHRASE_ENDINGS = ("こと", "ごと", "もと")
 # Headings of the closed set that end in a particle all the same.
 WHOLE_HEADINGS = ("はじめに", "初めに", "始めに", "おわりに", "終わりに", "終りに", "さいごに",
                   "最後に")
@@ -60,12 +62,22 @@ def _sections(doc: Json) -> list[tuple[Json, str]]:
     return [(n, w) for n, w in _walk(doc.get("outline")) if n.get("kind") == "section"]
 
 
+# White space and bullet symbols are layout: a node may hold a line without them.
+_LAYOUT = re.compile(r"[\s・○●◇◆■□◎※▪▫◦‣-]+")
+
+
 def _squeeze(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+    return _LAYOUT.sub("", text)
+
+
+# Lines shorter than this are found inside too many others to say they were taken twice.
+TWICE_MIN_CHARS = 10
 
 
 def check_coverage(doc: Json) -> Iterator[Finding]:
-    """Every line of the content text belongs to exactly one node: as its heading or its text.
+    """Every line of the content text belongs to a node, as its heading or in its text, and
+    to one only. Compared without white space, so a table row whose cells a node joins with
+    tabs, or a line a node holds in two, still counts as held.
 
     >>> doc = {"text": "1 はじめに\\n本文です。\\n孤立した行", "outline": [{"kind": "section",
     ...   "label": "1", "title": "はじめに", "text": "本文です。",
@@ -77,17 +89,21 @@ def check_coverage(doc: Json) -> Iterator[Finding]:
     lines = Counter(s for s in (_squeeze(x) for x in text.split("\n")) if s)
     if not lines:
         return
-    owned: Counter[str] = Counter()
+    owners: list[str] = []
     for node, _ in _walk(doc.get("outline")):
         if node.get("kind") == "measure":
             continue  # a measure is read out of its section's text, not beside it
         source = node.get("source")
         if source and node.get("title"):
-            owned[_squeeze(text[source["start"]:source["end"]])] += 1
-        owned.update(s for s in (_squeeze(x) for x in (node.get("text") or "").split("\n")) if s)
+            owners.append(_squeeze(text[source["start"]:source["end"]]))
+        # a label printed at the head of the node's first body line (第1条 …) is held as its label
+        owners.append(_squeeze((node.get("label") or "") + (node.get("text") or "")))
+    owned = "\x00".join(owners)
+    whole = "\x00".join(_squeeze(x) for x in text.split("\n"))
     total = sum(len(s) * n for s, n in lines.items())
-    missing = {s: n - owned[s] for s, n in lines.items() if n > owned[s]}
-    doubled = {s: owned[s] - n for s, n in lines.items() if owned[s] > n}
+    missing = {s: n for s, n in lines.items() if s not in owned}
+    doubled = {s: 1 for s in lines if len(s) >= TWICE_MIN_CHARS
+               and s not in missing and owned.count(s) > whole.count(s)}
     for check, gaps, what in (("uncovered_text", missing, "in no node"),
                               ("text_covered_twice", doubled, "in two nodes")):
         chars = sum(len(s) * n for s, n in gaps.items())
@@ -109,7 +125,8 @@ def check_fragment_headings(doc: Json) -> Iterator[Finding]:
     """
     sections = [(n, w) for n, w in _sections(doc) if n.get("title")]
     cut = [(n, w) for n, w in sections if str(n["title"]).rstrip().endswith(FRAGMENT_ENDINGS)
-           and str(n["title"]).strip() not in WHOLE_HEADINGS]
+           and str(n["title"]).strip() not in WHOLE_HEADINGS
+           and not str(n["title"]).rstrip().endswith(PHRASE_ENDINGS)]
     level: Level = "error" if sections and len(cut) > FRAGMENT_ERROR_SHARE * len(sections) \
         and len(cut) > 2 else "warning"
     for node, where in cut:
