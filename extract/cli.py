@@ -11,9 +11,14 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+from extract.readers.pdf_pages import OCR_MAX_PAGES  # light: no PDF library is imported
+
+if TYPE_CHECKING:
+    from extract.readers.pdf_pages import PdfOptions
 
 app = typer.Typer(
     help="Japanese municipal plans (web pages, PDFs, texts) to validated structured JSON.",
@@ -31,19 +36,40 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(1)
 
 
+PdfEngine = Annotated[str, typer.Option(
+    "--pdf-engine", help="PDF engine: pdfium (default, fast) or pdfplumber (pdfminer).")]
+NoOcr = Annotated[bool, typer.Option(
+    "--no-ocr", help="Leave PDF pages without a text layer unread instead of running OCR.")]
+OcrMaxPages = Annotated[int, typer.Option(
+    "--ocr-max-pages", help="OCR at most this many pages per PDF (0: no cap).")]
+
+
+def _pdf_options(engine: str, no_ocr: bool, ocr_max_pages: int) -> PdfOptions:
+    from extract.readers.pdf_pages import PdfOptions
+
+    try:
+        return PdfOptions(engine, not no_ocr, ocr_max_pages or None)  # type: ignore[arg-type]
+    except ValueError as error:
+        raise _fail(str(error)) from None
+
+
 @app.command()
 def parse(
     source: Annotated[Path, typer.Argument(help="A .txt, .html or .pdf file.")],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here.")] = None,
+    pdf_engine: PdfEngine = "pdfium",
+    no_ocr: NoOcr = False,
+    ocr_max_pages: OcrMaxPages = OCR_MAX_PAGES,
 ) -> None:
     """Parse one file into one JSON document (stdout without -o)."""
+    pdf = _pdf_options(pdf_engine, no_ocr, ocr_max_pages)
     from extract.pipeline import parse_or_fail, write_document
 
     try:
         data = source.read_bytes()
     except OSError as error:
         raise _fail(f"cannot read {source}: {error.strerror}") from None
-    doc = parse_or_fail(data, uri=source.as_posix())
+    doc = parse_or_fail(data, uri=source.as_posix(), pdf=pdf)
     if output is None:
         typer.echo(doc.model_dump_json(indent=2))
     else:
@@ -59,8 +85,12 @@ def run(
         "structured"),
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Processes (default: all cores).")
                     ] = 0,
+    pdf_engine: PdfEngine = "pdfium",
+    no_ocr: NoOcr = False,
+    ocr_max_pages: OcrMaxPages = OCR_MAX_PAGES,
 ) -> None:
     """Extract every document version under RAW_DIR not yet extracted by this version."""
+    pdf = _pdf_options(pdf_engine, no_ocr, ocr_max_pages)
     from rich.console import Console
     from rich.progress import (
         BarColumn,
@@ -100,7 +130,7 @@ def run(
                 bar.update(task, rate=f"{speed:.1f} doc/s" if speed else "")
                 bar.refresh()
 
-        summary = run_batch(raw_dir, output, jobs, progress=advanced, on_plan=planned)
+        summary = run_batch(raw_dir, output, jobs, progress=advanced, on_plan=planned, pdf=pdf)
     table = Table(title=f"extract run: {raw_dir} → {output}")
     columns = ("extracted", "skipped", "ok", "partial", "failed", "errors", "plans",
                "measures", "seconds")

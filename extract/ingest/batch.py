@@ -33,8 +33,9 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from extract import __version__
@@ -43,6 +44,9 @@ from extract.files import write_text_atomic
 from extract.ingest.catalog import CATALOG_FILES, Catalog, RunFailure, RunRecord, VersionState
 from extract.ingest.store import OBJECTS_DIR, RawStore, sha256_file
 from extract.schema import SCHEMA_VERSION, Document
+
+if TYPE_CHECKING:
+    from extract.readers.pdf_pages import PdfOptions
 
 SOURCE_SUFFIXES = frozenset({".txt", ".text", ".html", ".htm", ".pdf"})
 INDEX_NAME = "index.json"
@@ -93,6 +97,7 @@ class Task:
     written_sha256: str | None  # sha256 of what we last wrote at `output`, if anything
     municipality: str | None
     municipality_code: str | None
+    pdf: PdfOptions | None = None  # how PDFs are read (engine, OCR); None: the defaults
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,7 +238,8 @@ def _extract(task: Task, started: float) -> Result:
     data = Path(task.stored).read_bytes()
     if hashlib.sha256(data).hexdigest() != task.sha256:
         raise StoreDamaged(f"{task.stored} no longer holds the bytes of its name")
-    doc = parse_bytes(data, uri=task.uri, media_type=task.media_type, charset=task.charset)
+    doc = parse_bytes(data, uri=task.uri, media_type=task.media_type, charset=task.charset,
+                      pdf=task.pdf)
     if doc.municipality is None and task.municipality:
         # The manifest names the municipality the document itself may not.
         doc = doc.model_copy(update={"municipality": Municipality(
@@ -380,11 +386,12 @@ def _retire(state: VersionState, new_output: str) -> None:
 
 def run(raw_dir: Path, out_dir: Path, jobs: int = 1,
         progress: Callable[[Outcome], None] | None = None,
-        on_plan: Callable[[int, int], None] | None = None) -> Summary:
+        on_plan: Callable[[int, int], None] | None = None,
+        pdf: PdfOptions | None = None) -> Summary:
     """Extract every version in `raw_dir` not yet extracted by this version into `out_dir`.
 
     `on_plan(to_do, up_to_date)` is called once before extraction starts, `progress` once per
-    document done.
+    document done; `pdf` says how PDFs are read.
     """
     started = time.perf_counter()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -395,6 +402,8 @@ def run(raw_dir: Path, out_dir: Path, jobs: int = 1,
         summary.registered, summary.outcomes = scan(raw_dir, store, catalog)
         states = {s.version_id: s for s in catalog.versions()}
         tasks, summary.skipped = plan(list(states.values()), out_dir.resolve(), store)
+        if pdf is not None:
+            tasks = [replace(task, pdf=pdf) for task in tasks]
         if on_plan is not None:
             on_plan(len(tasks), summary.skipped)
         if jobs > 1 and tasks:

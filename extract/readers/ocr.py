@@ -2,10 +2,10 @@
 
 The page is rendered in grey by PDFium at `OCR_DPI` and piped to the `tesseract` program
 (Debian: tesseract-ocr, tesseract-ocr-jpn) as a PGM image; its TSV output gives one row per
-recognised word with a box and a confidence. Each word becomes characters spread evenly over
-its box and as tall as its line, in the same dicts a text layer gives (`pdf_pages`), so the
-layout reads a scanned page with the rules it uses for any other: the font size it needs is
-the OCR line height. Each character keeps its word's confidence (0–1).
+recognised word with a box and a confidence. Each word becomes one glyph as tall as its line,
+in the same dicts a text layer gives (`pdf_pages`), so the layout reads a scanned page with
+the rules it uses for any other: the font size it needs is the OCR line height. Each glyph
+keeps its word's confidence (0–1).
 
 Tesseract runs one thread per page (`OMP_THREAD_LIMIT=1`): its OpenMP threads make a page
 three times slower on two cores, and batches already run one document per core.
@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import os
 import shutil
+import statistics
 import subprocess
 from functools import cache
 from typing import Any
@@ -30,6 +31,8 @@ LANGUAGES = "jpn"
 TIMEOUT_S = 120
 # Words recognised with less confidence (percent) are picture texture, not text.
 MIN_WORD_CONFIDENCE = 20.0
+# A line's band taller than this many times its words is two lines or a picture's edge.
+MAX_LINE_HEIGHT = 1.6
 INSTALL_HINT = ("install Tesseract with its Japanese data (apt-get install tesseract-ocr "
                 "tesseract-ocr-jpn tesseract-ocr-jpn-vert) and the reader's extra "
                 "(pip install 'extract[ocr]')")
@@ -85,33 +88,40 @@ def _tesseract(image: bytes) -> str:
 def tsv_to_chars(tsv: str, sx: float, sy: float) -> list[dict[str, Any]]:
     """Characters of Tesseract's TSV words, in points (`sx`, `sy`: points per pixel).
 
-    Each word's characters share its box evenly and its line's height; whitespace-only and
-    low-confidence words are dropped.
+    Each word is one glyph (boxes of its characters would overlap the next word's and
+    shuffle them) standing on the band of its line, so small kana stay in it; its size is the
+    line's height, the median height of its words. A line much taller than its words (one
+    that swallowed a picture's edge or the line below) gives each word its own band instead.
+    Whitespace-only and low-confidence words are dropped.
     """
-    rows = list(csv.DictReader(tsv.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE))
-    lines: dict[tuple[str, str, str], tuple[float, float]] = {}
+    rows = [r for r in csv.DictReader(tsv.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE)
+            if r.get("level") == "5" and "".join((r.get("text") or "").split())
+            and float(r["conf"]) >= MIN_WORD_CONFIDENCE]
+    heights: dict[tuple[str, str, str], list[float]] = {}
+    bands: dict[tuple[str, str, str], tuple[float, float]] = {}
     for row in rows:
-        if row.get("level") == "4":
-            top = float(row["top"])
-            lines[(row["block_num"], row["par_num"], row["line_num"])] = (
-                top, top + float(row["height"]))
+        key = _line_key(row)
+        heights.setdefault(key, []).append(float(row["height"]))
+        top, bottom = float(row["top"]), float(row["top"]) + float(row["height"])
+        low, high = bands.get(key, (top, bottom))
+        bands[key] = (min(low, top), max(high, bottom))
     out: list[dict[str, Any]] = []
     for row in rows:
-        text = "".join((row.get("text") or "").split())
-        if row.get("level") != "5" or not text or float(row["conf"]) < MIN_WORD_CONFIDENCE:
-            continue
+        text = "".join(row["text"].split())
         left, width = float(row["left"]), float(row["width"])
-        line_top, line_bottom = lines.get((row["block_num"], row["par_num"], row["line_num"]),
-                                          (float(row["top"]),
-                                           float(row["top"]) + float(row["height"])))
-        top, bottom = line_top * sy, line_bottom * sy
-        size = bottom - top
-        step = width / len(text)
-        for k, ch in enumerate(text):
-            x0 = (left + k * step) * sx
-            x1 = (left + (k + 1) * step) * sx
-            out.append({"text": ch, "x0": x0, "top": top, "x1": x1, "bottom": bottom,
-                        "size": size, "fontname": "OCR", "upright": True,
-                        "matrix": (size, 0.0, 0.0, size, x0, bottom),
-                        "conf": float(row["conf"]) / 100})
+        key = _line_key(row)
+        size = statistics.median(heights[key])
+        top, bottom = bands[key]
+        if bottom - top > MAX_LINE_HEIGHT * size:
+            top, bottom = float(row["top"]), float(row["top"]) + float(row["height"])
+        top, bottom, size = top * sy, bottom * sy, size * sy
+        x0, x1 = left * sx, (left + width) * sx
+        out.append({"text": text, "x0": x0, "top": top, "x1": x1, "bottom": bottom,
+                    "size": size, "fontname": "OCR", "upright": True,
+                    "matrix": (size, 0.0, 0.0, size, x0, bottom),
+                    "conf": float(row["conf"]) / 100})
     return out
+
+
+def _line_key(row: dict[str, str]) -> tuple[str, str, str]:
+    return row["block_num"], row["par_num"], row["line_num"]

@@ -44,10 +44,10 @@ from extract.readers.pdf_layout import (
     order_segments,
 )
 from extract.readers.pdf_pages import (
-    ENGINES,
     MEDIA_TYPE,
     Engine,
     PageObjects,
+    PdfOptions,
     check_header,
     failed,
     open_pdfplumber,
@@ -56,9 +56,6 @@ from extract.readers.pdf_pages import (
 )
 from extract.readers.pdf_pdfium import metadata_title, open_pdfium, read_page
 from extract.readers.pdf_tables import TableGrid, find_grids, grid_to_table
-
-# Pages read by OCR per document at most (a few seconds each); the rest are reported.
-OCR_MAX_PAGES = 30
 
 # A page whose share of undecodable characters reaches this has no usable text.
 BROKEN_PAGE_SHARE = 0.5
@@ -169,21 +166,6 @@ def _read_page(page: PageObjects, number: int) -> _PageRead:
 def _page_boxes(read: _PageRead) -> list[Box]:
     return [from_frame((ln.x0, ln.top, ln.x1, ln.bottom), ln.frame, read.width, read.height)
             for ln in read.lines]
-
-
-@dataclass(frozen=True, slots=True)
-class PdfOptions:
-    """How PDFs are read: the engine, and text recognition (OCR) of pages without text."""
-
-    engine: Engine = "pdfium"
-    ocr: bool = True
-    ocr_max_pages: int | None = OCR_MAX_PAGES  # per document; None: no cap
-
-    def __post_init__(self) -> None:
-        if self.engine not in ENGINES:
-            raise ValueError(f"unknown PDF engine {self.engine!r}; one of {', '.join(ENGINES)}")
-        if self.ocr_max_pages is not None and self.ocr_max_pages < 0:
-            raise ValueError("ocr_max_pages must be >= 0 (None for no cap)")
 
 
 class _Document:

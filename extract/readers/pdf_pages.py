@@ -28,8 +28,26 @@ HEADER_WINDOW = 1024
 # Distinct pdfminer messages kept per document; the rest are counted in the last one.
 MAX_PARSER_MESSAGES = 5
 
+# Pages read by OCR per document at most (2–3 s each); the rest are reported.
+OCR_MAX_PAGES = 30
+
 Engine = Literal["pdfium", "pdfplumber"]
 ENGINES: tuple[Engine, ...] = ("pdfium", "pdfplumber")
+
+
+@dataclass(frozen=True, slots=True)
+class PdfOptions:
+    """How PDFs are read: the engine, and text recognition (OCR) of pages without text."""
+
+    engine: Engine = "pdfium"
+    ocr: bool = True
+    ocr_max_pages: int | None = OCR_MAX_PAGES  # per document; None: no cap
+
+    def __post_init__(self) -> None:
+        if self.engine not in ENGINES:
+            raise ValueError(f"unknown PDF engine {self.engine!r}; one of {', '.join(ENGINES)}")
+        if self.ocr_max_pages is not None and self.ocr_max_pages < 0:
+            raise ValueError("ocr_max_pages must be >= 0 (None for no cap)")
 
 
 @dataclass(slots=True)

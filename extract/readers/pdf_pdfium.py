@@ -22,6 +22,7 @@ import ctypes
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from extract.blocks import Problem
@@ -143,28 +144,50 @@ def page_chars(page: Any, turn: _Turn) -> list[dict[str, Any]]:
         raw.FPDFText_ClosePage(textpage)
 
 
+@cache
+def _object_address() -> Any:
+    """FPDFText_GetTextObject returning the object's address as an int: characters are
+    grouped by it, and a ctypes pointer object plus a cast per character would cost more
+    than the rest of the character's reading."""
+    raw = _raw()
+    proto = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
+    return ctypes.cast(raw.FPDFText_GetTextObject, proto)
+
+
+def _codes(raw: Any, textpage: Any, count: int) -> list[int]:
+    """The code point of every character of a text page, read in one call where possible."""
+    buffer = (ctypes.c_ushort * (count + 1))()
+    written = raw.FPDFText_GetText(textpage, 0, count, buffer) - 1
+    units = list(buffer[:count])
+    if written == count and not any(0xD800 <= u <= 0xDFFF for u in units):
+        return units
+    # Characters outside the BMP take two UTF-16 units: one call per character then.
+    return [raw.FPDFText_GetUnicode(textpage, i) for i in range(count)]
+
+
 def _chars(raw: Any, textpage: Any, turn: _Turn) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     objects: dict[int | None, tuple[float, str, Matrix, bool]] = {}
     fonts: dict[int | None, str] = {}
     rect = raw.FS_RECTF()
     matrix = raw.FS_MATRIX()
-    get_unicode, generated = raw.FPDFText_GetUnicode, raw.FPDFText_IsGenerated
-    loose, text_object = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetTextObject
+    loose, address = raw.FPDFText_GetLooseCharBox, _object_address()
     void = ctypes.c_void_p
-    for i in range(raw.FPDFText_CountChars(textpage)):
-        code = get_unicode(textpage, i)
-        if code <= 0x20 or 0x7F <= code <= 0x9F or chr(code).isspace() \
-                or generated(textpage, i):
+    flat = turn.rotate == 0 and turn.left == 0 and turn.bottom == 0
+    height = turn.height
+    # The spaces and line breaks PDFium inserts between words and lines are whitespace,
+    # left out here with the document's own: spacing comes from the geometry.
+    for i, code in enumerate(_codes(raw, textpage, raw.FPDFText_CountChars(textpage))):
+        if code <= 0x20 or 0x7F <= code <= 0x9F or chr(code).isspace():
             continue
-        obj = text_object(textpage, i)
-        key = ctypes.cast(obj, void).value
+        key = address(textpage, i)
         facts = objects.get(key)
         if facts is None:
             raw.FPDFText_GetMatrix(textpage, i, matrix)
             m = turn.matrix((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f))
             scale = math.hypot(m[2], m[3]) or 1.0
             size = raw.FPDFText_GetFontSize(textpage, i) * scale
+            obj = raw.FPDFText_GetTextObject(textpage, i)
             font = raw.FPDFTextObj_GetFont(obj) if obj else None
             font_key = ctypes.cast(font, void).value if font else None
             name = fonts.get(font_key)
@@ -173,7 +196,10 @@ def _chars(raw: Any, textpage: Any, turn: _Turn) -> list[dict[str, Any]]:
             upright = m[0] * m[3] > 0 and m[1] * m[2] <= 0
             facts = objects[key] = (size, name, m, upright)
         loose(textpage, i, rect)
-        x0, top, x1, bottom = turn.box(rect.left, rect.bottom, rect.right, rect.top)
+        if flat:
+            x0, top, x1, bottom = rect.left, height - rect.top, rect.right, height - rect.bottom
+        else:
+            x0, top, x1, bottom = turn.box(rect.left, rect.bottom, rect.right, rect.top)
         size, name, m, upright = facts
         out.append({"text": chr(code), "x0": x0, "top": top, "x1": x1, "bottom": bottom,
                     "size": size, "fontname": name, "upright": upright, "matrix": m})
@@ -215,20 +241,25 @@ def _path_points(raw: Any, obj: Any, m: Matrix, turn: _Turn, budget: list[int]
                  ) -> list[list[tuple[float, float]]]:
     """The subpaths of a path object as lists of displayed-page points."""
     x, y = ctypes.c_float(), ctypes.c_float()
-    subpaths: list[list[tuple[float, float]]] = []
     count = raw.FPDFPath_CountSegments(obj)
     budget[0] -= count
     a, b, c, d, e, f = m
-    for k in range(count):
-        segment = raw.FPDFPath_GetPathSegment(obj, k)
-        raw.FPDFPathSegment_GetPoint(segment, x, y)
+    get, point_of, kind_of = (raw.FPDFPath_GetPathSegment, raw.FPDFPathSegment_GetPoint,
+                              raw.FPDFPathSegment_GetType)
+    segments = [get(obj, k) for k in range(count)]
+    kinds = [kind_of(s) for s in segments]
+    subpaths: list[list[tuple[float, float]]] = []
+    for k, segment in enumerate(segments):
+        point_of(segment, x, y)
         px, py = x.value, y.value
         point = turn.point(a * px + c * py + e, b * px + d * py + f)
-        if raw.FPDFPathSegment_GetType(segment) == _MOVETO or not subpaths:
+        if kinds[k] == _MOVETO or not subpaths:
             subpaths.append([point])
         else:
             subpaths[-1].append(point)
-        if raw.FPDFPathSegment_GetClose(segment) and subpaths[-1][0] != point:
+        # "h" closes a subpath: only its last segment can carry the flag.
+        last = k + 1 == count or kinds[k + 1] == _MOVETO
+        if last and raw.FPDFPathSegment_GetClose(segment) and subpaths[-1][0] != point:
             subpaths[-1].append(subpaths[-1][0])
     return subpaths
 
