@@ -34,6 +34,15 @@ MAX_PATH_SEGMENTS = 60_000
 # Two path points this close (points) are one: a closed subpath ends where it began.
 SAME_POINT_PT = 0.01
 
+# A character box this many ems tall is the font's em (ascent to descent); outside this
+# range PDFium had no metrics and measured the ink.
+EM_BOX_MIN = 0.85
+EM_BOX_MAX = 1.6
+# The share of the em below the baseline in CJK faces (MS Mincho: 141/1000, Ryumin: 120).
+EM_DESCENT = 0.12
+# PDFium's code for a hyphen that breaks a word at a line end; pdfminer gives "-".
+SOFT_HYPHEN = 0xFFFE
+
 _TEXT, _PATH, _IMAGE, _FORM = 1, 2, 3, 5
 _MOVETO, _BEZIERTO = 2, 1
 _FONT_NAME_BYTES = 256
@@ -61,6 +70,11 @@ def open_pdfium(data: bytes, problems: list[Problem]) -> Any:
         return failed("corrupt_pdf", f"the PDF cannot be parsed: {error}")
     if raw.FPDF_GetSecurityHandlerRevision(doc.raw) != -1:
         problems.append(encrypted_problem())
+    if not raw.FPDF_DocumentHasValidCrossReferenceTable(doc.raw):
+        problems.append(Problem(
+            "corrupt_pdf", "the PDF's cross-reference table is damaged (a file cut short?); "
+            "its objects were found by a repair scan and pages may be missing or incomplete",
+            "error"))
     return doc
 
 
@@ -118,7 +132,14 @@ class _Turn:
 
 
 def _turn(page: Any) -> _Turn:
-    left, bottom, right, top = page.get_mediabox()
+    """The page's rotation and media box, as pdfminer places characters in them."""
+    box = page.get_mediabox(fallback_ok=False)
+    if box is None:  # inherited from the page tree, which FPDFPage_GetMediaBox does not read
+        raw = _raw()
+        rect = raw.FS_RECTF()
+        raw.FPDF_GetPageBoundingBox(page.raw, rect)
+        box = (rect.left, rect.bottom, rect.right, rect.top)
+    left, bottom, right, top = box
     return _Turn(page.get_rotation() % 360, left, bottom, right - left, top - bottom)
 
 
@@ -177,6 +198,10 @@ def _chars(raw: Any, textpage: Any, turn: _Turn) -> list[dict[str, Any]]:
     height = turn.height
     # The spaces and line breaks PDFium inserts between words and lines are whitespace,
     # left out here with the document's own: spacing comes from the geometry.
+    first: dict[int | None, tuple[float, float] | None] = {}
+    vertical: set[int | None] = set()
+    keys: list[int | None] = []
+    origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
     for i, code in enumerate(_codes(raw, textpage, raw.FPDFText_CountChars(textpage))):
         if code <= 0x20 or 0x7F <= code <= 0x9F or chr(code).isspace():
             continue
@@ -195,14 +220,40 @@ def _chars(raw: Any, textpage: Any, turn: _Turn) -> list[dict[str, Any]]:
                 name = fonts[font_key] = _font_name(raw, font) if font else ""
             upright = m[0] * m[3] > 0 and m[1] * m[2] <= 0
             facts = objects[key] = (size, name, m, upright)
+        # The pen's step from a text object's first character to its second tells vertical
+        # writing (a vertical font moves it down) from horizontal, as pdfminer's advance does.
+        if key not in first or first[key] is not None:
+            raw.FPDFText_GetCharOrigin(textpage, i, origin_x, origin_y)
+            here = (origin_x.value, origin_y.value)
+            start = first.get(key)
+            if start is None:
+                first[key] = here
+            else:
+                first[key] = None
+                dx, dy = here[0] - start[0], here[1] - start[1]
+                if facts[3] and -dy > abs(dx):
+                    vertical.add(key)
         loose(textpage, i, rect)
+        low, high = rect.bottom, rect.top
+        if facts[3] and not EM_BOX_MIN <= (high - low) / (facts[0] or 1.0) <= EM_BOX_MAX:
+            # No font metrics: PDFium gives the ink box ("、" a dot). pdfminer's em box
+            # stands on the pen's baseline; CJK faces put a tenth of the em below it.
+            raw.FPDFText_GetCharOrigin(textpage, i, origin_x, origin_y)
+            low = origin_y.value - EM_DESCENT * facts[0]
+            high = low + facts[0]
         if flat:
-            x0, top, x1, bottom = rect.left, height - rect.top, rect.right, height - rect.bottom
+            x0, top, x1, bottom = rect.left, height - high, rect.right, height - low
         else:
-            x0, top, x1, bottom = turn.box(rect.left, rect.bottom, rect.right, rect.top)
+            x0, top, x1, bottom = turn.box(rect.left, low, rect.right, high)
         size, name, m, upright = facts
-        out.append({"text": chr(code), "x0": x0, "top": top, "x1": x1, "bottom": bottom,
+        keys.append(key)
+        text = "-" if code == SOFT_HYPHEN else chr(code)
+        out.append({"text": text, "x0": x0, "top": top, "x1": x1, "bottom": bottom,
                     "size": size, "fontname": name, "upright": upright, "matrix": m})
+    if vertical:
+        for char, key in zip(out, keys, strict=True):
+            if key in vertical:
+                char["adv"] = -char["size"]
     return out
 
 
