@@ -81,6 +81,7 @@ class _PageRead:
     visible: int = 0
     bad: int = 0
     images: int = 0
+    drawings: int = 0
     broken: bool = False
     ocr: bool = False  # read by text recognition: the page has no text layer
 
@@ -117,7 +118,7 @@ def _centre_in(g: Glyph, box: Box) -> bool:
 def _read_page(page: PageObjects, number: int) -> _PageRead:
     """One page's lines and tables in reading order."""
     width, height = page.width, page.height
-    read = _PageRead(number, width, height, images=page.images)
+    read = _PageRead(number, width, height, images=page.images, drawings=page.drawings)
     found = page_glyphs(page.chars, width, height)
     read.visible, read.bad = found.visible, found.bad
     if found.visible and found.bad >= BROKEN_PAGE_SHARE * found.visible:
@@ -358,9 +359,10 @@ def _quality(reads: list[_PageRead], problems: list[Problem], hint: str) -> bool
                 "broken_text_layer", f"{share:.0%} of the {r.visible} characters on page "
                 f"{r.number} cannot be decoded (U+FFFD or (cid:N)); they are left out",
                 "error", f"page {r.number}"))
-        elif r.visible == 0 and r.images:
+        elif r.visible == 0 and (r.images or r.drawings):
+            what = "an image" if r.images else "a drawing"
             problems.append(Problem(
-                "no_text_layer", f"page {r.number} is an image without a text layer; {hint}",
+                "no_text_layer", f"page {r.number} is {what} without a text layer; {hint}",
                 "warning", f"page {r.number}"))
     return all(r.broken or r.visible == 0 for r in reads)
 

@@ -7,7 +7,8 @@ writing direction:
 - characters outside the page, whitespace (spacing is re-derived from geometry) and
   undecodable glyphs (U+FFFD, "(cid:N)") are dropped, the last counted for the text-layer check;
 - fake-bold headings, printed as the same glyph several times at near-identical positions
-  (総総総総合合合合), keep one glyph flagged bold: deduplication is by position, not by text;
+  (総総総総合合合合), keep one glyph flagged bold: deduplication is by position, not by text
+  (PDFium drops the copies itself and flags the kept character "doubled");
 - Kangxi-radical code points (⼊ U+2F0A) become the ideographs they look like (入), by NFKC
   of those code points only;
 - vertical writing (縦書き) and text rotated on the page get a frame in which they read left to
@@ -257,5 +258,6 @@ def page_glyphs(chars: list[dict[str, Any]], width: float, height: float) -> Pag
         if len(text) > 1 or "\u2e80" <= text <= "\u2fdf":
             text = _clean_text(text)
         append(Glyph(text, x0, top, x1, bottom, float(char["size"]), font,
-                     copies[k] > 1 or font_is_bold(font), frame, char.get("conf")))
+                     copies[k] > 1 or font_is_bold(font) or "doubled" in char, frame,
+                     char.get("conf")))
     return PageGlyphs(glyphs, visible, bad, sum(copies) - len(copies))

@@ -61,6 +61,7 @@ class PageObjects:
     lines: list[dict[str, Any]] = field(default_factory=list)
     curves: list[dict[str, Any]] = field(default_factory=list)
     images: int = 0
+    drawings: int = 0  # path objects, counted even where they are not read
 
 
 def failed(code: str, message: str, pages: int | None = None) -> ReadResult:
@@ -141,5 +142,6 @@ def encrypted_problem() -> Problem:
 
 def plumber_objects(page: Any) -> PageObjects:
     """A pdfplumber page's characters and drawn objects."""
-    return PageObjects(float(page.width), float(page.height), page.chars, page.rects,
-                       page.lines, page.curves, len(page.images))
+    rects, lines, curves = page.rects, page.lines, page.curves
+    return PageObjects(float(page.width), float(page.height), page.chars, rects, lines, curves,
+                       len(page.images), len(rects) + len(lines) + len(curves))

@@ -26,6 +26,7 @@ from functools import cache
 from typing import Any
 
 from extract.blocks import Problem
+from extract.readers.pdf_glyphs import FAKE_BOLD_MAX_OFFSET_PT
 from extract.readers.pdf_pages import PageObjects, encrypted_problem, failed
 
 # Past this many path segments on one page, the rest are not read: a map or a chart drawn
@@ -34,10 +35,6 @@ MAX_PATH_SEGMENTS = 60_000
 # Two path points this close (points) are one: a closed subpath ends where it began.
 SAME_POINT_PT = 0.01
 
-# A character box this many ems tall is the font's em (ascent to descent); outside this
-# range PDFium had no metrics and measured the ink.
-EM_BOX_MIN = 0.85
-EM_BOX_MAX = 1.6
 # The share of the em below the baseline in CJK faces (MS Mincho: 141/1000, Ryumin: 120).
 EM_DESCENT = 0.12
 # PDFium's code for a hyphen that breaks a word at a line end; pdfminer gives "-".
@@ -153,16 +150,37 @@ def _font_name(raw: Any, font: Any) -> str:
         return value.decode("cp932", errors="replace")
 
 
-def page_chars(page: Any, turn: _Turn) -> list[dict[str, Any]]:
-    """The characters of a page as pdfplumber's dicts (whitespace and controls left out)."""
-    raw = _raw()
-    textpage = raw.FPDFText_LoadPage(page.raw)
-    if not textpage:
-        return []
-    try:
-        return _chars(raw, textpage, turn)
-    finally:
-        raw.FPDFText_ClosePage(textpage)
+def _doubled(raw: Any, textpage: Any, texts: list[tuple[Any, tuple[float, float, float, float]]]
+             ) -> set[int]:
+    """Addresses of text objects printed again at nearly the same place with the same text.
+
+    Fake-bold headings print a line several times, a fraction of a point apart. PDFium keeps
+    one copy in its text page (pdfminer keeps all, and `pdf_glyphs` counts them); the copies
+    are still page objects, so they are found here to mark the kept one bold.
+    """
+    grid: dict[tuple[int, int], list[int]] = {}
+    out: set[int] = set()
+    tol = FAKE_BOLD_MAX_OFFSET_PT
+    for k, (obj, (left, bottom, right, top)) in enumerate(texts):
+        cx, cy = int(left // tol), int(bottom // tol)
+        for dx in (-1, 0, 1):
+            for dy in (-1, 0, 1):
+                for j in grid.get((cx + dx, cy + dy), ()):
+                    other, (ol, ob, orr, ot) = texts[j]
+                    if abs(ol - left) <= tol and abs(ob - bottom) <= tol \
+                            and abs(orr - right) <= tol and abs(ot - top) <= tol \
+                            and _text(raw, textpage, obj) == _text(raw, textpage, other):
+                        out.update(a for a in (ctypes.cast(obj, ctypes.c_void_p).value,
+                                               ctypes.cast(other, ctypes.c_void_p).value) if a)
+        grid.setdefault((cx, cy), []).append(k)
+    return out
+
+
+def _text(raw: Any, textpage: Any, obj: Any) -> str:
+    size = raw.FPDFTextObj_GetText(obj, textpage, None, 0)
+    units = (ctypes.c_ushort * (size // 2 + 1))()
+    raw.FPDFTextObj_GetText(obj, textpage, units, size)
+    return bytes(units)[:max(size - 2, 0)].decode("utf-16-le", "replace")
 
 
 @cache
@@ -234,26 +252,27 @@ def _chars(raw: Any, textpage: Any, turn: _Turn) -> list[dict[str, Any]]:
                 if facts[3] and -dy > abs(dx):
                     vertical.add(key)
         loose(textpage, i, rect)
-        low, high = rect.bottom, rect.top
-        if facts[3] and not EM_BOX_MIN <= (high - low) / (facts[0] or 1.0) <= EM_BOX_MAX:
-            # No font metrics: PDFium gives the ink box ("、" a dot). pdfminer's em box
-            # stands on the pen's baseline; CJK faces put a tenth of the em below it.
-            raw.FPDFText_GetCharOrigin(textpage, i, origin_x, origin_y)
-            low = origin_y.value - EM_DESCENT * facts[0]
-            high = low + facts[0]
         if flat:
-            x0, top, x1, bottom = rect.left, height - high, rect.right, height - low
+            x0, top, x1, bottom = rect.left, height - rect.top, rect.right, height - rect.bottom
         else:
-            x0, top, x1, bottom = turn.box(rect.left, low, rect.right, high)
+            x0, top, x1, bottom = turn.box(rect.left, rect.bottom, rect.right, rect.top)
+        if facts[3]:
+            # PDFium's box is the ink where a font lacks metrics ("、" a dot) and varies from
+            # glyph to glyph, so one line's characters would not share a row. pdfminer's em
+            # box stands on the pen's baseline; CJK faces put a tenth of the em below it.
+            raw.FPDFText_GetCharOrigin(textpage, i, origin_x, origin_y)
+            baseline = turn.point(origin_x.value, origin_y.value)[1]
+            bottom = baseline + EM_DESCENT * facts[0]
+            top = bottom - facts[0]
         size, name, m, upright = facts
         keys.append(key)
         text = "-" if code == SOFT_HYPHEN else chr(code)
         out.append({"text": text, "x0": x0, "top": top, "x1": x1, "bottom": bottom,
                     "size": size, "fontname": name, "upright": upright, "matrix": m})
-    if vertical:
-        for char, key in zip(out, keys, strict=True):
-            if key in vertical:
-                char["adv"] = -char["size"]
+    for char, key in zip(out, keys, strict=True):
+        char["object"] = key
+        if key in vertical:
+            char["adv"] = -char["size"]
     return out
 
 
@@ -343,16 +362,32 @@ def _same(p: tuple[float, float], q: tuple[float, float]) -> bool:
 def page_objects(page: Any) -> PageObjects:
     """The characters and drawn objects of one pypdfium2 page."""
     raw = _raw()
+    textpage = raw.FPDFText_LoadPage(page.raw)
+    try:
+        return _page_objects(raw, page, textpage)
+    finally:
+        if textpage:
+            raw.FPDFText_ClosePage(textpage)
+
+
+def _page_objects(raw: Any, page: Any, textpage: Any) -> PageObjects:
     turn = _turn(page)
     width, height = turn.size
-    chars = page_chars(page, turn)
+    chars = _chars(raw, textpage, turn) if textpage else []
     out = PageObjects(width, height, chars)
     matrix = raw.FS_MATRIX()
     budget = [MAX_PATH_SEGMENTS]
+    texts: list[tuple[Any, tuple[float, float, float, float]]] = []
+    box = [ctypes.c_float() for _ in range(4)]
     for obj, kind, outer in _objects(raw, page):
-        if kind == _IMAGE:
+        if kind == _TEXT and chars:
+            raw.FPDFPageObj_GetBounds(obj, *box)
+            texts.append((obj, (box[0].value, box[1].value, box[2].value, box[3].value)))
+        elif kind == _IMAGE:
             out.images += 1
-        elif kind == _PATH and chars and budget[0] > 0:
+        elif kind == _PATH:
+            out.drawings += 1
+        if kind == _PATH and chars and budget[0] > 0:
             raw.FPDFPageObj_GetMatrix(obj, matrix)
             m = _multiply((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), outer)
             for points in _path_points(raw, obj, m, turn, budget):
@@ -361,6 +396,11 @@ def page_objects(page: Any) -> PageObjects:
                 kind_name, shape = _shape(points)
                 {"line": out.lines, "rect": out.rects, "curve": out.curves}[kind_name].append(
                     shape)
+    doubled = _doubled(raw, textpage, texts) if len(texts) > 1 else set()
+    if doubled:
+        for char in chars:
+            if char["object"] in doubled:
+                char["doubled"] = True
     return out
 
 
