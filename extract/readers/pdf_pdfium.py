@@ -150,29 +150,37 @@ def _font_name(raw: Any, font: Any) -> str:
         return value.decode("cp932", errors="replace")
 
 
-def _doubled(raw: Any, textpage: Any, texts: list[tuple[Any, tuple[float, float, float, float]]]
-             ) -> set[int]:
-    """Addresses of text objects printed again at nearly the same place with the same text.
+def _doubled(raw: Any, textpage: Any, kept: list[Any], dropped: list[Any]) -> set[int]:
+    """Addresses of the `kept` text objects printed again, with the same text, by one of the
+    `dropped` ones (text objects with no character in the text page) at nearly the same place.
 
     Fake-bold headings print a line several times, a fraction of a point apart. PDFium keeps
     one copy in its text page (pdfminer keeps all, and `pdf_glyphs` counts them); the copies
     are still page objects, so they are found here to mark the kept one bold.
     """
-    grid: dict[tuple[int, int], list[int]] = {}
-    out: set[int] = set()
     tol = FAKE_BOLD_MAX_OFFSET_PT
-    for k, (obj, (left, bottom, right, top)) in enumerate(texts):
-        cx, cy = int(left // tol), int(bottom // tol)
+    box = [ctypes.c_float() for _ in range(4)]
+
+    def bounds(obj: Any) -> tuple[float, float, float, float]:
+        raw.FPDFPageObj_GetBounds(obj, *box)
+        return box[0].value, box[1].value, box[2].value, box[3].value
+
+    grid: dict[tuple[int, int], list[tuple[Any, tuple[float, float, float, float]]]] = {}
+    for obj in kept:
+        b = bounds(obj)
+        grid.setdefault((int(b[0] // tol), int(b[1] // tol)), []).append((obj, b))
+    out: set[int] = set()
+    for obj in dropped:
+        b = bounds(obj)
+        cx, cy = int(b[0] // tol), int(b[1] // tol)
         for dx in (-1, 0, 1):
             for dy in (-1, 0, 1):
-                for j in grid.get((cx + dx, cy + dy), ()):
-                    other, (ol, ob, orr, ot) = texts[j]
-                    if abs(ol - left) <= tol and abs(ob - bottom) <= tol \
-                            and abs(orr - right) <= tol and abs(ot - top) <= tol \
+                for other, o in grid.get((cx + dx, cy + dy), ()):
+                    if all(abs(p - q) <= tol for p, q in zip(b, o, strict=True)) \
                             and _text(raw, textpage, obj) == _text(raw, textpage, other):
-                        out.update(a for a in (ctypes.cast(obj, ctypes.c_void_p).value,
-                                               ctypes.cast(other, ctypes.c_void_p).value) if a)
-        grid.setdefault((cx, cy), []).append(k)
+                        address = ctypes.cast(other, ctypes.c_void_p).value
+                        if address:
+                            out.add(address)
     return out
 
 
@@ -211,6 +219,7 @@ def _chars(raw: Any, textpage: Any, turn: _Turn) -> list[dict[str, Any]]:
     rect = raw.FS_RECTF()
     matrix = raw.FS_MATRIX()
     loose, address = raw.FPDFText_GetLooseCharBox, _object_address()
+    origin = raw.FPDFText_GetCharOrigin
     void = ctypes.c_void_p
     flat = turn.rotate == 0 and turn.left == 0 and turn.bottom == 0
     height = turn.height
@@ -238,19 +247,6 @@ def _chars(raw: Any, textpage: Any, turn: _Turn) -> list[dict[str, Any]]:
                 name = fonts[font_key] = _font_name(raw, font) if font else ""
             upright = m[0] * m[3] > 0 and m[1] * m[2] <= 0
             facts = objects[key] = (size, name, m, upright)
-        # The pen's step from a text object's first character to its second tells vertical
-        # writing (a vertical font moves it down) from horizontal, as pdfminer's advance does.
-        if key not in first or first[key] is not None:
-            raw.FPDFText_GetCharOrigin(textpage, i, origin_x, origin_y)
-            here = (origin_x.value, origin_y.value)
-            start = first.get(key)
-            if start is None:
-                first[key] = here
-            else:
-                first[key] = None
-                dx, dy = here[0] - start[0], here[1] - start[1]
-                if facts[3] and -dy > abs(dx):
-                    vertical.add(key)
         loose(textpage, i, rect)
         if flat:
             x0, top, x1, bottom = rect.left, height - rect.top, rect.right, height - rect.bottom
@@ -260,10 +256,19 @@ def _chars(raw: Any, textpage: Any, turn: _Turn) -> list[dict[str, Any]]:
             # PDFium's box is the ink where a font lacks metrics ("、" a dot) and varies from
             # glyph to glyph, so one line's characters would not share a row. pdfminer's em
             # box stands on the pen's baseline; CJK faces put a tenth of the em below it.
-            raw.FPDFText_GetCharOrigin(textpage, i, origin_x, origin_y)
-            baseline = turn.point(origin_x.value, origin_y.value)[1]
-            bottom = baseline + EM_DESCENT * facts[0]
+            origin(textpage, i, origin_x, origin_y)
+            here = (origin_x.value, origin_y.value)
+            bottom = (height - here[1] if flat else turn.point(*here)[1]) + EM_DESCENT * facts[0]
             top = bottom - facts[0]
+            # The pen's step from a text object's first character to its second tells
+            # vertical writing (a vertical font moves it down), as pdfminer's advance does.
+            start = first.get(key, here)
+            if start is here:
+                first[key] = here
+            elif start is not None:
+                first[key] = None
+                if start[1] - here[1] > abs(here[0] - start[0]):
+                    vertical.add(key)
         size, name, m, upright = facts
         keys.append(key)
         text = "-" if code == SOFT_HYPHEN else chr(code)
@@ -377,12 +382,13 @@ def _page_objects(raw: Any, page: Any, textpage: Any) -> PageObjects:
     out = PageObjects(width, height, chars)
     matrix = raw.FS_MATRIX()
     budget = [MAX_PATH_SEGMENTS]
-    texts: list[tuple[Any, tuple[float, float, float, float]]] = []
-    box = [ctypes.c_float() for _ in range(4)]
+    in_text = {c["object"] for c in chars}
+    kept: list[Any] = []
+    dropped: list[Any] = []
+    void = ctypes.c_void_p
     for obj, kind, outer in _objects(raw, page):
         if kind == _TEXT and chars:
-            raw.FPDFPageObj_GetBounds(obj, *box)
-            texts.append((obj, (box[0].value, box[1].value, box[2].value, box[3].value)))
+            (kept if ctypes.cast(obj, void).value in in_text else dropped).append(obj)
         elif kind == _IMAGE:
             out.images += 1
         elif kind == _PATH:
@@ -396,7 +402,7 @@ def _page_objects(raw: Any, page: Any, textpage: Any) -> PageObjects:
                 kind_name, shape = _shape(points)
                 {"line": out.lines, "rect": out.rects, "curve": out.curves}[kind_name].append(
                     shape)
-    doubled = _doubled(raw, textpage, texts) if len(texts) > 1 else set()
+    doubled = _doubled(raw, textpage, kept, dropped) if dropped and kept else set()
     if doubled:
         for char in chars:
             if char["object"] in doubled:
