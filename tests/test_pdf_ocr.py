@@ -122,5 +122,5 @@ def test_tsv_words_become_glyphs_on_their_line() -> None:
     assert small["size"] == 15.0  # the median word height of the line (30 px), in points
     assert small["conf"] == pytest.approx(0.91)
     # The second "line" spans 260 px for 40 px words: each word keeps its own band.
-    assert 260 > MAX_LINE_HEIGHT * 40
+    assert MAX_LINE_HEIGHT * 40 < 260
     assert (chars[2]["top"], chars[3]["top"]) == (100.0, 210.0)

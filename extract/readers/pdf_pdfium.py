@@ -227,6 +227,7 @@ def _chars(raw: Any, textpage: Any, turn: _Turn) -> list[dict[str, Any]]:
     # left out here with the document's own: spacing comes from the geometry.
     first: dict[int | None, tuple[float, float] | None] = {}
     vertical: set[int | None] = set()
+    font_of: dict[int | None, int | None] = {}
     keys: list[int | None] = []
     origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
     for i, code in enumerate(_codes(raw, textpage, raw.FPDFText_CountChars(textpage))):
@@ -247,6 +248,7 @@ def _chars(raw: Any, textpage: Any, turn: _Turn) -> list[dict[str, Any]]:
                 name = fonts[font_key] = _font_name(raw, font) if font else ""
             upright = m[0] * m[3] > 0 and m[1] * m[2] <= 0
             facts = objects[key] = (size, name, m, upright)
+            font_of[key] = font_key
         loose(textpage, i, rect)
         if flat:
             x0, top, x1, bottom = rect.left, height - rect.top, rect.right, height - rect.bottom
@@ -274,6 +276,10 @@ def _chars(raw: Any, textpage: Any, turn: _Turn) -> list[dict[str, Any]]:
         text = "-" if code == SOFT_HYPHEN else chr(code)
         out.append({"text": text, "x0": x0, "top": top, "x1": x1, "bottom": bottom,
                     "size": size, "fontname": name, "upright": upright, "matrix": m})
+    # An object of one character cannot show its step: it writes as its font does elsewhere.
+    vertical_fonts = {font_of[key] for key in vertical}
+    vertical.update(key for key, start in first.items()
+                    if start is not None and font_of[key] in vertical_fonts)
     for char, key in zip(out, keys, strict=True):
         char["object"] = key
         if key in vertical:
