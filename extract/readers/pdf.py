@@ -1,10 +1,13 @@
 """PDF reader: bytes of a PDF to blocks in reading order, with page and position.
 
 Stages (each in its own module):
-1. open      bytes → pdfplumber document; bad input (empty, not a PDF, password, corrupt)
-             becomes a failed result with a specific issue code, never an exception
+1. open      bytes → a PDFium (default) or pdfplumber document; bad input (empty, not a
+             PDF, password, corrupt) becomes a failed result with a specific issue code,
+             never an exception                               (pdf_pdfium, pdf_pages)
+   objects   per page, characters and drawn objects in one record for both engines
 2. glyphs    per page, characters → clean glyphs in their writing frame   (pdf_glyphs)
-3. quality   per page, the share of undecodable characters; no text at all (scans)
+3. quality   per page, the share of undecodable characters; a page with no text at all
+             is rendered and read by Tesseract when it can run            (ocr)
 4. tables    ruled grids → rows of cell texts                            (pdf_tables)
 5. layout    glyphs → segments → lines and tables in reading order        (pdf_layout)
              — every page is closed as soon as it is read, so memory stays flat
