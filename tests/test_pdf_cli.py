@@ -1,0 +1,36 @@
+"""`extract parse` with the PDF options: the engine chosen on the command line is the one used."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.pdf_helpers import corpus_pdf
+
+# PDFium reads the glyphs pdfminer shows as (cid:N): the engines' issues tell them apart.
+CID = "aurochs_govpdf/mlit-hakusho-r07-np101100.pdf"
+
+
+def _parse(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "extract", "parse", *args],
+                          capture_output=True, text=True, timeout=300, check=False)
+
+
+@pytest.mark.corpus
+@pytest.mark.slow
+def test_engine_option_picks_the_engine() -> None:
+    path = str(corpus_pdf(CID))
+    default = json.loads(_parse(path, "--no-ocr").stdout)
+    plumber = json.loads(_parse(path, "--no-ocr", "--pdf-engine", "pdfplumber").stdout)
+    assert default["status"] == "ok" and plumber["status"] == "partial"
+    assert "broken_text_layer" in {i["code"] for i in plumber["issues"]}
+    assert "broken_text_layer" not in {i["code"] for i in default["issues"]}
+
+
+def test_unknown_engine_is_a_clear_error() -> None:
+    done = _parse("README.md", "--pdf-engine", "pdfminer")
+    assert done.returncode == 1
+    assert "unknown PDF engine 'pdfminer'; one of pdfium, pdfplumber" in done.stderr
