@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from tests.conftest import ROOT
 from tests.pdf_helpers import corpus_pdf
 
 # PDFium reads the glyphs pdfminer shows as (cid:N): the engines' issues tell them apart.
@@ -31,6 +32,6 @@ def test_engine_option_picks_the_engine() -> None:
 
 
 def test_unknown_engine_is_a_clear_error() -> None:
-    done = _parse("README.md", "--pdf-engine", "pdfminer")
+    done = _parse(str(ROOT / "README.md"), "--pdf-engine", "pdfminer")
     assert done.returncode == 1
     assert "unknown PDF engine 'pdfminer'; one of pdfium, pdfplumber" in done.stderr
