@@ -15,8 +15,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from extract.readers.pdf_pages import OCR_MAX_PAGES  # light: no PDF library is imported
-
 if TYPE_CHECKING:
     from extract.readers.pdf_pages import PdfOptions
 
@@ -40,14 +38,17 @@ PdfEngine = Annotated[str, typer.Option(
     "--pdf-engine", help="PDF engine: pdfium (default, fast) or pdfplumber (pdfminer).")]
 NoOcr = Annotated[bool, typer.Option(
     "--no-ocr", help="Leave PDF pages without a text layer unread instead of running OCR.")]
-OcrMaxPages = Annotated[int, typer.Option(
-    "--ocr-max-pages", help="OCR at most this many pages per PDF (0: no cap).")]
+OcrMaxPages = Annotated[int | None, typer.Option(
+    "--ocr-max-pages", help="OCR at most this many pages per PDF (0: no cap; default 30).",
+    show_default=False)]
 
 
-def _pdf_options(engine: str, no_ocr: bool, ocr_max_pages: int) -> PdfOptions:
+def _pdf_options(engine: str, no_ocr: bool, ocr_max_pages: int | None) -> PdfOptions:
     from extract.readers.pdf_pages import PdfOptions
 
     try:
+        if ocr_max_pages is None:
+            return PdfOptions(engine, not no_ocr)  # type: ignore[arg-type]
         return PdfOptions(engine, not no_ocr, ocr_max_pages or None)  # type: ignore[arg-type]
     except ValueError as error:
         raise _fail(str(error)) from None
@@ -59,7 +60,7 @@ def parse(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here.")] = None,
     pdf_engine: PdfEngine = "pdfium",
     no_ocr: NoOcr = False,
-    ocr_max_pages: OcrMaxPages = OCR_MAX_PAGES,
+    ocr_max_pages: OcrMaxPages = None,
 ) -> None:
     """Parse one file into one JSON document (stdout without -o)."""
     pdf = _pdf_options(pdf_engine, no_ocr, ocr_max_pages)
@@ -87,7 +88,7 @@ def run(
                     ] = 0,
     pdf_engine: PdfEngine = "pdfium",
     no_ocr: NoOcr = False,
-    ocr_max_pages: OcrMaxPages = OCR_MAX_PAGES,
+    ocr_max_pages: OcrMaxPages = None,
 ) -> None:
     """Extract every document version under RAW_DIR not yet extracted by this version."""
     pdf = _pdf_options(pdf_engine, no_ocr, ocr_max_pages)

@@ -35,3 +35,11 @@ def test_unknown_engine_is_a_clear_error() -> None:
     done = _parse(str(ROOT / "README.md"), "--pdf-engine", "pdfminer")
     assert done.returncode == 1
     assert "unknown PDF engine 'pdfminer'; one of pdfium, pdfplumber" in done.stderr
+
+
+def test_help_states_the_ocr_page_cap() -> None:
+    """The CLI does not import the reader at start-up; its help must still say its default."""
+    from extract.readers.pdf_pages import OCR_MAX_PAGES
+
+    done = _parse("--help")
+    assert f"default {OCR_MAX_PAGES})" in " ".join(done.stdout.split())
