@@ -1,16 +1,18 @@
-"""PDF reading speed and memory against pdfplumber's bare character extraction.
+"""PDF reading speed and memory: both engines, bare and through the whole `extract parse` path.
 
-Baseline: open the PDF with pdfplumber, touch `page.chars` on every page, close each page;
-the least any reader built on pdfplumber must do. Measured in the same process, on the same
-PDFs, interleaved document by document so a busy machine slows all sides alike:
+Four sides, measured in one process on the same PDFs, interleaved document by document so a
+busy machine slows all of them alike:
 
-- reader   `pdf_to_blocks` (extract/readers/pdf.py)
-- full     the whole path behind `extract parse` (reader and every later stage), when the
-           pipeline is complete on this branch
+- plumber_chars  bare pdfplumber: open, touch `page.chars` on every page, close each page
+- pdfium_chars   bare pypdfium2: every character's text and box (FPDFText_GetUnicode and
+                 FPDFText_GetLooseCharBox), each page closed
+- parse_plumber  the whole path behind `extract parse --pdf-engine pdfplumber` (today's path)
+- parse_pdfium   the whole path behind `extract parse` (PDFium, the default)
 
-Figures are medians over `--repeats` runs; ratio = baseline seconds / our seconds (>= 0.7 is
-the target: at most ~43% over the bare parse). Peak RSS is measured in a fresh process per
-document and side, so one document's peak does not hide another's.
+OCR is off on every side (`--no-ocr`): it measures Tesseract, not the reader. Figures are
+medians over `--repeats` runs; pages/s is the corpus's pages over the summed medians; ratios
+divide one side's time by another's. Peak RSS is measured in a fresh process per side on the
+148-page budget PDF, so one document's peak does not hide another's.
 
     python bench/pdf.py                      # every corpus PDF, 3 repeats
     python bench/pdf.py --only 一般会計予算   # documents whose path contains the text
@@ -19,6 +21,7 @@ document and side, so one document's peak does not hide another's.
 from __future__ import annotations
 
 import argparse
+import ctypes
 import json
 import statistics
 import subprocess
@@ -35,23 +38,14 @@ if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus" / "pdf"
 BUDGET = "nankoku_gikai/議案第８号：令和４年度一般会計予算.pdf"
+SIDES = ("plumber_chars", "pdfium_chars", "parse_plumber", "parse_pdfium")
 
 _RSS_SCRIPT = """
 import resource, sys
 from pathlib import Path
-side, path = sys.argv[1], Path(sys.argv[2])
-if side == "baseline":
-    import pdfplumber
-    with pdfplumber.open(path) as pdf:
-        for page in pdf.pages:
-            page.chars
-            page.close()
-elif side == "reader":
-    from extract.readers.pdf import pdf_to_blocks
-    pdf_to_blocks(path)
-else:
-    from extract.pipeline import parse_file
-    parse_file(path)
+sys.path.insert(0, sys.argv[3])
+from bench.pdf import run_side
+run_side(sys.argv[1], Path(sys.argv[2]))
 # VmHWM is this program's own peak; ru_maxrss would carry the parent's over the fork.
 status = Path("/proc/self/status")
 if status.exists():
@@ -62,7 +56,7 @@ else:
 """
 
 
-def baseline(path: Path) -> int:
+def plumber_chars(path: Path) -> int:
     """Bare pdfplumber: every page's characters, each page closed; returns the page count."""
     import pdfplumber
 
@@ -73,43 +67,64 @@ def baseline(path: Path) -> int:
         return len(pdf.pages)
 
 
-def reader(path: Path) -> int:
-    from extract.readers.pdf import pdf_to_blocks
+def pdfium_chars(path: Path) -> int:
+    """Bare pypdfium2: every character's code point and box, each page closed."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
 
-    return pdf_to_blocks(path).pages or 0
-
-
-def full(path: Path) -> int:
-    from extract.pipeline import parse_file
-
-    return parse_file(path).source.pages or 0
-
-
-def pipeline_missing() -> str | None:
-    """Why the full pipeline cannot run on this branch, or None when it can."""
+    doc = pdfium.PdfDocument(path)
     try:
-        from extract.periods import find_periods  # noqa: F401
-        from extract.pipeline import parse_file  # noqa: F401
-    except ImportError as error:
-        return str(error)
-    return None
+        rect = raw.FS_RECTF()
+        for index in range(len(doc)):
+            page = doc[index]
+            textpage = raw.FPDFText_LoadPage(page.raw)
+            for i in range(raw.FPDFText_CountChars(textpage)):
+                raw.FPDFText_GetUnicode(textpage, i)
+                raw.FPDFText_GetLooseCharBox(textpage, i, ctypes.byref(rect))
+            raw.FPDFText_ClosePage(textpage)
+            page.close()
+        return len(doc)
+    finally:
+        doc.close()
 
 
-def timed(fn: Callable[[Path], int], path: Path) -> float:
+def _parse(engine: str) -> Callable[[Path], int]:
+    def parse(path: Path) -> int:
+        from extract.pipeline import parse_file
+        from extract.readers.pdf_pages import PdfOptions
+
+        doc = parse_file(path, PdfOptions(engine, ocr=False))  # type: ignore[arg-type]
+        return doc.source.pages or 0
+
+    return parse
+
+
+RUNNERS: dict[str, Callable[[Path], int]] = {
+    "plumber_chars": plumber_chars, "pdfium_chars": pdfium_chars,
+    "parse_plumber": _parse("pdfplumber"), "parse_pdfium": _parse("pdfium"),
+}
+
+
+def run_side(side: str, path: Path) -> int:
+    """Read `path` one way (used by the peak-memory subprocess too)."""
+    return RUNNERS[side](path)
+
+
+def timed(side: str, path: Path) -> float:
     start = time.perf_counter()
-    fn(path)
+    run_side(side, path)
     return time.perf_counter() - start
 
 
 def peak_rss_mb(side: str, path: Path) -> float:
     """Peak resident memory (MB) of a fresh process reading `path` one way."""
-    out = subprocess.run([sys.executable, "-c", _RSS_SCRIPT, side, str(path)], cwd=ROOT,
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-c", _RSS_SCRIPT, side, str(path), str(ROOT)],
+                         cwd=ROOT, capture_output=True, text=True, check=True)
     return int(out.stdout.strip().splitlines()[-1]) / 1024
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--only", action="append", help="keep PDFs whose path contains this")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
@@ -119,52 +134,48 @@ def main() -> None:
     paths = sorted(CORPUS.rglob("*.pdf"))
     if args.only:
         paths = [p for p in paths if any(o in str(p) for o in args.only)]
-    missing = pipeline_missing()
-    sides: dict[str, Callable[[Path], int]] = {"baseline": baseline, "reader": reader}
-    if missing is None:
-        sides["full"] = full
-    pages = {p: baseline(p) for p in paths}  # also warms the OS file cache
-    runs: dict[str, dict[Path, list[float]]] = {s: {p: [] for p in paths} for s in sides}
+    pages = {p: plumber_chars(p) for p in paths}  # also warms the OS file cache and imports
+    for side in SIDES:
+        run_side(side, paths[0])
+    runs: dict[str, dict[Path, list[float]]] = {s: {p: [] for p in paths} for s in SIDES}
     for _ in range(args.repeats):
         for path in paths:
-            for side, fn in sides.items():
-                runs[side][path].append(timed(fn, path))
+            for side in SIDES:
+                runs[side][path].append(timed(side, path))
     median = {s: {p: statistics.median(v) for p, v in by.items()} for s, by in runs.items()}
     rows = []
     for path in paths:
-        name = path.relative_to(CORPUS).as_posix()
-        row: dict[str, object] = {"pdf": name, "pages": pages[path]}
-        for side in sides:
+        row: dict[str, object] = {"pdf": path.relative_to(CORPUS).as_posix(),
+                                  "pages": pages[path]}
+        for side in SIDES:
             row[f"{side}_s"] = round(median[side][path], 3)
-        row["reader_ratio"] = round(median["baseline"][path] / median["reader"][path], 2)
-        if "full" in sides:
-            row["full_ratio"] = round(median["baseline"][path] / median["full"][path], 2)
+        row["parse_speedup"] = round(median["parse_plumber"][path]
+                                     / median["parse_pdfium"][path], 2)
         rows.append(row)
     total_pages = sum(pages.values())
-    totals = {side: sum(median[side].values()) for side in sides}
+    totals = {side: sum(median[side].values()) for side in SIDES}
     summary: dict[str, object] = {
         "pdfs": len(paths), "pages": total_pages, "repeats": args.repeats,
-        **{f"{side}_pages_per_s": round(total_pages / totals[side], 1) for side in sides},
-        "reader_ratio": round(totals["baseline"] / totals["reader"], 2),
-        "full_ratio": round(totals["baseline"] / totals["full"], 2) if "full" in sides else None,
-        "full_missing": missing,
+        **{f"{side}_pages_per_s": round(total_pages / totals[side], 1) for side in SIDES},
+        "parse_pdfium_vs_parse_plumber": round(totals["parse_plumber"] / totals["parse_pdfium"],
+                                               2),
+        "parse_pdfium_vs_plumber_chars": round(totals["plumber_chars"] / totals["parse_pdfium"],
+                                               2),
+        "pdfium_chars_vs_plumber_chars": round(totals["plumber_chars"] / totals["pdfium_chars"],
+                                               2),
     }
     budget = CORPUS / BUDGET
     if budget in paths or not args.only:
-        rss_sides = ["baseline", "reader"] + (["full"] if "full" in sides else [])
-        summary["budget_peak_rss_mb"] = {s: round(peak_rss_mb(s, budget), 1) for s in rss_sides}
+        summary["budget_peak_rss_mb"] = {s: round(peak_rss_mb(s, budget), 1) for s in SIDES}
     if args.json:
         print(json.dumps({"rows": rows, "summary": summary}, ensure_ascii=False, indent=2))
         return
-    head = ["pdf", "pages", *[f"{s} s" for s in sides], "reader ×"]
-    head += ["full ×"] if "full" in sides else []
+    head = ["pdf", "pages", *[f"{s} s" for s in SIDES], "parse ×"]
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for row in rows:
-        cells = [str(row["pdf"]), str(row["pages"]),
-                 *[f"{row[f'{s}_s']:.2f}" for s in sides], f"{row['reader_ratio']:.2f}"]
-        if "full" in sides:
-            cells.append(f"{row['full_ratio']:.2f}")
+        cells = [str(row["pdf"]), str(row["pages"]), *[f"{row[f'{s}_s']:.2f}" for s in SIDES],
+                 f"{row['parse_speedup']:.2f}"]
         print("| " + " | ".join(cells) + " |")
     print()
     for key, value in summary.items():

@@ -42,6 +42,7 @@ class Block:
     table: int | None = None  # index of the table in the document (table rows only)
     row: int | None = None  # row index inside its table
     header: bool = False  # a header row (th cells, or a PDF table's first row of labels)
+    ocr_confidence: float | None = None  # read by text recognition, mean confidence 0–1
 
     def __post_init__(self) -> None:
         if self.kind is BlockKind.TABLE_ROW and not self.cells:

@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 # package's entry points for one (a fifth of `extract parse`'s start-up).
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
+if TYPE_CHECKING:
+    from extract.readers.pdf_pages import PdfOptions
+
 app = typer.Typer(
     help="Japanese municipal plans (web pages, PDFs, texts) to validated structured JSON.",
     no_args_is_help=True,
@@ -61,19 +64,43 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(1)
 
 
+PdfEngine = Annotated[str, typer.Option(
+    "--pdf-engine", help="PDF engine: pdfium (default, fast) or pdfplumber (pdfminer).")]
+NoOcr = Annotated[bool, typer.Option(
+    "--no-ocr", help="Leave PDF pages without a text layer unread instead of running OCR.")]
+OcrMaxPages = Annotated[int | None, typer.Option(
+    "--ocr-max-pages", help="OCR at most this many pages per PDF (0: no cap; default 30).",
+    show_default=False)]
+
+
+def _pdf_options(engine: str, no_ocr: bool, ocr_max_pages: int | None) -> PdfOptions:
+    from extract.readers.pdf_pages import PdfOptions
+
+    try:
+        if ocr_max_pages is None:
+            return PdfOptions(engine, not no_ocr)  # type: ignore[arg-type]
+        return PdfOptions(engine, not no_ocr, ocr_max_pages or None)  # type: ignore[arg-type]
+    except ValueError as error:
+        raise _fail(str(error)) from None
+
+
 @app.command()
 def parse(
     source: Annotated[Path, typer.Argument(help="A .txt, .html, .pdf, .docx or .xlsx file.")],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here.")] = None,
+    pdf_engine: PdfEngine = "pdfium",
+    no_ocr: NoOcr = False,
+    ocr_max_pages: OcrMaxPages = None,
 ) -> None:
     """Parse one file into one JSON document (stdout without -o); exit 1 when it failed."""
+    pdf = _pdf_options(pdf_engine, no_ocr, ocr_max_pages)
     from extract.pipeline import parse_or_fail, write_document
 
     try:
         data = source.read_bytes()
     except OSError as error:
         raise _fail(f"cannot read {source}: {error.strerror}") from None
-    doc = parse_or_fail(data, uri=source.as_posix())
+    doc = parse_or_fail(data, uri=source.as_posix(), pdf=pdf)
     if output is None:
         typer.echo(doc.model_dump_json(indent=2))
     else:
@@ -109,6 +136,9 @@ def run(
              "(tcp://HOST:8786).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="The summary as JSON on stdout.")
                        ] = False,
+    pdf_engine: PdfEngine = "pdfium",
+    no_ocr: NoOcr = False,
+    ocr_max_pages: OcrMaxPages = None,
 ) -> None:
     """Extract every document version under RAW_DIR not yet extracted by this version.
 
@@ -121,6 +151,7 @@ def run(
     from extract.ingest.limits import Limits
     from extract.ingest.lock import FolderBusy
 
+    pdf = _pdf_options(pdf_engine, no_ocr, ocr_max_pages)
     if not raw_dir.is_dir():
         raise _fail(f"{raw_dir} is not a folder")
     if dask not in (None, "local"):
@@ -133,7 +164,8 @@ def run(
     with _progress_bar() as (planned, advanced):
         try:
             summary = run_batch(raw_dir, output, jobs, progress=advanced, on_plan=planned,
-                                limits=limits, dask=scheduler or dask, wait=wait)
+                                limits=limits, dask=scheduler or dask, wait=wait,
+                                pdf=pdf)
         except FolderBusy as error:
             typer.echo(f"error: {error}", err=True)
             raise typer.Exit(EXIT_BUSY) from None

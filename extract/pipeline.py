@@ -6,6 +6,7 @@ import hashlib
 import re
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from extract import __version__
 from extract.blocks import Problem, ReadResult
@@ -37,10 +38,15 @@ from extract.structure.normalize import normalize_blocks
 from extract.structure.outline import Entry, Section, build_outline
 from extract.structure.title import document_title
 
+if TYPE_CHECKING:
+    from extract.readers.pdf_pages import PdfOptions
+
 
 def parse_bytes(data: bytes, *, uri: str, media_type: str | None = None,
-                charset: str | None = None) -> Document:
+                charset: str | None = None, pdf: PdfOptions | None = None) -> Document:
     """The structured document of one source. Never raises for bad input.
+
+    `pdf` says how PDFs are read: the engine (PDFium by default, or pdfplumber) and OCR.
 
     Stages:
     1. read       bytes → blocks, page metadata, links, problems (text / HTML / PDF reader)
@@ -59,7 +65,7 @@ def parse_bytes(data: bytes, *, uri: str, media_type: str | None = None,
     sha256 = hashlib.sha256(data).hexdigest()
     kind = sniff_media_type(data, uri, media_type)
     try:
-        result = read(data, name=uri, media_type=kind, charset=charset)  # 1
+        result = read(data, name=uri, media_type=kind, charset=charset, pdf=pdf)  # 1
     except InputError as error:
         result = ReadResult([], kind, problems=[Problem(error.code, str(error), "error")],
                             failed=True)
@@ -76,16 +82,16 @@ def parse_bytes(data: bytes, *, uri: str, media_type: str | None = None,
     return flag_invalid(doc)  # 10
 
 
-def parse_file(path: Path) -> Document:
+def parse_file(path: Path, pdf: PdfOptions | None = None) -> Document:
     """The structured document of the file at `path`."""
-    return parse_bytes(path.read_bytes(), uri=path.as_posix())
+    return parse_bytes(path.read_bytes(), uri=path.as_posix(), pdf=pdf)
 
 
 def parse_or_fail(data: bytes, *, uri: str, media_type: str | None = None,
-                  charset: str | None = None) -> Document:
+                  charset: str | None = None, pdf: PdfOptions | None = None) -> Document:
     """Like `parse_bytes`, but a defect of ours becomes a failed document, not a crash."""
     try:
-        return parse_bytes(data, uri=uri, media_type=media_type, charset=charset)
+        return parse_bytes(data, uri=uri, media_type=media_type, charset=charset, pdf=pdf)
     except Exception as error:  # a bug of ours must not stop a batch
         return failed_document(
             uri, hashlib.sha256(data).hexdigest(), len(data),

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from extract.blocks import ReadResult
 from extract.readers.pdf import pdf_to_blocks
+from extract.readers.pdf_pages import Engine, PdfOptions
 from tests.conftest import SHARED, shared_path
 
 CORPUS_PDF = SHARED / "corpus" / "pdf"
@@ -33,9 +34,12 @@ def corpus_names() -> list[str]:
 
 
 @cache
-def read(name: str) -> ReadResult:
-    """The reader's result for a corpus PDF, computed once per test session."""
-    return pdf_to_blocks(corpus_pdf(name))
+def read(name: str, engine: Engine = "pdfium", ocr: bool = False) -> ReadResult:
+    """The reader's result for a corpus PDF on one engine, computed once per test session.
+
+    OCR is off unless asked for: the tests of scans ask, the others stay fast.
+    """
+    return pdf_to_blocks(corpus_pdf(name), PdfOptions(engine, ocr))
 
 
 def texts(result: ReadResult) -> list[str]:

@@ -36,8 +36,9 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from extract import __version__
@@ -50,6 +51,9 @@ from extract.ingest.store import OBJECTS_DIR, RawStore, sha256_file
 from extract.review.reviewed import ReviewStep, review_all
 from extract.review.store import ReviewRecord
 from extract.schema import SCHEMA_VERSION, Document
+
+if TYPE_CHECKING:
+    from extract.readers.pdf_pages import PdfOptions
 
 SOURCE_SUFFIXES = frozenset({".txt", ".text", ".html", ".htm", ".pdf", ".docx", ".xlsx", ".doc",
                              ".xls"})
@@ -145,6 +149,7 @@ class Task:
     municipality_code: str | None
     size: int = 0
     limits: Limits = DEFAULT_LIMITS
+    pdf: PdfOptions | None = None  # how PDFs are read (engine, OCR); None: the defaults
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,7 +339,7 @@ def _render(task: Task, data: bytes | None, started: float) -> Rendered:
         try:
             with time_limit(limits.max_seconds):
                 doc = parse_bytes(data, uri=task.uri, media_type=task.media_type,
-                                  charset=task.charset)
+                                  charset=task.charset, pdf=task.pdf)
         except DocumentTimeout:
             doc = failed_document(task.uri, task.sha256, task.size, media, "time_limit",
                                   f"extraction took longer than the batch's limit of "
@@ -523,12 +528,14 @@ def _retire(state: VersionState, new_output: str) -> None:
 def run(raw_dir: Path, out_dir: Path, jobs: int = 1,
         progress: Callable[[Outcome], None] | None = None,
         on_plan: Callable[[int, int], None] | None = None, *, limits: Limits = DEFAULT_LIMITS,
-        dask: str | None = None, wait: float = 0.0) -> Summary:
+        dask: str | None = None, wait: float = 0.0,
+        pdf: PdfOptions | None = None) -> Summary:
     """Extract every version in `raw_dir` not yet extracted by this version into `out_dir`.
 
     `jobs` worker processes extract (this one when 1), or, given `dask` ("local" for a
     LocalCluster of `jobs` workers, or a scheduler address), Dask workers. `on_plan(to_do,
-    up_to_date)` is called once before extraction starts, `progress` once per document done.
+    up_to_date)` is called once before extraction starts, `progress` once per document done;
+    `pdf` says how PDFs are read.
     Both folders are locked for the run; another run waits up to `wait` seconds for them,
     then raises FolderBusy.
     """
@@ -537,7 +544,7 @@ def run(raw_dir: Path, out_dir: Path, jobs: int = 1,
     with contextlib.ExitStack() as locks:
         for folder in dict.fromkeys((raw_dir.resolve(), out_dir.resolve())):
             locks.enter_context(folder_lock(folder, wait))
-        summary = _run_locked(raw_dir, out_dir, jobs, progress, on_plan, limits, dask)
+        summary = _run_locked(raw_dir, out_dir, jobs, progress, on_plan, limits, dask, pdf)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -545,7 +552,7 @@ def run(raw_dir: Path, out_dir: Path, jobs: int = 1,
 def _run_locked(raw_dir: Path, out_dir: Path, jobs: int,
                 progress: Callable[[Outcome], None] | None,
                 on_plan: Callable[[int, int], None] | None, limits: Limits,
-                dask: str | None) -> Summary:
+                dask: str | None, pdf: PdfOptions | None = None) -> Summary:
     clear_temp_files(out_dir)
     store = RawStore(raw_dir)
     summary = Summary()
@@ -553,6 +560,8 @@ def _run_locked(raw_dir: Path, out_dir: Path, jobs: int,
         summary.registered, summary.outcomes = scan(raw_dir, store, catalog)
         states = {s.version_id: s for s in catalog.versions()}
         tasks, summary.skipped = plan(list(states.values()), out_dir.resolve(), store, limits)
+        if pdf is not None:
+            tasks = [replace(task, pdf=pdf) for task in tasks]
         if on_plan is not None:
             on_plan(len(tasks), summary.skipped)
         if jobs > 1 and tasks and dask is None:

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import re
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 from extract.blocks import ReadResult
 from extract.readers.office import DOC, DOCX, LEGACY, PACKAGES, XLS, XLSX, sniff_office
+
+if TYPE_CHECKING:
+    from extract.readers.pdf_pages import PdfOptions
 
 _HTML_SNIFF = re.compile(rb"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]", re.IGNORECASE)
 _EXTENSIONS = {
@@ -58,8 +62,9 @@ def sniff_media_type(data: bytes, name: str | None = None, media_type: str | Non
 
 
 def read(data: bytes, *, name: str | None = None, media_type: str | None = None,
-         charset: str | None = None) -> ReadResult:
-    """Blocks and facts of one source, read with the reader its media type calls for."""
+         charset: str | None = None, pdf: PdfOptions | None = None) -> ReadResult:
+    """Blocks and facts of one source, read with the reader its media type calls for;
+    `pdf` says how PDFs are read (engine, OCR)."""
     kind = sniff_media_type(data, name, media_type)
     if kind in LEGACY:
         from extract.readers.office import legacy_to_result
@@ -76,7 +81,7 @@ def read(data: bytes, *, name: str | None = None, media_type: str | None = None,
     if kind == "application/pdf":
         from extract.readers.pdf import pdf_to_blocks
 
-        return pdf_to_blocks(data)
+        return pdf_to_blocks(data, pdf)
     if kind == "text/html":
         from extract.readers.html import html_to_blocks
 

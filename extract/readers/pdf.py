@@ -1,10 +1,13 @@
 """PDF reader: bytes of a PDF to blocks in reading order, with page and position.
 
 Stages (each in its own module):
-1. open      bytes → pdfplumber document; bad input (empty, not a PDF, password, corrupt)
-             becomes a failed result with a specific issue code, never an exception
+1. open      bytes → a PDFium (default) or pdfplumber document; bad input (empty, not a
+             PDF, password, corrupt) becomes a failed result with a specific issue code,
+             never an exception                               (pdf_pdfium, pdf_pages)
+   objects   per page, characters and drawn objects in one record for both engines
 2. glyphs    per page, characters → clean glyphs in their writing frame   (pdf_glyphs)
-3. quality   per page, the share of undecodable characters; no text at all (scans)
+3. quality   per page, the share of undecodable characters; a page with no text at all
+             is rendered and read by Tesseract when it can run            (ocr)
 4. tables    ruled grids → rows of cell texts                            (pdf_tables)
 5. layout    glyphs → segments → lines and tables in reading order        (pdf_layout)
              — every page is closed as soon as it is read, so memory stays flat
@@ -14,13 +17,15 @@ Stages (each in its own module):
 
 from __future__ import annotations
 
-import io
 import re
+import time
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from extract.blocks import Problem, ReadResult
+from extract.readers.ocr import OcrError, ocr_page, tesseract_missing
 from extract.readers.pdf_blocks import (
     COVER_MAX_CHARS,
     COVER_MAX_LINES,
@@ -41,16 +46,27 @@ from extract.readers.pdf_layout import (
     glyphs_to_segments,
     order_segments,
 )
+from extract.readers.pdf_pages import (
+    MEDIA_TYPE,
+    Engine,
+    PageObjects,
+    PdfOptions,
+    check_header,
+    failed,
+    open_pdfplumber,
+    parser_messages,
+    plumber_objects,
+)
+from extract.readers.pdf_pdfium import metadata_title, open_pdfium, read_page
 from extract.readers.pdf_tables import TableGrid, find_grids, grid_to_table
 
-MEDIA_TYPE = "application/pdf"
-
+# PDFium's memory grows with every page read until the document is closed: it is reopened
+# after this many pages (148 pages: 113 MB → 51 MB; reopening costs a few milliseconds).
+PDFIUM_REOPEN_PAGES = 16
 # A page whose share of undecodable characters reaches this has no usable text.
 BROKEN_PAGE_SHARE = 0.5
 # Below that, a page with at least this share of undecodable characters is reported.
 DEGRADED_PAGE_SHARE = 0.05
-# The PDF header may follow some junk; readers accept it within the first kilobyte.
-HEADER_WINDOW = 1024
 # A drawn box must be at least this many times the page's text size to hold text.
 BOX_MIN_EM = 1.2
 # Title lines of two pages sharing this share of their start are one deck's slide titles.
@@ -71,17 +87,14 @@ class _PageRead:
     visible: int = 0
     bad: int = 0
     images: int = 0
+    drawings: int = 0
     broken: bool = False
+    ocr: bool = False  # read by text recognition: the page has no text layer
 
 
-def _failed(code: str, message: str, pages: int | None = None) -> ReadResult:
-    return ReadResult([], MEDIA_TYPE, pages=pages, problems=[Problem(code, message, "error")],
-                      failed=True)
-
-
-def _boxes(page: Any, em: float) -> list[Box]:
+def _boxes(page: PageObjects, em: float) -> list[Box]:
     """Drawn rectangles and closed curves big enough to hold text, in page coordinates."""
-    width, height = float(page.width), float(page.height)
+    width, height = page.width, page.height
     out: list[Box] = []
     shapes = list(page.rects) + [c for c in page.curves if _closed(c)]
     for obj in shapes:
@@ -108,10 +121,10 @@ def _centre_in(g: Glyph, box: Box) -> bool:
     return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
 
 
-def _read_page(page: Any, number: int) -> _PageRead:
-    """One page's lines and tables in reading order (the page is left open)."""
-    width, height = float(page.width), float(page.height)
-    read = _PageRead(number, width, height, images=len(page.images))
+def _read_page(page: PageObjects, number: int) -> _PageRead:
+    """One page's lines and tables in reading order."""
+    width, height = page.width, page.height
+    read = _PageRead(number, width, height, images=page.images, drawings=page.drawings)
     found = page_glyphs(page.chars, width, height)
     read.visible, read.bad = found.visible, found.bad
     if found.visible and found.bad >= BROKEN_PAGE_SHARE * found.visible:
@@ -162,88 +175,187 @@ def _page_boxes(read: _PageRead) -> list[Box]:
             for ln in read.lines]
 
 
-def _open(data: bytes) -> tuple[Any, list[Problem]] | ReadResult:
-    """The opened pdfplumber document and info problems, or a failed result."""
-    import pdfplumber
-    from pdfminer.pdfdocument import PDFPasswordIncorrect
-    from pdfplumber.utils.exceptions import PdfminerException
+class _Document:
+    """An open PDF on either engine: its page count, each page's objects, its title."""
 
-    if not data:
-        return _failed("empty_input", "the file is empty (0 bytes)")
-    if b"%PDF-" not in data[:HEADER_WINDOW]:
-        return _failed("not_a_pdf", "the file does not start with a PDF header (%PDF-)")
-    try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-    except PdfminerException as error:
-        cause = error.args[0] if error.args else error
-        if isinstance(cause, PDFPasswordIncorrect):
-            return _failed("password_protected",
-                           "the PDF is encrypted and needs a password to open")
-        return _failed("corrupt_pdf", f"the PDF cannot be parsed: {type(cause).__name__}: "
-                                      f"{cause}")
-    except Exception as error:  # pdfminer raises many kinds on damaged files
-        return _failed("corrupt_pdf", f"the PDF cannot be parsed: {type(error).__name__}")
-    problems: list[Problem] = []
-    if pdf.doc.encryption is not None:
-        problems.append(Problem("encrypted_empty_password",
-                                "the PDF is encrypted with an empty user password; read as is",
-                                "info"))
-    return pdf, problems
+    def __init__(self, data: bytes, engine: Engine, problems: list[Problem]) -> None:
+        self.engine = engine
+        self.data = data
+        self.handle: Any = None
+        self.count = 0
+        self._pdfium: Any = None
+        self.handle = (open_pdfium if engine == "pdfium" else open_pdfplumber)(data, problems)
+
+    def opened(self) -> ReadResult | None:
+        """A failed result when the document could not be opened (or its pages counted)."""
+        if isinstance(self.handle, ReadResult):
+            return self.handle
+        try:
+            self.count = len(self.handle) if self.engine == "pdfium" else len(self.handle.pages)
+        except Exception as error:
+            return failed("corrupt_pdf", f"the page tree cannot be read: {type(error).__name__}")
+        return None
+
+    def objects(self, index: int) -> PageObjects:
+        if self.engine == "pdfium":
+            if index and index % PDFIUM_REOPEN_PAGES == 0:
+                # PDFium keeps what it parsed of every page until the document closes.
+                self.handle.close()
+                self.handle = open_pdfium(self.data, [])
+            return read_page(self.handle, index)
+        page = self.handle.pages[index]
+        try:
+            return plumber_objects(page)
+        finally:
+            page.close()
+
+    def rendering(self) -> Any:
+        """The document opened in PDFium, which renders pages for OCR."""
+        if self.engine == "pdfium":
+            return self.handle
+        if self._pdfium is None:
+            import pypdfium2
+
+            self._pdfium = pypdfium2.PdfDocument(self.data)
+        return self._pdfium
+
+    def title(self) -> str | None:
+        if self.engine == "pdfium":
+            return _metadata_title(metadata_title(self.handle))
+        return _metadata_title(self.handle.metadata.get("Title"))
+
+    def close(self) -> None:
+        if self._pdfium is not None:
+            self._pdfium.close()
+        if not isinstance(self.handle, ReadResult) and self.handle is not None:
+            self.handle.close()
 
 
-def pdf_to_blocks(source: Path | bytes) -> ReadResult:
+def pdf_to_blocks(source: Path | bytes, options: PdfOptions | None = None) -> ReadResult:
     """Blocks of a PDF in reading order; bad input gives `failed=True` and a problem code."""
+    options = options or PdfOptions()
     if isinstance(source, Path):
         try:
             data = source.read_bytes()
         except OSError as error:
-            return _failed("unreadable", f"cannot read {source.name}: {error.strerror}")
+            return failed("unreadable", f"cannot read {source.name}: {error.strerror}")
     else:
         data = source
-    opened = _open(data)
-    if isinstance(opened, ReadResult):
-        return opened
-    pdf, problems = opened
-    reads: list[_PageRead] = []
-    try:
+    bad = check_header(data)
+    if bad is not None:
+        return bad
+    problems: list[Problem] = []
+    quiet = parser_messages(problems) if options.engine == "pdfplumber" else nullcontext()
+    with quiet:
+        doc = _Document(data, options.engine, problems)
         try:
-            pages = pdf.pages
-        except Exception as error:
-            return _failed("corrupt_pdf", f"the page tree cannot be read: {type(error).__name__}")
-        for number, page in enumerate(pages, start=1):
-            try:
-                reads.append(_read_page(page, number))
-            except Exception as error:  # one damaged page must not lose the others
-                reads.append(_PageRead(number, 0.0, 0.0))
-                problems.append(Problem("corrupt_pdf", f"page {number} cannot be read: "
-                                        f"{type(error).__name__}", "error", f"page {number}"))
-            finally:
-                page.close()
-        title = _metadata_title(pdf.metadata)
-    finally:
-        pdf.close()
-    return _assemble(reads, problems, title)
+            unopened = doc.opened()
+            if unopened is not None:
+                return unopened
+            ocr = _Ocr(options)
+            reads = [_read_one(doc, index, ocr, problems) for index in range(doc.count)]
+            title = doc.title()
+        finally:
+            doc.close()
+    ocr.report(problems)
+    return _assemble(reads, problems, title, ocr.hint())
 
 
-def _metadata_title(metadata: dict[str, Any]) -> str | None:
-    value = metadata.get("Title")
+def _read_one(doc: _Document, index: int, ocr: _Ocr, problems: list[Problem]) -> _PageRead:
+    """Page `index`, read from its text layer, or by OCR when it has none."""
+    number = index + 1
+    try:
+        read = _read_page(doc.objects(index), number)
+    except Exception as error:  # one damaged page must not lose the others
+        problems.append(Problem("corrupt_pdf", f"page {number} cannot be read: "
+                                f"{type(error).__name__}", "error", f"page {number}"))
+        return _PageRead(number, 0.0, 0.0)
+    if read.visible == 0 and ocr.wanted(number):
+        try:
+            scanned = ocr.read(doc.rendering(), index, read.width, read.height)
+        except OcrError as error:
+            ocr.failed(number, str(error))
+            return read
+        if scanned.chars:
+            read = _read_page(scanned, number)
+            read.ocr = True
+    return read
+
+
+class _Ocr:
+    """Which pages go through OCR, and what to tell the reader about it afterwards."""
+
+    def __init__(self, options: PdfOptions) -> None:
+        self.options = options
+        self.missing = tesseract_missing() if options.ocr else None
+        self.done: list[int] = []
+        self.confidences: list[float] = []
+        self.seconds = 0.0
+        self.capped: list[int] = []
+        self.errors: list[str] = []
+
+    def wanted(self, number: int) -> bool:
+        if not self.options.ocr or self.missing is not None:
+            return False
+        cap = self.options.ocr_max_pages
+        if cap is not None and len(self.done) >= cap:
+            self.capped.append(number)
+            return False
+        self.done.append(number)
+        return True
+
+    def read(self, doc: Any, index: int, width: float, height: float) -> PageObjects:
+        started = time.perf_counter()
+        page = ocr_page(doc, index, width, height)
+        self.seconds += time.perf_counter() - started
+        self.confidences.extend(c["conf"] for c in page.chars)
+        return page
+
+    def failed(self, number: int, message: str) -> None:
+        self.errors.append(f"page {number}: {message}")
+
+    def hint(self) -> str:
+        """Why pages without text stayed unread, and how to read them."""
+        if not self.options.ocr:
+            return "text recognition (OCR) is off (--no-ocr)"
+        if self.missing is not None:
+            return f"text recognition (OCR) is not available: {self.missing}"
+        if self.capped:
+            return (f"text recognition (OCR) stopped after {self.options.ocr_max_pages} "
+                    "page(s) (--ocr-max-pages)")
+        return "text recognition (OCR) found no text on it"
+
+    def report(self, problems: list[Problem]) -> None:
+        if self.done and self.confidences:
+            mean = sum(self.confidences) / len(self.confidences)
+            pages = ", ".join(map(str, self.done))
+            problems.append(Problem(
+                "ocr_used", f"page(s) {pages} have no text layer and were read by text "
+                f"recognition (Tesseract; mean word confidence {mean:.0%}, "
+                f"{self.seconds:.1f} s)", "info", f"pages {pages}"))
+        for error in self.errors:
+            problems.append(Problem("ocr_failed", f"text recognition failed on {error}",
+                                    "warning"))
+
+
+def _metadata_title(value: Any) -> str | None:
     if not isinstance(value, str):
         return None
-    value = value.strip()
+    value = str(value).strip()
     # Word and Excel put the file name or a placeholder there more often than a title.
     if not value or re.search(r"\.(docx?|xlsx?|pptx?|pdf|jtd)$|^Microsoft|^無題|^untitled", value,
                               re.IGNORECASE):
         return None
-    return value
+    return str(value)
 
 
-def _quality(reads: list[_PageRead], problems: list[Problem]) -> bool:
+def _quality(reads: list[_PageRead], problems: list[Problem], hint: str) -> bool:
     """Report pages without usable text; True when no page has any."""
     total = len(reads)
     if all(r.visible == 0 for r in reads):
         problems.append(Problem(
             "no_text_layer", f"none of the {total} page(s) has a text layer (scanned or "
-            "image-only); text recognition (OCR) would be needed", "error"))
+            f"image-only); {hint}", "error"))
         return True
     for r in reads:
         share = r.bad / r.visible if r.visible else 0.0
@@ -257,9 +369,10 @@ def _quality(reads: list[_PageRead], problems: list[Problem]) -> bool:
                 "broken_text_layer", f"{share:.0%} of the {r.visible} characters on page "
                 f"{r.number} cannot be decoded (U+FFFD or (cid:N)); they are left out",
                 "error", f"page {r.number}"))
-        elif r.visible == 0 and r.images:
+        elif r.visible == 0 and (r.images or r.drawings):
+            what = "an image" if r.images else "a drawing"
             problems.append(Problem(
-                "no_text_layer", f"page {r.number} is an image without a text layer",
+                "no_text_layer", f"page {r.number} is {what} without a text layer; {hint}",
                 "warning", f"page {r.number}"))
     return all(r.broken or r.visible == 0 for r in reads)
 
@@ -296,10 +409,10 @@ def _same_title(a: str, b: str) -> bool:
     return common >= SLIDE_TITLE_PREFIX_SHARE * min(len(a), len(b)) and common >= 2
 
 
-def _assemble(reads: list[_PageRead], problems: list[Problem], meta_title: str | None
-              ) -> ReadResult:
+def _assemble(reads: list[_PageRead], problems: list[Problem], meta_title: str | None,
+              hint: str) -> ReadResult:
     pages = len(reads)
-    if _quality(reads, problems):
+    if _quality(reads, problems, hint):
         return ReadResult([], MEDIA_TYPE, pages=pages, problems=problems, failed=True)
     contents = [PageContent(PageLines(r.number, r.width, r.height, r.lines, _page_boxes(r)),
                             r.sequence) for r in reads if not r.broken]

@@ -18,12 +18,13 @@ from __future__ import annotations
 import re
 import statistics
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
 from extract.blocks import Block, BlockKind
 from extract.readers.pdf_furniture import Furniture, PageLines, heading_key
-from extract.readers.pdf_glyphs import Frame, font_family
+from extract.readers.pdf_glyphs import Frame, Glyph, font_family
 from extract.readers.pdf_layout import Line, Segment, is_cjk, join_segments
 from extract.readers.pdf_tables import TableGrid, continues
 from extract.rules import load
@@ -566,6 +567,12 @@ def _indent(draft: _Draft) -> int:
     return max(0, round((line.x0 - line.column[0]) / max(line.size, 1.0)))
 
 
+def _confidence(glyphs: Iterable[Glyph]) -> float | None:
+    """The mean OCR confidence of glyphs read by text recognition (None: a text layer)."""
+    confs = [g.conf for g in glyphs if g.conf is not None]
+    return round(sum(confs) / len(confs), 3) if confs else None
+
+
 def drafts_to_blocks(drafts: list[_Draft]) -> list[Block]:
     """The blocks of classified drafts; a table's rows each become a block."""
     blocks: list[Block] = []
@@ -578,7 +585,8 @@ def drafts_to_blocks(drafts: list[_Draft]) -> list[Block]:
                 blocks.append(Block(
                     BlockKind.TABLE_ROW, "\t".join(cells), page=table.page, bbox=box,
                     font_size=table.size or None, cells=cells, table=draft.table_id,
-                    row=draft.first_row + r, header=r == 0 and table.header))
+                    row=draft.first_row + r, header=r == 0 and table.header,
+                    ocr_confidence=table.ocr_confidence))
             continue
         text = draft.text
         if draft.heading:
@@ -590,5 +598,7 @@ def drafts_to_blocks(drafts: list[_Draft]) -> list[Block]:
             kind = BlockKind.PARAGRAPH
         blocks.append(Block(kind, text, level=draft.level if draft.heading else None,
                             indent=_indent(draft), page=draft.page, bbox=draft.bbox,
-                            font_size=round(draft.size, 2), bold=draft.bold))
+                            font_size=round(draft.size, 2), bold=draft.bold,
+                            ocr_confidence=_confidence(g for ln in draft.lines
+                                                       for g in ln.glyphs)))
     return blocks

@@ -1,12 +1,14 @@
 """PDF characters to clean glyphs: the text-layer quirks fixed before any layout.
 
-pdfplumber gives one dict per character. This module keeps the characters that carry text
-and turns each into a `Glyph` in the coordinate frame of its writing direction:
+Each engine gives one pdfplumber-style dict per character (`pdf_pages`). This module keeps
+the characters that carry text and turns each into a `Glyph` in the coordinate frame of its
+writing direction:
 
 - characters outside the page, whitespace (spacing is re-derived from geometry) and
   undecodable glyphs (U+FFFD, "(cid:N)") are dropped, the last counted for the text-layer check;
 - fake-bold headings, printed as the same glyph several times at near-identical positions
-  (総総総総合合合合), keep one glyph flagged bold: deduplication is by position, not by text;
+  (総総総総合合合合), keep one glyph flagged bold: deduplication is by position, not by text
+  (PDFium drops the copies itself and flags the kept character "doubled");
 - Kangxi-radical code points (⼊ U+2F0A) become the ideographs they look like (入), by NFKC
   of those code points only;
 - vertical writing (縦書き) and text rotated on the page get a frame in which they read left to
@@ -65,6 +67,7 @@ class Glyph:
     font: str  # decoded font name without subset prefix
     bold: bool  # a bold face, or a fake-bold duplicated glyph
     frame: Frame
+    conf: float | None = None  # text recognition's confidence (0–1); None: from a text layer
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,5 +258,6 @@ def page_glyphs(chars: list[dict[str, Any]], width: float, height: float) -> Pag
         if len(text) > 1 or "\u2e80" <= text <= "\u2fdf":
             text = _clean_text(text)
         append(Glyph(text, x0, top, x1, bottom, float(char["size"]), font,
-                     copies[k] > 1 or font_is_bold(font), frame))
+                     copies[k] > 1 or font_is_bold(font) or "doubled" in char, frame,
+                     char.get("conf")))
     return PageGlyphs(glyphs, visible, bad, sum(copies) - len(copies))

@@ -24,6 +24,7 @@ from extract.readers.pdf_layout import (
     is_cjk,
     join_segments,
 )
+from extract.readers.pdf_pages import PageObjects
 
 # Rects smaller than this (points, both sides) are dots of a leader line or a pattern, not rules.
 MIN_RULE_PT = 2.0
@@ -59,21 +60,39 @@ class TableGrid:
     columns: tuple[float, ...]  # left edges of the columns, in the frame
     size: float  # median font size of its text
     header: bool = False
+    ocr_confidence: float | None = None  # mean, when its text was read by OCR
 
 
 def _is_rule(obj: dict[str, Any]) -> bool:
     return max(float(obj["width"]), float(obj["height"])) >= MIN_RULE_PT
 
 
-def find_grids(page: Any) -> list[Any]:
-    """pdfplumber tables of a page with at least two columns, leader dots ignored."""
-    rects = page.rects
-    rules = [r for r in rects if _is_rule(r)]
+class _Ruled:
+    """What pdfplumber's table finder reads of a page: its edges and its box."""
+
+    def __init__(self, edges: list[dict[str, Any]], bbox: Box) -> None:
+        self.edges = edges
+        self.bbox = bbox
+
+
+def find_grids(page: PageObjects) -> list[Any]:
+    """pdfplumber tables of a page with at least two columns, leader dots ignored.
+
+    The finder runs on edges made from the page's objects (whichever engine read them),
+    as pdfplumber makes them from its own: every side of a rect, every line, every step of
+    a curve.
+    """
+    rules = [r for r in page.rects if _is_rule(r)]
     if len(rules) + len(page.lines) + len(page.curves) < MIN_RULES:
         return []
-    if len(rules) < len(rects):  # leader dots drawn as tiny squares: out of the edge search
-        page = page.filter(lambda o: o.get("object_type") != "rect" or _is_rule(o))
-    return list(page.find_tables())
+    from pdfplumber.table import TableFinder
+    from pdfplumber.utils.geometry import curve_to_edges, line_to_edge, rect_to_edges
+
+    edges = [line_to_edge(line) for line in page.lines]
+    edges += [e for r in rules for e in rect_to_edges(r)]
+    edges += [e for c in page.curves for e in curve_to_edges(c)]
+    ruled: Any = _Ruled(edges, (0.0, 0.0, page.width, page.height))
+    return list(TableFinder(ruled).tables)
 
 
 def _cluster(values: list[float]) -> list[float]:
@@ -177,9 +196,11 @@ def grid_to_table(grid: Any, glyphs: list[Glyph], page: int, width: float,
                             height) for k in keep]
     rows = [tuple(matrix[k]) for k in keep]
     sizes.sort()
+    confs = [g.conf for g in glyphs if g.conf is not None]
     return TableGrid(page, frame, from_frame(frame_bbox, frame, width, height), frame_bbox,
                      rows, row_boxes, tuple(lefts), sizes[len(sizes) // 2] if sizes else 0.0,
-                     header=_is_header(rows))
+                     header=_is_header(rows),
+                     ocr_confidence=round(sum(confs) / len(confs), 3) if confs else None)
 
 
 def _is_header(rows: list[tuple[str, ...]]) -> bool:
