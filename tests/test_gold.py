@@ -61,7 +61,7 @@ def test_outline_plans_and_measures(group: str, outline_f1: float, measures_reca
 # rule that served that one document only, and it is gone.
 @pytest.mark.corpus
 @pytest.mark.parametrize(("group", "plans_recall", "measures_recall", "measures_f1"), [
-    ("seed", 1.0, 0.85, 0.85),
+    ("seed", 1.0, 0.82, 0.82),
     ("pdf", 0.88, 0.85, 0.80),
 ])
 def test_plan_periods_and_measures(group: str, plans_recall: float, measures_recall: float,
