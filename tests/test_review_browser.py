@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from extract.ingest import batch
-from extract.schema import Document
+from extract.schema import Document, walk
 from tests.conftest import shared_path
 from tests.review_app import OTOINEPPU_PDF, PLAN_TEXT, extracted, served
 
@@ -101,6 +101,15 @@ def _field(driver: Any, name: str, value: str) -> None:
         field.send_keys(value)
 
 
+def _a_measure(out: Path) -> str:
+    """The title of the extraction's last measure whose title no other node has."""
+    path = next(p for p in out.rglob("*.json") if p.name != "index.json")
+    nodes = list(walk(Document.model_validate_json(path.read_bytes()).outline))
+    titles = [n.title for n in nodes]
+    return next(n.title for n in reversed(nodes)
+                if n.kind.value == "measure" and n.title and titles.count(n.title) == 1)
+
+
 def _save_editor(driver: Any) -> None:
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.keys import Keys
@@ -129,7 +138,8 @@ def test_review_a_pdf_and_keep_the_corrections_across_extractor_versions(
         chapter = _row(browser, "具体的な内容").get_attribute("data-node")
         left, top, right, bottom = boxes[chapter][0]
         page = browser.find_element("css selector", '.page[data-page="3"] img')
-        _wait(browser, lambda d: page.get_property("complete"))
+        browser.execute_script("arguments[0].scrollIntoView({block: 'start'});", page)
+        _wait(browser, lambda d: page.get_property("complete"))  # loaded lazily, once in view
         x, y = browser.execute_script(
             """const [img, fx, fy] = arguments;
                img.scrollIntoView({block: "start"});
@@ -153,8 +163,8 @@ def test_review_a_pdf_and_keep_the_corrections_across_extractor_versions(
         _save_editor(browser)
         _revision(browser, 1)
 
-        # 2. A list of actors read as a measure: deleted.
-        false_measure = "計画推進担当(総務課長及び総務財政室)"
+        # 2. A measure the reviewer takes for no action: deleted.
+        false_measure = _a_measure(out)
         _row(browser, false_measure).click()
         _keys(browser, Keys.DELETE)
         from selenium.webdriver.support import expected_conditions
