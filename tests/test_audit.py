@@ -83,6 +83,19 @@ def test_a_line_the_text_prints_twice_across_a_line_break_is_not_covered_twice()
     doc["outline"].append(_section("再掲", text="https://example.jp/map/"))  # type: ignore[attr-defined]
     assert "text_covered_twice" in _checks(doc)
 
+def test_a_heading_whose_body_repeats_its_words_is_not_covered_twice() -> None:
+    # Hand-made: a contents entry, the numbered heading it names, and a body sentence opening
+    # with the heading's words; the label belongs to the heading line, not to the body.
+    text = ("目次\n2 市民参加の推進について\n2 市民参加の推進について\n"
+            "市民参加の推進についての考え方を示す。")
+    start = text.index("2", 4)
+    doc = {"text": text, "outline": [
+        {**_section("目次", text="2 市民参加の推進について"), "source": {"start": 0, "end": 2}},
+        {**_section("市民参加の推進について", "2", "市民参加の推進についての考え方を示す。"),
+         "source": {"start": start, "end": start + 13}}]}
+    assert text[start:start + 13] == "2 市民参加の推進について"
+    assert audit(doc) == []
+
 def test_headings_cut_mid_sentence_are_found_but_closed_set_headings_are_not() -> None:
     cut = [_section(t) for t in ("事業の見直しを", "職員の意識改革と", "財源の確保、")]
     whole = [_section(t) for t in ("はじめに", "おわりに", "基本方針", "推進体制")]

@@ -102,12 +102,15 @@ def check_coverage(doc: Json) -> Iterator[Finding]:
             continue  # a measure is read out of its section's text, not beside it
         source = node.get("source")
         body = _squeeze(node.get("text") or "")
-        if source and node.get("title"):
-            heading = _squeeze(text[source["start"]:source["end"]])
+        heading = _squeeze(text[source["start"]:source["end"]]) \
+            if source and node.get("title") else ""
+        if heading:
             owners.append(heading)
             runs_on.append(heading + body)
-        # a label printed at the head of the node's first body line (第1条 …) is held as its label
-        owners.append(_squeeze(node.get("label") or "") + body)
+        # a label printed at the head of the node's first body line (第1条 …) is held as its
+        # label, unless the heading line printed it
+        label = _squeeze(node.get("label") or "")
+        owners.append(("" if heading.startswith(label) else label) + body)
     owned = "\x00".join(owners)
     heads = "\x00".join(runs_on)
     whole = _squeeze(text)
