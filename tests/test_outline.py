@@ -107,3 +107,13 @@ def test_a_bracketed_body_line_keeps_its_brackets_while_a_bullet_drops_its_mark(
               Label(LineKind.LIST_ITEM, -5.0, ())]
     section = build_tree(lines, labels).children[0]
     assert _section_text(section.body).splitlines() == ["<取組の全体像>", "窓口の予約制を導入する"]
+
+
+def test_an_attachment_tag_opening_a_document_is_furniture_but_not_later() -> None:
+    # Hand-made: a file filed as another document's 別紙2, which prints 別添1 over an appendix.
+    text = ("別紙2\n\n職員研修の実施状況\n\n1 概要\n\n本年度の研修は計12回実施した。\n\n"
+            "別添1\n\n研修の一覧は次のとおりである。\n")
+    doc = parse_bytes(text.encode("utf-8"), uri="hand-made.txt")
+    assert doc.title == "職員研修の実施状況"
+    assert "別紙2" not in doc.text
+    assert "別添1" in doc.text
