@@ -59,6 +59,43 @@ def test_a_line_in_two_nodes_is_covered_twice() -> None:
     assert "text_covered_twice" in _checks(doc)
 
 
+
+def test_a_row_whose_first_cell_heads_a_node_and_the_rest_is_its_text_is_covered() -> None:
+    # Hand-made: a table row "1 職員研修 | 年2回実施する | 総務課" made a node, its first cell the
+    # heading and the other cells the node's text; nothing else holds the row.
+    row = "1 職員研修\t年2回実施する\t総務課"
+    doc = {"text": row, "outline": [{**_section("職員研修", "1", "年2回実施する\t総務課"),
+                                     "source": {"start": 0, "end": 6}}]}
+    assert "uncovered_text" not in _checks(doc)
+    doc["outline"][0]["text"] = "総務課"  # type: ignore[index]
+    assert "uncovered_text" in _checks(doc)
+
+
+def test_a_line_the_text_prints_twice_across_a_line_break_is_not_covered_twice() -> None:
+    # Hand-made: one address printed on one line, then again broken over two lines.
+    text = "案内\nhttps://example.jp/map/\n英語版\nhttps://example.jp/\nmap/en.html"
+    doc = {"text": text, "outline": [
+        {**_section("案内", text="https://example.jp/map/"), "source": {"start": 0, "end": 2}},
+        {**_section("英語版", text="https://example.jp/\nmap/en.html"),
+         "source": {"start": 27, "end": 30}}]}
+    assert text[27:30] == "英語版"
+    assert "text_covered_twice" not in _checks(doc)
+    doc["outline"].append(_section("再掲", text="https://example.jp/map/"))  # type: ignore[attr-defined]
+    assert "text_covered_twice" in _checks(doc)
+
+def test_a_heading_whose_body_repeats_its_words_is_not_covered_twice() -> None:
+    # Hand-made: a contents entry, the numbered heading it names, and a body sentence opening
+    # with the heading's words; the label belongs to the heading line, not to the body.
+    text = ("目次\n2 市民参加の推進について\n2 市民参加の推進について\n"
+            "市民参加の推進についての考え方を示す。")
+    start = text.index("2", 4)
+    doc = {"text": text, "outline": [
+        {**_section("目次", text="2 市民参加の推進について"), "source": {"start": 0, "end": 2}},
+        {**_section("市民参加の推進について", "2", "市民参加の推進についての考え方を示す。"),
+         "source": {"start": start, "end": start + 13}}]}
+    assert text[start:start + 13] == "2 市民参加の推進について"
+    assert audit(doc) == []
+
 def test_headings_cut_mid_sentence_are_found_but_closed_set_headings_are_not() -> None:
     cut = [_section(t) for t in ("事業の見直しを", "職員の意識改革と", "財源の確保、")]
     whole = [_section(t) for t in ("はじめに", "おわりに", "基本方針", "推進体制")]

@@ -88,3 +88,32 @@ def test_bylaw_articles_take_their_captions_and_lists_stay_items() -> None:
 def test_numbered_items_after_a_list_cue_are_items_not_headings() -> None:
     text = "計画\n\n1 方針\n取組は次のとおりとする。\n(1) 研修の充実\n(2) 評価の実施\n"
     assert _tree(text) == ["1|方針"]
+
+
+def test_a_bracketed_body_line_keeps_its_brackets_while_a_bullet_drops_its_mark() -> None:
+    # Hand-made: a heading, a figure caption in angle brackets and a bulleted item, placed
+    # from labels given by hand so only the tree decides their text.
+    from extract.blocks import BlockKind, Line
+    from extract.pipeline import _section_text
+    from extract.structure.classify import Label, LineKind
+    from extract.structure.tree import build_tree
+
+    texts = ["基本方針", "<取組の全体像>", "・窓口の予約制を導入する"]
+    lines, pos = [], 0
+    for text in texts:
+        lines.append(Line(text, (pos, pos + len(text)), BlockKind.PARAGRAPH))
+        pos += len(text) + 1
+    labels = [Label(LineKind.HEADING, 5.0, ()), Label(LineKind.BODY, -5.0, ()),
+              Label(LineKind.LIST_ITEM, -5.0, ())]
+    section = build_tree(lines, labels).children[0]
+    assert _section_text(section.body).splitlines() == ["<取組の全体像>", "窓口の予約制を導入する"]
+
+
+def test_an_attachment_tag_opening_a_document_is_furniture_but_not_later() -> None:
+    # Hand-made: a file filed as another document's 別紙2, which prints 別添1 over an appendix.
+    text = ("別紙2\n\n職員研修の実施状況\n\n1 概要\n\n本年度の研修は計12回実施した。\n\n"
+            "別添1\n\n研修の一覧は次のとおりである。\n")
+    doc = parse_bytes(text.encode("utf-8"), uri="hand-made.txt")
+    assert doc.title == "職員研修の実施状況"
+    assert "別紙2" not in doc.text
+    assert "別添1" in doc.text

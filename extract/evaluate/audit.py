@@ -77,7 +77,13 @@ TWICE_MIN_CHARS = 10
 def check_coverage(doc: Json) -> Iterator[Finding]:
     """Every line of the content text belongs to a node, as its heading or in its text, and
     to one only. Compared without white space, so a table row whose cells a node joins with
-    tabs, or a line a node holds in two, still counts as held.
+    tabs, or a line a node holds in two, still counts as held; the content text is squeezed
+    the same way when counting how often a line is printed, so a phrase that the text repeats
+    across a line break is not taken for one held twice.
+
+    A line may open with a node's heading and run on into its text: a table row whose first
+    cell heads the node and whose other cells are its text, or a heading with its body on the
+    same line. Such a line is held by that node.
 
     >>> doc = {"text": "1 はじめに\\n本文です。\\n孤立した行", "outline": [{"kind": "section",
     ...   "label": "1", "title": "はじめに", "text": "本文です。",
@@ -90,18 +96,26 @@ def check_coverage(doc: Json) -> Iterator[Finding]:
     if not lines:
         return
     owners: list[str] = []
+    runs_on: list[str] = []  # each node's heading followed by its text
     for node, _ in _walk(doc.get("outline")):
         if node.get("kind") == "measure":
             continue  # a measure is read out of its section's text, not beside it
         source = node.get("source")
-        if source and node.get("title"):
-            owners.append(_squeeze(text[source["start"]:source["end"]]))
-        # a label printed at the head of the node's first body line (第1条 …) is held as its label
-        owners.append(_squeeze((node.get("label") or "") + (node.get("text") or "")))
+        body = _squeeze(node.get("text") or "")
+        heading = _squeeze(text[source["start"]:source["end"]]) \
+            if source and node.get("title") else ""
+        if heading:
+            owners.append(heading)
+            runs_on.append(heading + body)
+        # a label printed at the head of the node's first body line (第1条 …) is held as its
+        # label, unless the heading line printed it
+        label = _squeeze(node.get("label") or "")
+        owners.append(("" if heading.startswith(label) else label) + body)
     owned = "\x00".join(owners)
-    whole = "\x00".join(_squeeze(x) for x in text.split("\n"))
+    heads = "\x00".join(runs_on)
+    whole = _squeeze(text)
     total = sum(len(s) * n for s, n in lines.items())
-    missing = {s: n for s, n in lines.items() if s not in owned}
+    missing = {s: n for s, n in lines.items() if s not in owned and s not in heads}
     doubled = {s: 1 for s in lines if len(s) >= TWICE_MIN_CHARS
                and s not in missing and owned.count(s) > whole.count(s)}
     for check, gaps, what in (("uncovered_text", missing, "in no node"),

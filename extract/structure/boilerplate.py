@@ -3,6 +3,8 @@
 Navigation jumps, breadcrumb trails, "Get Adobe Reader" notices, contact blocks and survey
 widgets survive in flattened text. They are removed from the block stream; breadcrumbs,
 更新日, ページID and the contact block (department, phone, fax, mail, address) become metadata.
+A document's first line that is only an attachment tag (別紙3, 別添1-2) is furniture too: it
+files the document among another one's attachments and heads none of its own content.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ class _Rules:
     contact: dict[str, re.Pattern[str]]
     breadcrumb_split: re.Pattern[str]
     breadcrumb_roots: tuple[str, ...]
+    attachment_tag: re.Pattern[str]
 
 
 @cache
@@ -65,6 +68,7 @@ def _rules() -> _Rules:
             r"\s*(?:" + "|".join(map(re.escape, raw["breadcrumb_separators"])) + r")\s*"
         ),
         breadcrumb_roots=tuple(raw["breadcrumb_roots"]),
+        attachment_tag=re.compile(raw["attachment_tag"]),
     )
 
 
@@ -145,6 +149,8 @@ def strip_boilerplate(blocks: list[Block]) -> tuple[list[Block], PageFacts]:
                 facts.address = f"{facts.address} {text}"
             continue
         if text in rules.drop_exact or any(p in text for p in rules.drop_phrases):
+            continue
+        if not content and rules.attachment_tag.match(text.strip()):
             continue
         content.append(block)
     return content, facts

@@ -368,7 +368,10 @@ class Builder:
             else:
                 role = "item" if marker is not None or line.kind is BlockKind.LIST_ITEM \
                     else "paragraph"
-                self.add_body(Entry(marker.title if marker else line.text, line.span,
+                # Brackets enclose a caption's words rather than mark an item: kept as printed.
+                printed = line.text if marker is None or marker.family.startswith(
+                    "bracket") else marker.title
+                self.add_body(Entry(printed, line.span,
                                     line.page, role, label=marker.label if marker else None,
                                     parent_label=marker.parent if marker else None))
             i += 1
