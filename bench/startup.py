@@ -7,12 +7,20 @@ ROUNDS rounds, and each command's cost above the baseline. Wall time is what a p
 CPU time (user + system of the child) is what the command costs, and moves less when other
 work shares the cores.
 
-    .venv/bin/python bench/startup.py [--rounds 15]
+The children compile the package once and keep the bytecode (in a temporary folder, whatever
+PYTHONDONTWRITEBYTECODE says), as an installed tool does; `--no-bytecode` times them compiling
+every module from source on every start instead.
+
+`--phases` then splits `extract parse tiny.txt` into its parts: fresh processes that import and
+run each part in turn and report its CPU milliseconds (medians of ROUNDS processes).
+
+    .venv/bin/python bench/startup.py [--rounds 15] [--phases] [--no-bytecode]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import statistics
@@ -20,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 # Targets for the whole command, start-up included (seconds).
@@ -38,35 +47,102 @@ def commands(tiny: Path) -> dict[str, list[str]]:
     }
 
 
-def time_once(argv: list[str]) -> tuple[float, float]:
+def child_env(bytecode: Path | None) -> dict[str, str]:
+    """The children's environment: bytecode kept under `bytecode`, or never written (None)."""
+    env = dict(os.environ)
+    if bytecode is None:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+    else:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(bytecode)
+    return env
+
+
+def time_once(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     """Return the wall and CPU seconds of one run of `argv`, which must succeed."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     began = time.perf_counter()
-    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   env=env)
     wall = time.perf_counter() - began
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def _phases(tiny: Path) -> dict[str, float]:
+    """Run `extract parse` on `tiny` part by part in this process; CPU ms of each part."""
+    def imports(*names: str) -> Callable[[], object]:
+        return lambda: [__import__(name) for name in names]
+
+    def build_cli() -> object:
+        import typer.main
+
+        import extract.cli
+        return typer.main.get_command(extract.cli.app)
+
+    def parse() -> object:
+        from extract.pipeline import parse_or_fail
+        return parse_or_fail(tiny.read_bytes(), uri=tiny.as_posix()).model_dump_json(indent=2)
+
+    parts: list[tuple[str, Callable[[], object]]] = [
+        ("typer import", imports("typer")),
+        ("pydantic import, schema module", imports("extract.schema")),
+        ("typer's pydantic adapters, pydantic's plugin loader",
+         imports("typer._adapters", "pydantic.plugin._loader")),
+        ("extract.cli import, typer builds the commands", build_cli),
+        ("pipeline modules import", imports("extract.pipeline", "extract.readers.text",
+                                            "extract.validate", "extract.readers.pdf_pages")),
+        ("first parse (lazy regexes, models built)", parse),
+        ("second parse (the work itself)", parse),
+    ]
+    spent: dict[str, float] = {}
+    for name, run in parts:
+        began = time.process_time()
+        run()
+        spent[name] = (time.process_time() - began) * 1000
+    return spent
+
+
+def phases(tiny: Path, rounds: int, env: dict[str, str]) -> dict[str, float]:
+    """Medians over `rounds` fresh processes of each part's CPU ms (`_phases`)."""
+    runs: list[dict[str, float]] = []
+    for _ in range(rounds + 1):  # the first writes the bytecode
+        out = subprocess.run([sys.executable, __file__, "--phases-child", str(tiny)], env=env,
+                             check=True, capture_output=True, text=True).stdout
+        runs.append(json.loads(out))
+    return {name: statistics.median(run[name] for run in runs[1:]) for name in runs[0]}
 
 
 def main(argv: list[str] | None = None) -> int:
     """Print the medians; return 0."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--phases", action="store_true",
+                        help="Also split `extract parse tiny.txt` into its parts.")
+    parser.add_argument("--no-bytecode", action="store_true",
+                        help="Compile every module from source on every start.")
+    parser.add_argument("--phases-child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.phases_child:
+        print(json.dumps(_phases(args.phases_child)))
+        return 0
     with tempfile.TemporaryDirectory() as folder:
         tiny = Path(folder) / "tiny.txt"
         tiny.write_text(TINY, encoding="utf-8")
+        env = child_env(None if args.no_bytecode else Path(folder) / "bytecode")
         timed = commands(tiny)
-        for cmd in timed.values():  # warm-up: file caches, .pyc files
-            time_once(cmd)
+        for cmd in timed.values():  # warm-up: file caches, bytecode
+            time_once(cmd, env)
         times: dict[str, list[tuple[float, float]]] = {name: [] for name in timed}
         for _ in range(args.rounds):
             for name, cmd in timed.items():
-                times[name].append(time_once(cmd))
+                times[name].append(time_once(cmd, env))
+        parts = phases(tiny, args.rounds, env) if args.phases else {}
     wall = {name: statistics.median(w for w, _ in t) for name, t in times.items()}
     cpu = {name: statistics.median(c for _, c in t) for name, t in times.items()}
     base = "python -c pass"
-    print(f"median of {args.rounds} rounds, commands alternating; load average "
+    print(f"median of {args.rounds} rounds, commands alternating; "
+          f"{'no bytecode kept' if args.no_bytecode else 'bytecode kept'}; load average "
           f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print("| command | wall s | above baseline | CPU s | above baseline | target (wall) |")
     print("|---|---|---|---|---|---|")
@@ -76,6 +152,17 @@ def main(argv: list[str] | None = None) -> int:
             f"{target} ({'met' if wall[name] <= target else 'NOT met'})")
         print(f"| {name} | {wall[name]:.3f} | {wall[name] - wall[base]:+.3f} | {cpu[name]:.3f} | "
               f"{cpu[name] - cpu[base]:+.3f} | {verdict} |")
+    if parts:
+        whole = cpu["extract parse tiny.txt"] * 1000
+        print("\n| part of `extract parse tiny.txt` | CPU ms | share of the command |")
+        print("|---|---|---|")
+        print(f"| interpreter start (`python -c pass`) | {cpu[base] * 1000:.1f} | "
+              f"{cpu[base] * 1000 / whole:.0%} |")
+        for name, ms in parts.items():
+            print(f"| {name} | {ms:.1f} | {ms / whole:.0%} |")
+        rest = whole - cpu[base] * 1000 - sum(parts.values())
+        print(f"| the rest: typer parses the arguments (a pydantic adapter per option), "
+              f"prints | {rest:.1f} | {rest / whole:.0%} |")
     return 0
 
 

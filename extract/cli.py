@@ -4,8 +4,9 @@ Heavy imports (pdfplumber, sudachipy, pydantic models) happen inside the command
 `extract --help` answers at once.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: typer reads every command's signature when it
+# builds the command line, and string annotations would be compiled and evaluated twice per
+# command on every start (half of that build's cost).
 import contextlib
 import json
 import os
@@ -73,7 +74,7 @@ OcrMaxPages = Annotated[int | None, typer.Option(
     show_default=False)]
 
 
-def _pdf_options(engine: str, no_ocr: bool, ocr_max_pages: int | None) -> PdfOptions:
+def _pdf_options(engine: str, no_ocr: bool, ocr_max_pages: int | None) -> "PdfOptions":
     from extract.readers.pdf_pages import PdfOptions
 
     try:
@@ -511,7 +512,7 @@ def _author(author: str | None) -> str:
     return author or os.environ.get("USER") or "unknown"
 
 
-def _review_steps(steps: list[ReviewStep], summary: bool = False) -> None:
+def _review_steps(steps: "list[ReviewStep]", summary: bool = False) -> None:
     """Report what the review stage did: each output, or (`summary`) the counts and errors."""
     for step in steps:
         if step.status == "error":
