@@ -28,12 +28,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 # Targets for the whole command, start-up included (seconds).
 TARGETS = {"extract --help": 0.15, "extract parse tiny.txt": 0.2}
 # A hand-made plan of three lines: the smallest input that goes through every stage.
+# The project this bench belongs to: the children run in it, so `-m extract` is its package.
+PROJECT = Path(__file__).resolve().parent.parent
 TINY = "行政改革大綱\n1 計画期間\n令和3年度から令和7年度までの5年間とします。\n"
 
 
@@ -63,51 +64,18 @@ def time_once(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     began = time.perf_counter()
     subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   env=env)
+                   cwd=PROJECT, env=env)
     wall = time.perf_counter() - began
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def _phases(tiny: Path) -> dict[str, float]:
-    """Run `extract parse` on `tiny` part by part in this process; CPU ms of each part."""
-    def imports(*names: str) -> Callable[[], object]:
-        return lambda: [__import__(name) for name in names]
-
-    def build_cli() -> object:
-        import typer.main
-
-        import extract.cli
-        return typer.main.get_command(extract.cli.app)
-
-    def parse() -> object:
-        from extract.pipeline import parse_or_fail
-        return parse_or_fail(tiny.read_bytes(), uri=tiny.as_posix()).model_dump_json(indent=2)
-
-    parts: list[tuple[str, Callable[[], object]]] = [
-        ("typer import", imports("typer")),
-        ("pydantic import, schema module", imports("extract.schema")),
-        ("typer's pydantic adapters, pydantic's plugin loader",
-         imports("typer._adapters", "pydantic.plugin._loader")),
-        ("extract.cli import, typer builds the commands", build_cli),
-        ("pipeline modules import", imports("extract.pipeline", "extract.readers.text",
-                                            "extract.validate", "extract.readers.pdf_pages")),
-        ("first parse (lazy regexes, models built)", parse),
-        ("second parse (the work itself)", parse),
-    ]
-    spent: dict[str, float] = {}
-    for name, run in parts:
-        began = time.process_time()
-        run()
-        spent[name] = (time.process_time() - began) * 1000
-    return spent
-
-
 def phases(tiny: Path, rounds: int, env: dict[str, str]) -> dict[str, float]:
-    """Medians over `rounds` fresh processes of each part's CPU ms (`_phases`)."""
+    """Medians over `rounds` fresh processes of each part's CPU ms (bench/startup_parts.py)."""
     runs: list[dict[str, float]] = []
     for _ in range(rounds + 1):  # the first writes the bytecode
-        out = subprocess.run([sys.executable, __file__, "--phases-child", str(tiny)], env=env,
+        out = subprocess.run([sys.executable, "-m", "bench.startup_parts", str(tiny)],
+                             cwd=PROJECT, env=env,
                              check=True, capture_output=True, text=True).stdout
         runs.append(json.loads(out))
     return {name: statistics.median(run[name] for run in runs[1:]) for name in runs[0]}
@@ -121,11 +89,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="Also split `extract parse tiny.txt` into its parts.")
     parser.add_argument("--no-bytecode", action="store_true",
                         help="Compile every module from source on every start.")
-    parser.add_argument("--phases-child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.phases_child:
-        print(json.dumps(_phases(args.phases_child)))
-        return 0
     with tempfile.TemporaryDirectory() as folder:
         tiny = Path(folder) / "tiny.txt"
         tiny.write_text(TINY, encoding="utf-8")
@@ -161,8 +125,9 @@ def main(argv: list[str] | None = None) -> int:
         for name, ms in parts.items():
             print(f"| {name} | {ms:.1f} | {ms / whole:.0%} |")
         rest = whole - cpu[base] * 1000 - sum(parts.values())
-        print(f"| the rest: typer parses the arguments (a pydantic adapter per option), "
-              f"prints | {rest:.1f} | {rest / whole:.0%} |")
+        print(f"| the rest: `-m` start, typer parses the arguments (a pydantic adapter per "
+              f"option), output "
+              f"| {rest:.1f} | {rest / whole:.0%} |")
     return 0
 
 
