@@ -14,7 +14,11 @@ every module from source on every start instead.
 `--phases` then splits `extract parse tiny.txt` into its parts: fresh processes that import and
 run each part in turn and report its CPU milliseconds (medians of ROUNDS processes).
 
+`--against CHECKOUT` runs another copy's commands interleaved with ours (before and after a
+change, measured alike) and prints their ratios.
+
     .venv/bin/python bench/startup.py [--rounds 15] [--phases] [--no-bytecode]
+                                      [--against CHECKOUT]
 """
 
 from __future__ import annotations
@@ -38,14 +42,19 @@ PROJECT = Path(__file__).resolve().parent.parent
 TINY = "行政改革大綱\n1 計画期間\n令和3年度から令和7年度までの5年間とします。\n"
 
 
-def commands(tiny: Path) -> dict[str, list[str]]:
-    """Return the commands timed, by name; the first is the baseline."""
+Command = tuple[list[str], Path]  # argv, and the folder it runs in
+
+
+def commands(tiny: Path, other: Path | None = None) -> dict[str, Command]:
+    """Return the commands timed, by name; the first is the baseline. With `other` (another
+    checkout of the project), its `extract` commands too, named with a trailing `*`."""
     python = sys.executable
-    return {
-        "python -c pass": [python, "-c", "pass"],
-        "extract --help": [python, "-m", "extract", "--help"],
-        "extract parse tiny.txt": [python, "-m", "extract", "parse", str(tiny)],
-    }
+    timed: dict[str, Command] = {"python -c pass": ([python, "-c", "pass"], PROJECT)}
+    for project, mark in ((PROJECT, ""), *(((other, "*"),) if other else ())):
+        timed[f"extract --help{mark}"] = ([python, "-m", "extract", "--help"], project)
+        timed[f"extract parse tiny.txt{mark}"] = (
+            [python, "-m", "extract", "parse", str(tiny)], project)
+    return timed
 
 
 def child_env(bytecode: Path | None) -> dict[str, str]:
@@ -59,12 +68,13 @@ def child_env(bytecode: Path | None) -> dict[str, str]:
     return env
 
 
-def time_once(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Return the wall and CPU seconds of one run of `argv`, which must succeed."""
+def time_once(command: Command, env: dict[str, str]) -> tuple[float, float]:
+    """Return the wall and CPU seconds of one run of `command`, which must succeed."""
+    argv, folder = command
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     began = time.perf_counter()
     subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   cwd=PROJECT, env=env)
+                   cwd=folder, env=env)
     wall = time.perf_counter() - began
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -89,12 +99,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="Also split `extract parse tiny.txt` into its parts.")
     parser.add_argument("--no-bytecode", action="store_true",
                         help="Compile every module from source on every start.")
+    parser.add_argument("--against", type=Path, metavar="CHECKOUT",
+                        help="Another copy of the project (mkdir /tmp/main && git archive main | "
+                             "tar -x -C /tmp/main): its commands run interleaved with ours, "
+                             "rows marked *, and the ratios of the two are printed.")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as folder:
         tiny = Path(folder) / "tiny.txt"
         tiny.write_text(TINY, encoding="utf-8")
         env = child_env(None if args.no_bytecode else Path(folder) / "bytecode")
-        timed = commands(tiny)
+        timed = commands(tiny, args.against)
         for cmd in timed.values():  # warm-up: file caches, bytecode
             time_once(cmd, env)
         times: dict[str, list[tuple[float, float]]] = {name: [] for name in timed}
@@ -111,11 +125,17 @@ def main(argv: list[str] | None = None) -> int:
     print("| command | wall s | above baseline | CPU s | above baseline | target (wall) |")
     print("|---|---|---|---|---|---|")
     for name in timed:
-        target = TARGETS.get(name)
+        target = TARGETS.get(name.rstrip("*"))
         verdict = "" if target is None else (
             f"{target} ({'met' if wall[name] <= target else 'NOT met'})")
         print(f"| {name} | {wall[name]:.3f} | {wall[name] - wall[base]:+.3f} | {cpu[name]:.3f} | "
               f"{cpu[name] - cpu[base]:+.3f} | {verdict} |")
+    for name in timed:
+        if f"{name}*" in timed:
+            ours, theirs = cpu[name] - cpu[base], cpu[f"{name}*"] - cpu[base]
+            print(f"{name}: CPU above `python -c pass` {ours / theirs:.2f}× the other copy's "
+                  f"({ours:.3f} s against {theirs:.3f} s); whole command "
+                  f"{cpu[name] / cpu[f'{name}*']:.2f}×")
     if parts:
         whole = cpu["extract parse tiny.txt"] * 1000
         print("\n| part of `extract parse tiny.txt` | CPU ms | share of the command |")
