@@ -1,3 +1,3 @@
-from extract.cli import app
+from extract.cli import main
 
-app()
+main()
