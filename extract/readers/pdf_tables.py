@@ -75,15 +75,25 @@ class _Ruled:
         self.bbox = bbox
 
 
-def find_grids(page: PageObjects) -> list[Any]:
-    """pdfplumber tables of a page with at least two columns, leader dots ignored.
-
-    The finder runs on edges made from the page's objects (whichever engine read them),
-    as pdfplumber makes them from its own: every side of a rect, every line, every step of
-    a curve.
-    """
+def ruled_page(page: PageObjects) -> Any:
+    """What pdfplumber's table finder reads of `page`, or None with too few rules for a table:
+    edges made from the page's objects (whichever engine read them), as pdfplumber makes them
+    from its own: every side of a rect, every line, every step of a curve."""
     rules = [r for r in page.rects if _is_rule(r)]
     if len(rules) + len(page.lines) + len(page.curves) < MIN_RULES:
+        return None
+    from pdfplumber.utils.geometry import curve_to_edges, line_to_edge, rect_to_edges
+
+    edges = [line_to_edge(line) for line in page.lines]
+    edges += [e for r in rules for e in rect_to_edges(r)]
+    edges += [e for c in page.curves for e in curve_to_edges(c)]
+    return _Ruled(edges, (0.0, 0.0, page.width, page.height))
+
+
+def find_grids(page: PageObjects) -> list[Any]:
+    """pdfplumber tables of a page (`ruled_page`), leader dots ignored."""
+    ruled = ruled_page(page)
+    if ruled is None:
         return []
     from pdfplumber.table import (
         Table,
@@ -92,23 +102,18 @@ def find_grids(page: PageObjects) -> list[Any]:
         cells_to_tables,
         edges_to_intersections,
     )
-    from pdfplumber.utils.geometry import curve_to_edges, line_to_edge, rect_to_edges
 
-    edges = [line_to_edge(line) for line in page.lines]
-    edges += [e for r in rules for e in rect_to_edges(r)]
-    edges += [e for c in page.curves for e in curve_to_edges(c)]
-    ruled: Any = _Ruled(edges, (0.0, 0.0, page.width, page.height))
-    # TableFinder's own steps, with its cell search replaced by `_cells` (the same cells).
+    # TableFinder's own steps, its cell search replaced by `smallest_cells` (same cells).
     finder = TableFinder.__new__(TableFinder)
     finder.page, finder.settings = ruled, TableSettings.resolve(None)
     crossings = edges_to_intersections(finder.get_edges(),
                                        finder.settings.intersection_x_tolerance,
                                        finder.settings.intersection_y_tolerance)
-    return [Table(ruled, group) for group in cells_to_tables(_cells(crossings))]
+    return [Table(ruled, group) for group in cells_to_tables(smallest_cells(crossings))]
 
 
-def _cells(crossings: dict[tuple[float, float], dict[str, list[dict[str, Any]]]]
-           ) -> list[Box]:
+def smallest_cells(crossings: dict[tuple[float, float], dict[str, list[dict[str, Any]]]]
+                   ) -> list[Box]:
     """The smallest cell whose top-left corner is each crossing, as pdfplumber's
     `intersections_to_cells` finds them, without its rescans of every later point and its
     per-test sets: each point's edges are read once, and the points below and to the right of
