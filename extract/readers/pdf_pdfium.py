@@ -330,10 +330,16 @@ def _path_points(raw: Any, obj: Any, m: Matrix, turn: _Turn, budget: list[int]
     segments = [get(obj, k) for k in range(count)]
     kinds = [kind_of(s) for s in segments]
     subpaths: list[list[tuple[float, float]]] = []
+    # An unturned page at the origin maps a point by flipping y: done inline, it is most pages.
+    flat = turn.rotate == 0 and turn.left == 0 and turn.bottom == 0
+    height, place = turn.height, turn.point
     for k, segment in enumerate(segments):
         point_of(segment, x, y)
         px, py = x.value, y.value
-        point = turn.point(a * px + c * py + e, b * px + d * py + f)
+        if flat:
+            point = (a * px + c * py + e, height - (b * px + d * py + f))
+        else:
+            point = place(a * px + c * py + e, b * px + d * py + f)
         if kinds[k] == _MOVETO or not subpaths:
             subpaths.append([point])
         else:
@@ -354,12 +360,14 @@ def _shape(points: list[tuple[float, float]]) -> tuple[str, dict[str, Any]]:
                            "width": x1 - x0, "height": bottom - top, "y0": -bottom, "y1": -top,
                            "pts": points}
     if len(points) == 2:
-        return "line", {**obj, "object_type": "line"}
-    ring = points[:-1] if len(points) == 5 and _same(points[0], points[-1]) else points
-    if len(ring) == 4 and all(_near(p[0], x0, x1) and _near(p[1], top, bottom) for p in ring) \
-            and x1 - x0 > SAME_POINT_PT and bottom - top > SAME_POINT_PT:
-        return "rect", {**obj, "object_type": "rect"}
-    return "curve", {**obj, "object_type": "curve"}
+        kind = "line"
+    else:
+        ring = points[:-1] if len(points) == 5 and _same(points[0], points[-1]) else points
+        kind = "rect" if len(ring) == 4 and x1 - x0 > SAME_POINT_PT \
+            and bottom - top > SAME_POINT_PT \
+            and all(_near(p[0], x0, x1) and _near(p[1], top, bottom) for p in ring) else "curve"
+    obj["object_type"] = kind
+    return kind, obj
 
 
 def _near(v: float, low: float, high: float) -> bool:

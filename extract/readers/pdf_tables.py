@@ -75,24 +75,87 @@ class _Ruled:
         self.bbox = bbox
 
 
-def find_grids(page: PageObjects) -> list[Any]:
-    """pdfplumber tables of a page with at least two columns, leader dots ignored.
-
-    The finder runs on edges made from the page's objects (whichever engine read them),
-    as pdfplumber makes them from its own: every side of a rect, every line, every step of
-    a curve.
-    """
+def ruled_page(page: PageObjects) -> Any:
+    """What pdfplumber's table finder reads of `page`, or None with too few rules for a table:
+    edges made from the page's objects (whichever engine read them), as pdfplumber makes them
+    from its own: every side of a rect, every line, every step of a curve."""
     rules = [r for r in page.rects if _is_rule(r)]
     if len(rules) + len(page.lines) + len(page.curves) < MIN_RULES:
-        return []
-    from pdfplumber.table import TableFinder
+        return None
     from pdfplumber.utils.geometry import curve_to_edges, line_to_edge, rect_to_edges
 
     edges = [line_to_edge(line) for line in page.lines]
     edges += [e for r in rules for e in rect_to_edges(r)]
     edges += [e for c in page.curves for e in curve_to_edges(c)]
-    ruled: Any = _Ruled(edges, (0.0, 0.0, page.width, page.height))
-    return list(TableFinder(ruled).tables)
+    return _Ruled(edges, (0.0, 0.0, page.width, page.height))
+
+
+def find_grids(page: PageObjects) -> list[Any]:
+    """pdfplumber tables of a page (`ruled_page`), leader dots ignored."""
+    ruled = ruled_page(page)
+    if ruled is None:
+        return []
+    from pdfplumber.table import (
+        Table,
+        TableFinder,
+        TableSettings,
+        cells_to_tables,
+        edges_to_intersections,
+    )
+
+    # TableFinder's own steps, its cell search replaced by `smallest_cells` (same cells).
+    finder = TableFinder.__new__(TableFinder)
+    finder.page, finder.settings = ruled, TableSettings.resolve(None)
+    crossings = edges_to_intersections(finder.get_edges(),
+                                       finder.settings.intersection_x_tolerance,
+                                       finder.settings.intersection_y_tolerance)
+    return [Table(ruled, group) for group in cells_to_tables(smallest_cells(crossings))]
+
+
+def smallest_cells(crossings: dict[tuple[float, float], dict[str, list[dict[str, Any]]]]
+                   ) -> list[Box]:
+    """The smallest cell whose top-left corner is each crossing, as pdfplumber's
+    `intersections_to_cells` finds them, without its rescans of every later point and its
+    per-test sets: each point's edges are read once, and the points below and to the right of
+    a point are its column and its row, already in order.
+    """
+    def sides(point: tuple[float, float], way: str) -> set[tuple[float, ...]]:
+        return {(e["x0"], e["top"], e["x1"], e["bottom"]) for e in crossings[point][way]}
+
+    points = sorted(crossings)
+    vertical = {p: sides(p, "v") for p in points}
+    horizontal = {p: sides(p, "h") for p in points}
+    columns: dict[float, list[tuple[float, float]]] = {}
+    rows: dict[float, list[tuple[float, float]]] = {}
+    for p in points:  # sorted by x, then y: each column top to bottom, each row left to right
+        columns.setdefault(p[0], []).append(p)
+        rows.setdefault(p[1], []).append(p)
+    out: list[Box] = []
+    for pt in points:
+        below = [q for q in columns[pt[0]] if q[1] > pt[1]]
+        right = [q for q in rows[pt[1]] if q[0] > pt[0]]
+        cell = _smallest(pt, below, right, vertical, horizontal)
+        if cell is not None:
+            out.append(cell)
+    return out
+
+
+def _smallest(pt: tuple[float, float], below: list[tuple[float, float]],
+              right: list[tuple[float, float]],
+              vertical: dict[tuple[float, float], set[tuple[float, ...]]],
+              horizontal: dict[tuple[float, float], set[tuple[float, ...]]]) -> Box | None:
+    """The first cell from `pt` whose four sides are drawn, in pdfplumber's search order."""
+    for down in below:
+        if vertical[pt].isdisjoint(vertical[down]):
+            continue
+        for side in right:
+            if horizontal[pt].isdisjoint(horizontal[side]):
+                continue
+            corner = (side[0], down[1])
+            if corner in vertical and not vertical[corner].isdisjoint(vertical[side]) \
+                    and not horizontal[corner].isdisjoint(horizontal[down]):
+                return (pt[0], pt[1], corner[0], corner[1])
+    return None
 
 
 def _cluster(values: list[float]) -> list[float]:
