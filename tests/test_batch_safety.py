@@ -174,9 +174,10 @@ def test_index_carries_the_municipality_each_output_names(tmp_path: Path) -> Non
 def test_documents_past_a_limit_fail_with_the_limit_as_issue_and_are_redone_when_raised(
         tmp_path: Path) -> None:
     raw, out = samples_raw(tmp_path), tmp_path / "structured"
-    # One long plan: every sample one after another, thirty times over (seconds to parse, so
-    # that even on a loaded machine the timer's thread runs long before the parse is done).
-    (raw / "long.txt").write_bytes(b"\n".join(p.read_bytes() for p in SAMPLES) * 30)
+    # One long plan: every sample one after another, a hundred times over (seconds to parse,
+    # so that even when a long call into a C library keeps the timer's thread waiting for the
+    # interpreter, it runs long before the parse is done).
+    (raw / "long.txt").write_bytes(b"\n".join(p.read_bytes() for p in SAMPLES) * 100)
     largest = max(p.stat().st_size for p in SAMPLES)
     tight = Limits(max_bytes=largest)
     summary = run(raw, out, jobs=1, limits=tight)
@@ -188,10 +189,10 @@ def test_documents_past_a_limit_fail_with_the_limit_as_issue_and_are_redone_when
     assert doc["status"] == "failed" and [i["code"] for i in doc["issues"]] == ["too_large"]
     assert run(raw, out, jobs=1, limits=tight).outcomes == []  # same limits: nothing to redo
 
-    slow = run(raw, out, jobs=1, limits=Limits(max_seconds=0.1))
+    slow = run(raw, out, jobs=1, limits=Limits(max_seconds=0.05))
     assert [(o.source, o.status, o.message) for o in slow.outcomes] == [
         ("long.txt", "failed", "time_limit")]
-    assert run(raw, out, jobs=1, limits=Limits(max_seconds=0.1)).outcomes == []
+    assert run(raw, out, jobs=1, limits=Limits(max_seconds=0.05)).outcomes == []
 
     raised = run(raw, out, jobs=1)
     assert [(o.source, o.status) for o in raised.outcomes] == [("long.txt", "ok")]
