@@ -19,6 +19,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from extract.periods.values import to_int
+
 Json = dict[str, Any]
 Level = Literal["error", "warning"]
 
@@ -148,22 +150,8 @@ def check_fragment_headings(doc: Json) -> Iterator[Finding]:
                       f"heading ends mid-sentence: {node['title']!r}", where)
 
 
-_KANJI_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")}
 _IROHA = "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワ"
 _ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
-
-
-def _kanji_number(text: str) -> int | None:
-    if not text or any(c not in _KANJI_DIGITS and c not in "十百" for c in text):
-        return None
-    total, digit = 0, 0
-    for c in text:
-        if c in _KANJI_DIGITS:
-            digit = _KANJI_DIGITS[c]
-        else:
-            total += (digit or 1) * (10 if c == "十" else 100)
-            digit = 0
-    return total + digit
 
 
 def ordinal(label: str) -> tuple[str, int] | None:
@@ -180,7 +168,7 @@ def ordinal(label: str) -> tuple[str, int] | None:
     text = unicodedata.normalize("NFKC", raw)
     m = re.fullmatch(r"第([0-9]+|[〇一二三四五六七八九十百]+)([^0-9\s]{1,2})", text)
     if m:
-        n = int(m.group(1)) if m.group(1).isdigit() else _kanji_number(m.group(1))
+        n = to_int(m.group(1))
         return (f"第n{m.group(2)}", n) if n else None
     m = re.fullmatch(r"([(\[<]?)([0-9]+)([)\]>.]?)", text)
     if m:
