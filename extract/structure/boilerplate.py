@@ -72,6 +72,12 @@ def _rules() -> _Rules:
     )
 
 
+def is_attachment_tag(text: str) -> bool:
+    """Only the tag of an attachment or a form, with nothing after it: "別紙3", "別添1-2",
+    "【様式13】" (a bylaw's 別表第1 is a part of the bylaw, not an attachment)."""
+    return bool(_rules().attachment_tag.match(text))
+
+
 def _breadcrumbs(text: str) -> list[str] | None:
     """The trail of "トップページ > 市政情報 > …", or None for any other line."""
     rules = _rules()
@@ -150,7 +156,7 @@ def strip_boilerplate(blocks: list[Block]) -> tuple[list[Block], PageFacts]:
             continue
         if text in rules.drop_exact or any(p in text for p in rules.drop_phrases):
             continue
-        if not content and rules.attachment_tag.match(text.strip()):
+        if not content and is_attachment_tag(text.strip()):
             continue
         content.append(block)
     return content, facts

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from extract.blocks import BlockKind, Line
+from extract.structure.boilerplate import is_attachment_tag
 from extract.structure.markers import Marker, is_caption, parse_marker
 
 # A numbered title longer than this is a list item with a body, not a heading.
@@ -44,11 +45,6 @@ _OPEN_END = re.compile(r"[はがをにでともへやの、,:：;]$|から$|よ�
 _SENTENCE_END = re.compile(r"(?:です|ます|である|ました|でした|ください)$")
 # A label, a colon and its value, as in a form or a contact block.
 _FIELD_VALUE = re.compile(r"^[^:：\s]{1,12}[:：]\s*\S")
-# A tag naming an attachment or a form, with nothing after it: "別紙3", "別添1-2", "【様式13】"
-# (a bylaw's 別表第1 is a part of the bylaw, not an attachment).
-_ATTACHMENT_TAG = re.compile(
-    r"^[(\[【]?(?:別紙|別添|参考資料|資料|様式)\s*"
-    r"(?:第?\s*\d+(?:[-‐の]\d+)*\s*号?)?[)\]】]?$")
 # A title that ends with its unit names a chart or an indicator, not a section.
 UNIT_LABEL = re.compile(r"\((?:%|円|人|千円|万円|件|m3|m³|km2|倍|回|時間)\)$")
 # A line that is only a date or a bylaw's number heads nothing ("条例第13号").
@@ -325,7 +321,7 @@ def date_or_number(ctx: Context, i: int) -> bool:
 def attachment_tag(ctx: Context, i: int) -> bool:
     """Only the tag of an attachment or a form, printed at the top of its first page: "別紙3",
     "別添1-2", "【様式13】". Not: "(別紙)投稿記事目録", "様式集(建設工事編)"."""
-    return bool(_ATTACHMENT_TAG.match(ctx.lines[i].text))
+    return is_attachment_tag(ctx.lines[i].text)
 
 
 def is_title(ctx: Context, i: int) -> bool:
