@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: samples test lint bench setup clean
+.PHONY: samples test lint bench setup system clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,12 +14,30 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+# What the browser and OCR tests use from Debian: Chromium and its driver, CJK fonts for
+# readable screenshots, Tesseract with Japanese. Installed when missing and this is root with
+# apt-get; otherwise those tests skip and say why.
+SYSTEM_PACKAGES := chromium chromium-driver fonts-noto-cjk tesseract-ocr tesseract-ocr-jpn \
+	tesseract-ocr-jpn-vert
+
+system:
+	@if dpkg -s $(SYSTEM_PACKAGES) >/dev/null 2>&1; then \
+		: ; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		export DEBIAN_FRONTEND=noninteractive; \
+		( apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends \
+			$(SYSTEM_PACKAGES) >/dev/null ) \
+		|| echo "could not install $(SYSTEM_PACKAGES): the browser and OCR tests will skip"; \
+	else \
+		echo "not root with apt-get: install $(SYSTEM_PACKAGES) for the browser and OCR tests"; \
+	fi
+
 ## Extract every source under raw/ (the bundled samples in raw/samples among them) into structured/.
 samples: $(STAMP)
 	$(BIN)/extract run raw -o structured
 
 ## The whole test suite (tests reading ../shared skip with a reason when it is absent).
-test: $(STAMP)
+test: $(STAMP) system
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
