@@ -168,3 +168,11 @@ def test_kana_words_of_plan_names_stay_in_the_name() -> None:
                "第2期ひかり市子ども・子育て支援事業計画(令和2年度~令和6年度)に基づき進めます。\n")
     plan = _plan(doc, "第2期ひかり市子ども・子育て支援事業計画")
     assert plan.period is not None and (plan.period.start, plan.period.end) == ("FY2020", "FY2024")
+
+
+def test_the_examples_in_the_plan_name_docstrings_hold() -> None:
+    import doctest
+
+    from extract.plans import names
+
+    assert doctest.testmod(names).failed == 0

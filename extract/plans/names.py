@@ -77,7 +77,7 @@ def is_name(name: str) -> bool:
     A bare subdivision word (アクションプラン, 実行計画) names the document's own sub-plan;
     other bare words (計画, 方針) and references (本計画, 各計画) name nothing.
 
-    >>> is_name("みらい市行政改革大綱"), is_name("本計画"), is_name("アクションプラン")
+    >>> is_name("ひかり市行政改革大綱"), is_name("本計画"), is_name("アクションプラン")
     (True, False, True)
     """
     kind = kind_of(name)
@@ -90,7 +90,7 @@ def is_name(name: str) -> bool:
     return not name.startswith(("基本", "各", "本", "この", "同", "当該", "上記", "下記"))
 
 
-# A subtitle set off by wave dashes or a dash: "みらい市DX推進方針~国の動向~".
+# A subtitle set off by wave dashes or a dash: "ひかり市DX推進方針~国の動向~".
 _SUBTITLE = re.compile(r"\s*[~〜―－-][^~〜―－-]+[~〜―－-]?\s*$")
 # What a title adds to a plan's name: its edition and draft state ("…計画 第2次", "(案)").
 _EDITION = re.compile(r"\s*(?:第\d+次|第\d+期|改訂版|概要版|\(案\)|案)\s*$")
@@ -103,8 +103,8 @@ _CHANGE_NOTE = re.compile(r"\s*\([^)]*(?:変更|改定|改訂)\)")
 def title_names(title: str) -> list[tuple[str, list[str]]]:
     """(name, aliases) of each plan a document title names.
 
-    >>> title_names("第5次みらい市総合計画基本構想の策定について")
-    [('第5次みらい市総合計画基本構想', ['第5次みらい市総合計画基本構想の策定について'])]
+    >>> title_names("第5次ひかり市総合計画基本構想の策定について")
+    [('第5次ひかり市総合計画基本構想', ['第5次ひかり市総合計画基本構想の策定について'])]
     """
     unbracketed = _BILL.sub("", _CHANGE_NOTE.sub("", title).strip())
     unbracketed = _SUBTITLE.sub("", re.sub(r"\s*\([^)]*\)\s*", "", unbracketed))
@@ -132,8 +132,8 @@ _HEADING_NAME = re.compile(
 def heading_name(title: str) -> tuple[str, list[str]] | None:
     """(name, aliases) of the plan a heading names, or None.
 
-    >>> heading_name("みらい改革プラン(行財政改革大綱)の構成")
-    ('みらい改革プラン', ['行財政改革大綱'])
+    >>> heading_name("ひかり改革プラン(行財政改革大綱)の体系")
+    ('ひかり改革プラン', ['行財政改革大綱'])
     """
     title = re.sub(r"\s*\([^)]*(?:年|年度)[^)]*\)$", "", title)
     m = _HEADING_NAME.match(title)
@@ -156,7 +156,7 @@ def heading_name(title: str) -> tuple[str, list[str]] | None:
 @cache
 def text_name_pattern() -> re.Pattern[str]:
     """An unquoted plan name in running text: an ordinal or a run of kanji, katakana and
-    letters ending in a plan word (第5次みらい市総合計画, 第2期DX推進計画, 介護保険事業計画).
+    letters ending in a plan word (第5次ひかり市総合計画, 第2期DX推進計画, 介護保険事業計画).
     Hiragana ends the run, so "…につきましては" never joins a name, except a city's name in
     kana before 市/町/村 and the kana words of plan names (子ども, まちづくり: the list
     `name_kana_words`); a name starts after hiragana (a particle, a verb's ending) or a mark,
@@ -165,7 +165,7 @@ def text_name_pattern() -> re.Pattern[str]:
     kana = "|".join(map(re.escape, sorted(vocab().raw["name_kana_words"], key=len, reverse=True)))
     return re.compile(
         r"(?<![^\s、。,「」『』()ぁ-ん])"
-        r"(?:第\d+[次期]|(?![0-9]))(?:[ぁ-ん]{2,6}(?=[市町村]))?"  # ひかり市…, つくばみらい市…
+        r"(?:第\d+[次期]|(?![0-9]))(?:[ぁ-ん]{2,6}(?=[市町村]))?"  # ひかり市…, つくばひかり市…
         r"(?:[一-龥々ァ-ヶーA-Za-z0-9・]|" + kana + r"){1,24}?(?:" + kinds + r")"
         + VERSION + r"?"
         r"(?![一-龥ァ-ヶー])")
