@@ -36,7 +36,7 @@ ISOLATION_EM = 1.0
 NUMERIC_SHARE = 0.4
 # A short text printed this many times is a label (a form's name in each row), not a title.
 REPEATED_TIMES = 3
-# A diagram's box holds fragments this short ("住民本位の行政と").
+# A diagram's box holds fragments this short ("市民目線の窓口と").
 MAX_FRAGMENT_CHARS = 20
 
 # A line ending in one of these is a sentence cut by the layout, not a title.
@@ -250,20 +250,20 @@ def sentence(ctx: Context, i: int) -> bool:
 
 def sentence_form(ctx: Context, i: int) -> bool:
     """A clause and a sentence ending without the 。: "① 管理職に対して、休暇の取得を指導させます".
-    Not: "(1)「成果志向」の行政経営を推進します" (a title may be a sentence, never a clause)."""
+    Not: "(2)「対話重視」の市政運営を進めます" (a title may be a sentence, never a clause)."""
     title = ctx.title(i)
     return bool(_SENTENCE_END.search(title)) and ("、" in title or "," in title)
 
 
 def open_end(ctx: Context, i: int) -> bool:
-    """Ends on a particle or a comma, as a line cut by the layout does: "住民本位の行政と".
+    """Ends on a particle or a comma, as a line cut by the layout does: "市民目線の窓口と".
     Not: "行政の実現"."""
     return bool(_OPEN_END.search(ctx.title(i))) or ctx.lines[i].text.endswith("。")
 
 
 def cut_mid_sentence(ctx: Context, i: int) -> bool:
     """Ends on a particle and the next line carries on the sentence without a marker:
-    "2. 契約の締結及び契約に定める関係書類に" over "関する一切の件". Not: "1 はじめに" over a
+    "3. 補助金の交付及び交付決定に係る書類の提出に" over "関する事務". Not: "1 はじめに" over a
     sentence of its own ("本計画は…。")."""
     if not _OPEN_END.search(ctx.title(i)) or i + 1 >= len(ctx.lines):
         return False
@@ -391,7 +391,7 @@ def last_line(ctx: Context, i: int) -> bool:
 
 def diagram_label(ctx: Context, i: int) -> bool:
     """A marked heading between two deeper ones with only short fragments between it and the
-    next: a box label of a slide ("基本理念" over "住民視点に沿った" / "利便性が…"). Not: a
+    next: a box label of a slide ("基本理念" over "市民目線に立った" / "利便性が…"). Not: a
     heading over paragraphs."""
     lines = ctx.lines
     level = lines[i].markup_level

@@ -95,7 +95,7 @@ def ordinal(kind: str, text: str) -> int | None:
 
 
 def parse_marker(text: str) -> Marker | None:
-    """The marker opening `text`: "(1)「成果志向」…" → (1); "1年間の…" → None."""
+    """The marker opening `text`: "(1)「対話重視」…" → (1); "1年間の…" → None."""
     g = grammar()
     if len(text) > 1 and text[0] in g.bullets:
         title = text.lstrip(g.bullets + " ")
