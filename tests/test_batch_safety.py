@@ -16,7 +16,7 @@ import pytest
 
 from extract.files import temp_prefix
 from extract.ingest.batch import run, status
-from extract.ingest.limits import Limits
+from extract.ingest.limits import DocumentTimeout, Limits, time_limit
 from extract.ingest.lock import LOCK_NAME, FolderBusy, folder_lock
 from tests.test_batch import samples_raw
 
@@ -196,6 +196,20 @@ def test_documents_past_a_limit_fail_with_the_limit_as_issue_and_are_redone_when
 
     raised = run(raw, out, jobs=1)
     assert [(o.source, o.status) for o in raised.outcomes] == [("long.txt", "ok")]
+
+
+def test_a_limit_swallowed_inside_the_block_is_raised_on_leaving_it() -> None:
+    with pytest.raises(DocumentTimeout), time_limit(0.01):
+        deadline = time.monotonic() + 0.3
+        while time.monotonic() < deadline:
+            with contextlib.suppress(DocumentTimeout):  # lost, as inside a finalizer
+                time.sleep(0.001)
+
+
+def test_a_block_within_its_limit_leaves_nothing_to_go_off_later() -> None:
+    with time_limit(0.05):
+        pass
+    time.sleep(0.1)  # past the limit: nothing is raised here
 
 
 def test_exit_codes_status_and_an_80_column_summary(tmp_path: Path) -> None:

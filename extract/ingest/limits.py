@@ -45,17 +45,23 @@ class DocumentTimeout(BaseException):
 
 @contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
-    """Raise DocumentTimeout in this thread if the block runs longer than `seconds`."""
+    """Raise DocumentTimeout in this thread if the block runs longer than `seconds`.
+
+    The timer raises it inside the block; an exception raised there can still be lost (raised
+    while a finalizer runs, it is only reported), so a block that outlived its limit raises it
+    on leaving too, and one still pending is cleared so that it cannot go off after the block.
+    """
     import ctypes  # here: the command line imports this module for its defaults only
 
-    thread = threading.get_ident()
+    thread = ctypes.c_ulong(threading.get_ident())
     guard = threading.Lock()
-    running = [True]
+    running, expired = [True], [False]
 
     def expire() -> None:
         with guard:
             if running[0]:
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread),
+                expired[0] = True
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(thread,
                                                            ctypes.py_object(DocumentTimeout))
 
     timer = threading.Timer(seconds, expire)
@@ -66,4 +72,8 @@ def time_limit(seconds: float) -> Iterator[None]:
     finally:
         with guard:
             running[0] = False
+            if expired[0]:  # NULL clears an exception not yet raised
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(thread, None)
         timer.cancel()
+    if expired[0]:
+        raise DocumentTimeout
