@@ -11,7 +11,7 @@ import pytest
 
 from extract.blocks import BlockKind, ReadResult
 from extract.readers.pdf_pages import PdfOptions
-from tests.pdf_helpers import BUDGET, corpus_names, corpus_pdf, read
+from tests.pdf_helpers import BUDGET, corpus_names, corpus_pdf, flat, read
 
 # Documents that must fail, and the error code saying why; every other one must read.
 FAILS = {
@@ -136,3 +136,13 @@ def test_engines_agree(name: str) -> None:
     same = difflib.SequenceMatcher(None, [b.text for b in ours.blocks],
                                    [b.text for b in theirs.blocks], autojunk=False).ratio()
     assert same >= floor, f"only {same:.1%} of the blocks read the same"
+
+
+def test_clipped_text_is_not_read() -> None:
+    """A chart's text box in gyouseihoukokur7.pdf (p. 6) holds a form's instructions drawn
+    outside the box's clip: nothing of it shows on the page, and PDFium's reader leaves it
+    out, while the visible chart labels stay."""
+    text = unicodedata.normalize("NFKC", flat(read("nepp-chan_otoineppu/gyouseihoukokur7.pdf")))
+    assert "るようにしてください" not in text
+    assert "<作業>" not in text
+    assert "国家公務員(R6)" in text and "国10級(特に重要課長)" in text

@@ -132,3 +132,15 @@ def test_cid_glyphs_make_a_partial_document() -> None:
     assert broken and all(p.where and p.where.startswith("page ") for p in broken)
     assert len({p.where for p in broken}) == len(broken)  # one problem per page
     assert not any("(cid:" in b.text for b in result.blocks)
+
+
+def test_text_outside_its_clip_is_not_read() -> None:
+    """Hand-made: one line inside a clipping rectangle and one wholly outside it. A viewer
+    paints only the first; PDFium's reader keeps only the first."""
+    content = (b"q 0 600 612 192 re W n "
+               b"BT /F1 12 Tf 72 720 Td (Shown) Tj ET "
+               b"BT /F1 12 Tf 72 300 Td (Clipped) Tj ET Q")
+    result = pdf_to_blocks(minimal_pdf(content), PdfOptions("pdfium"))
+    text = " ".join(b.text for b in result.blocks)
+    assert "Shown" in text
+    assert "Clipped" not in text

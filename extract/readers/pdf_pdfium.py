@@ -5,7 +5,9 @@ gives into the records pdfplumber would have given for the same page:
 
 - characters: text, the loose box (the font's em, not the ink), size = font size times the
   text matrix's scale, font name, the matrix (for rotated text); control and generated
-  characters (the spaces and line breaks PDFium inserts) are left out;
+  characters (the spaces and line breaks PDFium inserts) are left out, and so are the
+  characters of a text object lying wholly outside its clipping path, which no viewer paints
+  (a text box's overflow cut at its frame, a label moved off a chart's clip);
 - paths: each subpath becomes a line (two points), a rect (an axis-aligned rectangle) or a
   curve (anything else, its points kept), in page coordinates through every form XObject's
   matrix; images are counted;
@@ -214,7 +216,7 @@ def _codes(raw: Any, textpage: Any, count: int) -> list[int]:
 
 def _chars(raw: Any, textpage: Any, turn: _Turn) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
-    objects: dict[int | None, tuple[float, str, Matrix, bool]] = {}
+    objects: dict[int | None, tuple[float, str, Matrix, bool, bool]] = {}
     fonts: dict[int | None, str] = {}
     rect = raw.FS_RECTF()
     matrix = raw.FS_MATRIX()
@@ -247,8 +249,10 @@ def _chars(raw: Any, textpage: Any, turn: _Turn) -> list[dict[str, Any]]:
             if name is None:
                 name = fonts[font_key] = _font_name(raw, font) if font else ""
             upright = m[0] * m[3] > 0 and m[1] * m[2] <= 0
-            facts = objects[key] = (size, name, m, upright)
+            facts = objects[key] = (size, name, m, upright, not _clipped_out(raw, obj))
             font_of[key] = font_key
+        if not facts[4]:
+            continue
         loose(textpage, i, rect)
         if flat:
             x0, top, x1, bottom = rect.left, height - rect.top, rect.right, height - rect.bottom
@@ -271,7 +275,7 @@ def _chars(raw: Any, textpage: Any, turn: _Turn) -> list[dict[str, Any]]:
                 first[key] = None
                 if start[1] - here[1] > abs(here[0] - start[0]):
                     vertical.add(key)
-        size, name, m, upright = facts
+        size, name, m, upright, _ = facts
         keys.append(key)
         text = "-" if code == SOFT_HYPHEN else chr(code)
         out.append({"text": text, "x0": x0, "top": top, "x1": x1, "bottom": bottom,
@@ -285,6 +289,40 @@ def _chars(raw: Any, textpage: Any, turn: _Turn) -> list[dict[str, Any]]:
         if key in vertical:
             char["adv"] = -char["size"]
     return out
+
+
+def _clipped_out(raw: Any, obj: Any) -> bool:
+    """True when a text object lies wholly outside its clipping path, so nothing of it is
+    painted. The clip is the intersection of its paths; both it and the object's bounds are in
+    the space of the object's own content stream (a form's, inside a form XObject)."""
+    if not obj:
+        return False
+    clip = raw.FPDFPageObj_GetClipPath(obj)
+    if not clip:
+        return False
+    x, y = ctypes.c_float(), ctypes.c_float()
+    area: list[float] | None = None
+    for p in range(raw.FPDFClipPath_CountPaths(clip)):
+        xs: list[float] = []
+        ys: list[float] = []
+        for s in range(raw.FPDFClipPath_CountPathSegments(clip, p)):
+            raw.FPDFPathSegment_GetPoint(raw.FPDFClipPath_GetPathSegment(clip, p, s), x, y)
+            xs.append(x.value)
+            ys.append(y.value)
+        if not xs:
+            continue
+        if area is None:
+            area = [min(xs), min(ys), max(xs), max(ys)]
+        else:
+            area = [max(area[0], min(xs)), max(area[1], min(ys)),
+                    min(area[2], max(xs)), min(area[3], max(ys))]
+    if area is None:
+        return False
+    box = [ctypes.c_float() for _ in range(4)]
+    if not raw.FPDFPageObj_GetBounds(obj, *box):
+        return False
+    left, bottom, right, top = (b.value for b in box)
+    return left >= area[2] or right <= area[0] or bottom >= area[3] or top <= area[1]
 
 
 def _multiply(m: Matrix, n: Matrix) -> Matrix:
