@@ -28,6 +28,7 @@ from extract.readers.pdf_glyphs import Frame, Glyph, font_family
 from extract.readers.pdf_layout import Line, Segment, is_cjk, join_segments
 from extract.readers.pdf_tables import TableGrid, continues
 from extract.rules import load
+from extract.structure.markers import Opening, grammar, opening
 
 # A line ending this close (in ems) to its column's right edge filled the line: it wrapped.
 FULL_LINE_SLACK_EM = 1.6
@@ -74,16 +75,10 @@ COVER_MAX_CHARS = 40
 TITLE_SIZE_RATIO = 1.3
 TITLE_ZONE_SHARE = 0.4
 
-_PUA = re.compile("^[\ue000-\uf8ff]")
-
-
 @dataclass(frozen=True, slots=True)
 class _Rules:
     side_note: re.Pattern[str]
     note_reference: re.Pattern[str]
-    heading_markers: tuple[re.Pattern[str], ...]
-    list_bullets: str
-    heading_bullets: str
     sentence_end: re.Pattern[str]
     fragment_end: re.Pattern[str]
     captions: tuple[str, ...]
@@ -96,25 +91,15 @@ def _rules() -> _Rules:
     raw = load("pdf_layout")
     return _Rules(
         re.compile(raw["side_note"]), re.compile(raw["note_reference"]),
-        tuple(re.compile(p) for p in raw["heading_markers"]), raw["list_bullets"],
-        raw["heading_bullets"], re.compile(raw["sentence_end"]), re.compile(raw["fragment_end"]),
+        re.compile(raw["sentence_end"]), re.compile(raw["fragment_end"]),
         tuple(raw["caption_prefixes"]), raw["subtitle_starts"], re.compile(raw["date_line"]),
     )
 
 
-def marker_family(text: str) -> str | None:
-    """The numbering family opening `text`: "(１)配慮" → "m3"; "・所属長" → "l・"; else None."""
-    rules = _rules()
-    if not text:
-        return None
-    if text[0] in rules.list_bullets or _PUA.match(text):
-        return f"l{text[0]}"
-    if text[0] in rules.heading_bullets:
-        return f"b{text[0]}"
-    for k, pattern in enumerate(rules.heading_markers):
-        if pattern.match(text):
-            return f"m{k}"
-    return None
+def marker_family(text: str) -> Opening | None:
+    """The marker family opening `text`, from the one marker grammar: "(１)配慮" → paren_num
+    (a label); "・所属長" → bullet・ (a list bullet); "１年間" → None."""
+    return opening(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +117,7 @@ class _Draft:
     page: int
     lines: list[Line]
     boxes: list[tuple[float, float, float, float]]
-    family: str | None
+    family: Opening | None
     text: str
     bold: bool
     gap_before: float | None  # blank space above the first line, in points (None: first)
@@ -282,7 +267,7 @@ def _centred_label(prev: Line, line: Line, em: float, style: DocStyle) -> bool:
 def _start(page: int, line: Line, box: tuple[float, float, float, float], style: DocStyle,
            gap_before: float | None) -> _Draft:
     text = line.text
-    if _PUA.match(text):
+    if grammar().private_use.match(text):
         text = "・" + text[1:].lstrip()  # a symbol-font bullet (Wingdings) read as private use
     return _Draft(page, [line], [box], marker_family(text), text, _line_bold(line, style),
                   gap_before)
@@ -301,7 +286,7 @@ def _bullet_pieces(line: Line) -> list[Line]:
     if len(segments) < 2:
         return []
     first = marker_family(segments[0].text)
-    if first is None or not first.startswith("l") or any(
+    if first is None or first.kind != "list" or any(
             marker_family(s.text) != first for s in segments[1:]):
         return []
     return [_piece(line, [s]) for s in segments]
@@ -407,13 +392,12 @@ def _is_heading(k: int, drafts: list[_Draft], style: DocStyle, listed: set[int],
         return False
     if "。" in text or text.endswith(("、", "，", ",")):
         return False  # a sentence, or one cut by the line's end
-    family = draft.family or ""
-    if rules.date_line.match(text) or family.startswith("l"):
+    kind = draft.family.kind if draft.family is not None else None
+    if rules.date_line.match(text) or kind == "list":
         return False
-    if not family.startswith("m") and (rules.fragment_end.search(text)
-                                       or text.startswith(rules.captions)):
+    if kind != "label" and (rules.fragment_end.search(text) or text.startswith(rules.captions)):
         return False
-    if not family and re.search(r"\S[:：]\S", text):
+    if kind is None and re.search(r"\S[:：]\S", text):
         return False  # 団体名：音威子府村: a form's label and value
     if re.search(r"\S\s*[⇒→]\s*\S", text):
         return False  # 選出 ⇒ 育成 ⇒ 策定: a flow of steps, not a title
@@ -542,13 +526,13 @@ def _levels(drafts: list[_Draft]) -> None:
     """Set `level` on heading drafts: font size rank, then unmarked, then family order."""
     heads = [d for d in drafts if d.heading]
     ranks = _size_rank([d.size for d in heads])
-    order: dict[tuple[int, str], int] = {}
+    order: dict[tuple[int, Opening | None], int] = {}
     for d in heads:
-        order.setdefault((ranks[d.size], d.family or ""), len(order))
-    keys = sorted(order, key=lambda key: (key[0], key[1] != "", order[key]))
+        order.setdefault((ranks[d.size], d.family), len(order))
+    keys = sorted(order, key=lambda key: (key[0], key[1] is not None, order[key]))
     level = {key: n + 1 for n, key in enumerate(keys)}
     for d in heads:
-        d.level = level[(ranks[d.size], d.family or "")]
+        d.level = level[(ranks[d.size], d.family)]
 
 
 def classify(drafts: list[_Draft], style: DocStyle, cover: int | None) -> list[_Draft]:

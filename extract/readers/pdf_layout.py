@@ -21,10 +21,10 @@ import re
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache, cmp_to_key
+from functools import cmp_to_key
 
 from extract.readers.pdf_glyphs import Frame, Glyph
-from extract.rules import load
+from extract.structure.markers import label_only
 
 # Two glyphs share a row when their vertical extents overlap by this share of the smaller.
 ROW_OVERLAP = 0.5
@@ -69,12 +69,6 @@ _CJK = re.compile(
 )
 
 
-@cache
-def _label_only() -> re.Pattern[str]:
-    """A whole text that is just a numbering label: "１", "(1)", "第１章", "①", "ア．"."""
-    return re.compile("^(?:" + "|".join(load("pdf_layout")["label_only"]) + r")$")
-
-
 def is_cjk(ch: str) -> bool:
     """True for a character set solid in Japanese text: kana, kanji, full-width forms."""
     return bool(_CJK.match(ch))
@@ -116,7 +110,7 @@ def segment_text(glyphs: Sequence[Glyph]) -> str:
                 gap < DIGIT_SPREAD_EM * em and prev.text[-1] in _NUMERIC
                 and cur.text[0] in _NUMERIC)
             label = gap > max(LABEL_SPACE_EM * em, widest + SPACE_EM * em) \
-                and bool(_label_only().match(text))
+                and label_only(text)
             if latin or label:
                 parts.append(" ")
         widest = max(widest, gap)
@@ -132,7 +126,7 @@ def join_segments(segments: Sequence[Segment]) -> str:
     out = segments[0].text
     for prev, cur in itertools.pairwise(segments):
         spread = (len(prev.glyphs) == 1 or len(cur.glyphs) == 1) and is_cjk(out[-1]) \
-            and is_cjk(cur.text[0]) and not _label_only().match(out)
+            and is_cjk(cur.text[0]) and not label_only(out)
         out += cur.text if spread else f" {cur.text}"
     return out
 

@@ -3,17 +3,23 @@
 Japanese documents number their headings and items with families of markers (第1章, 1, (1),
 ①, ア, Ⅰ, ■, <…>). `rules/markers.json` states each family as a label pattern and what may
 follow it, written with named fragments (`{digits}`, `{circled}`, `{katakana}` …) so one
-fragment means the same thing in every family.
+fragment means the same thing in every family. Every reader and stage asks this module:
+
+- `parse_marker`: the heading or item marker of a normalized line, with its title (the outline);
+- `opening`: the marker a line of a page opens with, whatever follows (a reader deciding where
+  an item starts), on raw or normalized text;
+- `label_only`: whether a text is a marker and nothing else ("(1)", "第1章", "■").
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from extract.periods.values import to_int
 from extract.rules import load
+from extract.structure.normalize import normalize_line
 
 # A bracketed line longer than this is a sentence in brackets, not a bracketed heading.
 MAX_BRACKETED_CHARS = 40
@@ -23,6 +29,7 @@ _KATAKANA = (
     "ハヒフヘホマミムメモヤユヨラリルレロワヲン"
 )
 _ROMAN = "ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ"
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳㉑㉒㉓㉔㉕㉖㉗㉘㉙㉚㉛㉜㉝㉞㉟"
 _FRAGMENT = re.compile(r"\{([a-z_]+)\}")
 
 
@@ -48,16 +55,34 @@ class Marker:
 
 
 @dataclass(frozen=True, slots=True)
+class Opening:
+    """The marker a line opens with, as a reader sees it: its family and its kind.
+
+    kind: "label" (a numbering label or a tag: 第1章, (1), ア., 【目標】), "set_apart" (a
+    symbol that marks headings and items alike: ■, ◎), "list" (a symbol that marks list items
+    only: ・, ▶, -, →, a symbol-font glyph).
+    """
+
+    family: str
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
 class Family:
     name: str
     ordinal: str
-    pattern: re.Pattern[str]
+    pattern: re.Pattern[str]  # the whole line: label, then `after` with the title
+    opening: re.Pattern[str]  # the start of a line: label, then `opens`
+    alone: re.Pattern[str]  # the label and nothing else
+    outline: bool  # a heading marker of the outline, not only an item's start for readers
 
 
 @dataclass(frozen=True, slots=True)
 class Grammar:
     families: tuple[Family, ...]
-    bullets: str
+    bullets: str  # the outline's bullets: set-apart and list symbols
+    bullet_kinds: dict[str, str]  # symbol -> "set_apart" | "list" (dashes included)
+    private_use: re.Pattern[str]  # a symbol-font glyph (Wingdings) read as private use
     brackets: dict[str, str]
     caption_prefixes: tuple[str, ...]
 
@@ -71,12 +96,19 @@ def compose(template: str, fragments: dict[str, str]) -> str:
 def grammar() -> Grammar:
     raw = load("markers")
     fragments: dict[str, str] = raw["fragments"]
-    families = tuple(
-        Family(f["family"], f["ordinal"], re.compile(
-            "^(?P<label>" + compose(f["label"], fragments) + ")"
-            + compose(f["after"], fragments) + "$"))
-        for f in raw["families"])
-    return Grammar(families, raw["bullets"], raw["brackets"], tuple(raw["caption_prefixes"]))
+    families = []
+    for f in raw["families"]:
+        label = "^(?P<label>" + compose(f["label"], fragments) + ")"
+        families.append(Family(
+            f["family"], f["ordinal"], re.compile(label + compose(f["after"], fragments) + "$"),
+            re.compile(label + compose(f.get("opens", ""), fragments)),
+            re.compile(label + "$"), f.get("outline", True)))
+    bullets: dict[str, str] = raw["bullets"]
+    kinds = {ch: kind for kind, chars in bullets.items() for ch in chars}
+    kinds.update((ch, "list") for ch in bullets["dash"])
+    return Grammar(tuple(families), bullets["set_apart"] + bullets["list"], kinds,
+                   re.compile(raw["private_use_bullet"]), raw["brackets"],
+                   tuple(raw["caption_prefixes"]))
 
 
 def ordinal(kind: str, text: str) -> int | None:
@@ -84,7 +116,7 @@ def ordinal(kind: str, text: str) -> int | None:
     if kind in ("number", "kanji"):
         return to_int(text)
     if kind == "circled":
-        return ord(text) - ord("①") + 1
+        return _CIRCLED.index(text) + 1 if text in _CIRCLED else None
     if kind == "katakana":
         return _KATAKANA.index(text) + 1 if text in _KATAKANA else None
     if kind == "roman":
@@ -106,13 +138,56 @@ def parse_marker(text: str) -> Marker | None:
         if inner and close not in inner:
             return Marker(f"bracket{text[0]}", None, None, None, inner)
     for family in g.families:
-        m = family.pattern.match(text)
+        m = family.pattern.match(text) if family.outline else None
         if m:
             groups = m.groupdict()
             num = ordinal(family.ordinal, groups["num"]) if groups.get("num") else None
             return Marker(family.name, m.group("label"), num, groups.get("parent"),
                           m.group("title").strip())
     return None
+
+
+def _bullet(text: str) -> Opening | None:
+    g = grammar()
+    if g.private_use.match(text):
+        return Opening(f"bullet{text[0]}", "list")
+    kind = g.bullet_kinds.get(text[:1])
+    return Opening(f"bullet{text[0]}", kind) if kind else None
+
+
+# Readers ask about each line and segment; a bounded cache keeps repeated texts cheap in a batch.
+@lru_cache(maxsize=4096)
+def opening(text: str) -> Opening | None:
+    """The marker `text` opens with, whatever follows; `text` may be raw (full-width forms).
+
+    >>> opening("（１）配慮する事項"), opening("・所属長")
+    (Opening(family='paren_num', kind='label'), Opening(family='bullet・', kind='list'))
+    >>> opening("１年間の取組") is None, opening("第３回会議") is None
+    (True, True)
+    """
+    if not text:
+        return None
+    # Bullets as printed: NFKC would fold a full-width dash (－注－, a subtitle's rule) into
+    # the hyphen that opens list items.
+    found = _bullet(text)
+    if found is not None:
+        return found
+    text = normalize_line(text)
+    for family in grammar().families:
+        if family.opening.match(text):
+            return Opening(family.name, "label")
+    return None
+
+
+@lru_cache(maxsize=4096)
+def label_only(text: str) -> bool:
+    """True for a text that is a marker and nothing else: "１", "(1)", "第１章", "ア.", "■";
+    False for "１ はじめに" or "1年"."""
+    text = normalize_line(text)
+    g = grammar()
+    if len(text) == 1 and text in g.bullets:
+        return True
+    return any(family.alone.match(text) for family in g.families)
 
 
 def is_caption(text: str) -> bool:
