@@ -17,7 +17,7 @@ from functools import cached_property
 
 from extract.blocks import BlockKind, Line
 from extract.structure.boilerplate import is_attachment_tag
-from extract.structure.markers import Marker, is_caption, parse_marker
+from extract.structure.markers import Marker, is_caption, parse_family, parse_marker
 
 # A numbered title longer than this is a list item with a body, not a heading.
 MAX_HEADING_CHARS = 60
@@ -52,9 +52,8 @@ _DATE_OR_NUMBER = re.compile(
     r"^(?:(?:(?:明治|大正|昭和|平成|令和)\s*(?:\d+|元)|\d{4})\s*年\s*\d+\s*月\s*\d+\s*日"
     r"|(?:午前|午後)?\s*\d{1,2}\s*時(?:\s*\d{1,2}\s*分)?|(?:条例|規則|訓令|告示)第\d+号)$"
 )
-# Bylaws (例規): an article's caption "(設置)" over its number "第1条 …".
+# Bylaws (例規): an article's caption "(設置)" over its number "第1条 …" (the grammar's "jo").
 ARTICLE_CAPTION = re.compile(r"\(([^()]{1,20})\)")
-ARTICLE = re.compile(r"(第([0-9一二三四五六七八九十百]+)条(?:の[0-9]+)?)\s*")
 _SUPPLEMENTARY = re.compile(r"^附\s*則(?:\s*\(.*\))?\s*(?:抄)?$")
 # Sentences that announce the numbered items after them.
 _LIST_CUES = ("次に掲げる", "次のとおり", "次の各号", "以下のとおり", "次のような")
@@ -231,7 +230,7 @@ def article_caption(ctx: Context, i: int) -> bool:
     """A bylaw article's caption over its number: "(設置)" followed by "第1条 …". Not:
     "(平7条例16・一部改正)" over a paragraph."""
     return (bool(ARTICLE_CAPTION.fullmatch(ctx.lines[i].text)) and i + 1 < len(ctx.lines)
-            and bool(ARTICLE.match(ctx.lines[i + 1].text)))
+            and parse_family("jo", ctx.lines[i + 1].text) is not None)
 
 
 def supplementary(ctx: Context, i: int) -> bool:

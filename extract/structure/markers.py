@@ -72,7 +72,7 @@ class Family:
     name: str
     ordinal: str
     pattern: re.Pattern[str]  # the whole line: label, then `after` with the title
-    opening: re.Pattern[str]  # the start of a line: label, then `opens`
+    opening: re.Pattern[str] | None  # the start of a line: label, then `opens` (None: never)
     alone: re.Pattern[str]  # the label and nothing else
     outline: bool  # a heading marker of the outline, not only an item's start for readers
 
@@ -101,7 +101,8 @@ def grammar() -> Grammar:
         label = "^(?P<label>" + compose(f["label"], fragments) + ")"
         families.append(Family(
             f["family"], f["ordinal"], re.compile(label + compose(f["after"], fragments) + "$"),
-            re.compile(label + compose(f.get("opens", ""), fragments)),
+            None if "opens" in f and f["opens"] is None
+            else re.compile(label + compose(f.get("opens", ""), fragments)),
             re.compile(label + "$"), f.get("outline", True)))
     bullets: dict[str, str] = raw["bullets"]
     kinds = {ch: kind for kind, chars in bullets.items() for ch in chars}
@@ -138,13 +139,26 @@ def parse_marker(text: str) -> Marker | None:
         if inner and close not in inner:
             return Marker(f"bracket{text[0]}", None, None, None, inner)
     for family in g.families:
-        m = family.pattern.match(text) if family.outline else None
-        if m:
-            groups = m.groupdict()
-            num = ordinal(family.ordinal, groups["num"]) if groups.get("num") else None
-            return Marker(family.name, m.group("label"), num, groups.get("parent"),
-                          m.group("title").strip())
+        found = _parse(family, text) if family.outline else None
+        if found is not None:
+            return found
     return None
+
+
+def parse_family(name: str, text: str) -> Marker | None:
+    """`text` read as a marker of the family `name`, whether or not the outline takes that
+    family as a heading: ("jo", "第3条の2 目的") → 第3条の2, num 3, title "目的"."""
+    return _parse(next(f for f in grammar().families if f.name == name), text)
+
+
+def _parse(family: Family, text: str) -> Marker | None:
+    m = family.pattern.match(text)
+    if m is None:
+        return None
+    groups = m.groupdict()
+    num = ordinal(family.ordinal, groups["num"]) if groups.get("num") else None
+    return Marker(family.name, m.group("label"), num, groups.get("parent"),
+                  m.group("title").strip())
 
 
 def _bullet(text: str) -> Opening | None:
@@ -174,7 +188,7 @@ def opening(text: str) -> Opening | None:
         return found
     text = normalize_line(text)
     for family in grammar().families:
-        if family.opening.match(text):
+        if family.opening is not None and family.opening.match(text):
             return Opening(family.name, "label")
     return None
 

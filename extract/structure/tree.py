@@ -18,10 +18,9 @@ import re
 from dataclasses import dataclass, field
 
 from extract.blocks import BlockKind, Line
-from extract.periods.values import to_int
 from extract.structure.classify import Label, LineKind
-from extract.structure.features import ARTICLE, ARTICLE_CAPTION, MAX_HEADING_CHARS
-from extract.structure.markers import Marker, parse_marker
+from extract.structure.features import ARTICLE_CAPTION, MAX_HEADING_CHARS
+from extract.structure.markers import Marker, parse_family, parse_marker
 
 # A cell this long ending like a verb is a sentence even without 。.
 SENTENCE_CHARS = 20
@@ -179,13 +178,12 @@ class Builder:
         if "article_caption" not in fired or caption is None:
             return None
         body = self.lines[i + 1]
-        number = ARTICLE.match(body.text)
+        number = parse_family("jo", body.text)
         if number is None:
             return None
-        section = Section(caption.group(1), number.group(1), "article", line.span,
-                          line.page, to_int(number.group(2)))
-        section.body.append(Entry(body.text[number.end():].strip(), body.span,
-                                  body.page, "paragraph"))
+        section = Section(caption.group(1), number.label, "article", line.span,
+                          line.page, number.num)
+        section.body.append(Entry(number.title, body.span, body.page, "paragraph"))
         return section
 
     # -- placement --------------------------------------------------------------------------
