@@ -28,7 +28,7 @@ from extract.readers.pdf_glyphs import Frame, Glyph, font_family
 from extract.readers.pdf_layout import Line, Segment, is_cjk, join_segments
 from extract.readers.pdf_tables import TableGrid, continues
 from extract.rules import load
-from extract.structure.markers import Opening, grammar, opening
+from extract.structure.markers import Opening, grammar, opening, starts_with_caption_word
 
 # A line ending this close (in ems) to its column's right edge filled the line: it wrapped.
 FULL_LINE_SLACK_EM = 1.6
@@ -81,7 +81,6 @@ class _Rules:
     note_reference: re.Pattern[str]
     sentence_end: re.Pattern[str]
     fragment_end: re.Pattern[str]
-    captions: tuple[str, ...]
     subtitle_starts: str
     date_line: re.Pattern[str]
 
@@ -92,7 +91,7 @@ def _rules() -> _Rules:
     return _Rules(
         re.compile(raw["side_note"]), re.compile(raw["note_reference"]),
         re.compile(raw["sentence_end"]), re.compile(raw["fragment_end"]),
-        tuple(raw["caption_prefixes"]), raw["subtitle_starts"], re.compile(raw["date_line"]),
+        raw["subtitle_starts"], re.compile(raw["date_line"]),
     )
 
 
@@ -395,7 +394,7 @@ def _is_heading(k: int, drafts: list[_Draft], style: DocStyle, listed: set[int],
     kind = draft.family.kind if draft.family is not None else None
     if rules.date_line.match(text) or kind == "list":
         return False
-    if kind != "label" and (rules.fragment_end.search(text) or text.startswith(rules.captions)):
+    if kind != "label" and (rules.fragment_end.search(text) or starts_with_caption_word(text)):
         return False
     if kind is None and re.search(r"\S[:：]\S", text):
         return False  # 団体名：音威子府村: a form's label and value

@@ -205,6 +205,15 @@ def label_only(text: str) -> bool:
 
 
 def is_caption(text: str) -> bool:
-    """True for a figure or table caption or a note: "図1 人口の推移", "※ 見込み"; not "図書館"."""
+    """True for a figure or table caption or a note: "図1 人口の推移", "※ 見込み", "＊2 …";
+    not "図書館". `text` may be raw (full-width forms)."""
+    text = normalize_line(text)
     return any(text.startswith(p) and len(text) > len(p) and not text[len(p)].isalpha()
                for p in grammar().caption_prefixes)
+
+
+def starts_with_caption_word(text: str) -> bool:
+    """True for a text opening with a caption or note word, even one run into a longer word:
+    "図1 人口", "グラフ凡例", "図書館"; not "人口の推移". A looser test than `is_caption`, for a
+    reader keeping such lines out of its headings. `text` may be raw (full-width forms)."""
+    return normalize_line(text).startswith(grammar().caption_prefixes)
