@@ -1,8 +1,9 @@
 """Plain-text reader: lines to blocks.
 
 Plans flattened from web pages and PDFs arrive as text: one paragraph or heading per line,
-blank lines between paragraphs, tab-separated lines for table rows, "- " or "• " for list
-items, leading spaces (字下げ) for paragraph starts.
+blank lines between paragraphs, tab-separated lines for table rows, a list bullet of the
+marker grammar and a space ("- ", "• ", "・ ") for list items, leading spaces (字下げ) for
+paragraph starts.
 """
 
 from __future__ import annotations
@@ -11,13 +12,13 @@ import re
 
 from extract.blocks import Block, BlockKind, Problem, ReadResult
 from extract.readers.encoding import decode
+from extract.structure.markers import opening
 
 MEDIA_TYPE = "text/plain"
 
 # Share of control characters above which bytes are binary, not text.
 BINARY_CONTROL_SHARE = 0.05
 
-_LIST_BULLET = re.compile(r"^(?P<bullet>[-•・*]) +(?=\S)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
@@ -82,10 +83,10 @@ def text_to_blocks(data: bytes, charset: str | None = None) -> ReadResult:
         previous_was_row = False
         indent = _indent(line)
         body = line.strip()
-        bullet = _LIST_BULLET.match(body)
-        if bullet:
-            blocks.append(Block(BlockKind.LIST_ITEM, body[bullet.end():], indent=indent,
-                                level=1 + indent // 2))
+        item = body[1:].lstrip(" ")
+        found = opening(body)
+        if found is not None and found.kind == "list" and body[1:2] == " " and item:
+            blocks.append(Block(BlockKind.LIST_ITEM, item, indent=indent, level=1 + indent // 2))
         else:
             blocks.append(Block(BlockKind.PARAGRAPH, body, indent=indent))
     return ReadResult(blocks=blocks, media_type=MEDIA_TYPE, encoding=encoding, problems=problems)
