@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-from extract.periods.values import to_int
+from extract.structure.markers import grammar, parse_label
 
 Json = dict[str, Any]
 Level = Literal["error", "warning"]
@@ -64,12 +64,18 @@ def _sections(doc: Json) -> list[tuple[Json, str]]:
     return [(n, w) for n, w in _walk(doc.get("outline")) if n.get("kind") == "section"]
 
 
-# White space and bullet symbols are layout: a node may hold a line without them.
-_LAYOUT = re.compile(r"[\s・○●◇◆■□◎※▪▫◦‣-]+")
+# White space and bullet symbols are layout: a node may hold a line without them (the outline
+# takes the marker grammar's bullets off its titles).
+_LAYOUT_EXTRA = "※▪▫◦‣-"
+
+
+@cache
+def _layout() -> re.Pattern[str]:
+    return re.compile("[\\s" + re.escape(grammar().bullets + _LAYOUT_EXTRA) + "]+")
 
 
 def _squeeze(text: str) -> str:
-    return _LAYOUT.sub("", text)
+    return _layout().sub("", text)
 
 
 # Lines shorter than this are found inside too many others to say they were taken twice.
@@ -150,35 +156,20 @@ def check_fragment_headings(doc: Json) -> Iterator[Finding]:
                       f"heading ends mid-sentence: {node['title']!r}", where)
 
 
-_IROHA = "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワ"
-_ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
-
-
 def ordinal(label: str) -> tuple[str, int] | None:
-    """The numbering family of a printed label and its ordinal.
+    """The numbering family of a printed label and its ordinal, by the marker grammar; a
+    compound label (1-2) counts within its parent's number.
 
     >>> ordinal("(3)"), ordinal("第十二章"), ordinal("④"), ordinal("ウ"), ordinal("Ⅱ.")
-    (('(n)', 3), ('第n章', 12), ('circled', 4), ('iroha', 3), ('roman', 2))
-    >>> ordinal("■") is None
-    True
+    (('paren_num', 3), ('sho', 12), ('circled', 4), ('katakana_space', 3), ('roman', 2))
+    >>> ordinal("2-3"), ordinal("■") is None
+    (('dash_num 2', 3), True)
     """
-    raw = label.strip()
-    if len(raw) == 1 and "\u2460" <= raw <= "\u2473":  # ① .. ⑳, before NFKC makes them digits
-        return ("circled", ord(raw) - 0x2460 + 1)
-    text = unicodedata.normalize("NFKC", raw)
-    m = re.fullmatch(r"第([0-9]+|[〇一二三四五六七八九十百]+)([^0-9\s]{1,2})", text)
-    if m:
-        n = to_int(m.group(1))
-        return (f"第n{m.group(2)}", n) if n else None
-    m = re.fullmatch(r"([(\[<]?)([0-9]+)([)\]>.]?)", text)
-    if m:
-        return (f"{m.group(1)}n{m.group(3)}", int(m.group(2)))
-    if len(text) == 1 and text in _IROHA:
-        return ("iroha", _IROHA.index(text) + 1)
-    roman = text.rstrip(".")
-    if roman in _ROMAN:
-        return ("roman", _ROMAN.index(roman) + 1)
-    return None
+    marker = parse_label(label)
+    if marker is None or not marker.num:
+        return None
+    family = marker.family if marker.parent is None else f"{marker.family} {marker.parent}"
+    return (family, marker.num)
 
 
 def _sibling_groups(nodes: list[Json] | None,

@@ -193,6 +193,23 @@ def opening(text: str) -> Opening | None:
     return None
 
 
+def parse_label(text: str) -> Marker | None:
+    """A printed label alone, as a node carries it, with its family and ordinal:
+    "(3)" → paren_num 3, "第十二章" → sho 12, "Ⅱ." → roman 2; "■" and "はじめに" → None.
+    A branch article counts within its article, as a compound label within its parent:
+    "第4条の2" → jo 2 under 4."""
+    text = normalize_line(text)
+    for family in grammar().families:
+        m = family.alone.match(text)
+        if m:
+            groups = m.groupdict()
+            num = ordinal(family.ordinal, groups["num"]) if groups.get("num") else None
+            if groups.get("branch"):
+                return Marker(family.name, text, int(groups["branch"]), str(num), "")
+            return Marker(family.name, text, num, groups.get("parent"), "")
+    return None
+
+
 @lru_cache(maxsize=4096)
 def label_only(text: str) -> bool:
     """True for a text that is a marker and nothing else: "１", "(1)", "第１章", "ア.", "■";
