@@ -2,7 +2,8 @@
 
 NFKC makes full-width digits and brackets ASCII and maps Kangxi radicals (⼊ → 入), but it would
 also turn the numbering markers ① and Ⅱ into "1" and "II", losing the marker family the outline
-infers depth from. Those characters are passed through unchanged.
+infers depth from. Those characters (`nfkc_kept` in rules/markers.json) are passed through
+unchanged.
 """
 
 from __future__ import annotations
@@ -10,13 +11,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import replace
+from functools import cache
 
 from extract.blocks import Block, BlockKind
+from extract.rules import load
 
-# Circled and parenthesized numbers, Roman numerals, and circled katakana: numbering markers.
-_PROTECTED = re.compile(
-    r"[\u2460-\u2473\u2160-\u217f\u3251-\u325f\u32b1-\u32bf\u32d0-\u32fe\u2776-\u2793]"
-)
 # Zero-width and formatting characters carry nothing and break matching.
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2028\u2029\u2060\ufeff\u00ad]")
 _SPACES = re.compile(r"[ \t]+")
@@ -25,12 +24,18 @@ _SPACES = re.compile(r"[ \t]+")
 _DEBRIS = re.compile(r"^[「『(\[<〈《【][^」』)\]>〉》】]{0,4}$")
 
 
+@cache
+def _kept() -> re.Pattern[str]:
+    """The marker characters NFKC would change (① → 1), from the marker grammar's rules."""
+    return re.compile(load("markers")["nfkc_kept"])
+
+
 def normalize_text(text: str) -> str:
     """NFKC of `text` except numbering markers, without invisible characters."""
     text = _INVISIBLE.sub("", text)
     out: list[str] = []
     last = 0
-    for m in _PROTECTED.finditer(text):
+    for m in _kept().finditer(text):
         out.append(unicodedata.normalize("NFKC", text[last : m.start()]))
         out.append(m.group())
         last = m.end()
