@@ -14,7 +14,7 @@ fragment means the same thing in every family. Every reader and stage asks this 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
 from extract.periods.values import to_int
@@ -153,12 +153,13 @@ def parse_family(name: str, text: str) -> Marker | None:
 
 def _parse(family: Family, text: str) -> Marker | None:
     m = family.pattern.match(text)
-    if m is None:
-        return None
+    return None if m is None else _marker(family, m, m.group("label"), m.group("title").strip())
+
+
+def _marker(family: Family, m: re.Match[str], label: str, title: str) -> Marker:
     groups = m.groupdict()
     num = ordinal(family.ordinal, groups["num"]) if groups.get("num") else None
-    return Marker(family.name, m.group("label"), num, groups.get("parent"),
-                  m.group("title").strip())
+    return Marker(family.name, label, num, groups.get("parent"), title)
 
 
 def _bullet(text: str) -> Opening | None:
@@ -198,15 +199,16 @@ def parse_label(text: str) -> Marker | None:
     "(3)" → paren_num 3, "第十二章" → sho 12, "Ⅱ." → roman 2; "■" and "はじめに" → None.
     A branch article counts within its article, as a compound label within its parent:
     "第4条の2" → jo 2 under 4."""
-    text = normalize_line(text)
+    return _alone(normalize_line(text))
+
+
+def _alone(text: str) -> Marker | None:
     for family in grammar().families:
         m = family.alone.match(text)
         if m:
-            groups = m.groupdict()
-            num = ordinal(family.ordinal, groups["num"]) if groups.get("num") else None
-            if groups.get("branch"):
-                return Marker(family.name, text, int(groups["branch"]), str(num), "")
-            return Marker(family.name, text, num, groups.get("parent"), "")
+            marker = _marker(family, m, text, "")
+            branch = m.groupdict().get("branch")
+            return replace(marker, num=int(branch), parent=str(marker.num)) if branch else marker
     return None
 
 
@@ -215,10 +217,7 @@ def label_only(text: str) -> bool:
     """True for a text that is a marker and nothing else: "１", "(1)", "第１章", "ア.", "■";
     False for "１ はじめに" or "1年"."""
     text = normalize_line(text)
-    g = grammar()
-    if len(text) == 1 and text in g.bullets:
-        return True
-    return any(family.alone.match(text) for family in g.families)
+    return (len(text) == 1 and text in grammar().bullets) or _alone(text) is not None
 
 
 def is_caption(text: str) -> bool:
