@@ -17,7 +17,6 @@ import re
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
-from extract.periods.values import to_int
 from extract.rules import load
 from extract.structure.normalize import normalize_line
 
@@ -115,6 +114,10 @@ def grammar() -> Grammar:
 def ordinal(kind: str, text: str) -> int | None:
     """The count a marker stands for: ("circled", "③") → 3, ("katakana", "ウ") → 3."""
     if kind in ("number", "kanji"):
+        # Imported here: the readers ask this grammar, and the period engine's package
+        # compiles its patterns on import.
+        from extract.periods.values import to_int
+
         return to_int(text)
     if kind == "circled":
         return _CIRCLED.index(text) + 1 if text in _CIRCLED else None
