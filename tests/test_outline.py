@@ -117,3 +117,26 @@ def test_an_attachment_tag_opening_a_document_is_furniture_but_not_later() -> No
     assert doc.title == "職員研修の実施状況"
     assert "別紙2" not in doc.text
     assert "別添1" in doc.text
+
+
+def test_a_judgments_fixed_section_names_head_its_numbered_parts() -> None:
+    # Hand-made in the form of a civil judgment: 主文 and 事実及び理由 head everything; a
+    # party's contention in parentheses sits under the issue it follows, and the other party's
+    # closes it with the items opened under it.
+    text = ("判決\n\n主 文\n1 被告は、原告に対し、10万円を支払え。\n2 訴訟費用は被告の負担とする。\n"
+            "事実及び理由\n第1 請求\n被告は、原告に対し、20万円を支払え。\n第2 事案の概要\n"
+            "1 争点\n(1) 契約の成否\n(原告の主張)\n契約は成立した。\n"
+            "ア 損害 20万円\n損害が生じた。\nイ 費用 5万円\n費用を要した。\n"
+            "(被告の主張)\n否認する。\n(2) 損害の額\n(原告の主張)\n20万円である。\n")
+    assert _tree(text) == [
+        "|主 文", "|事実及び理由", "  第1|請求", "  第2|事案の概要", "    1|争点",
+        "      (1)|契約の成否", "        |原告の主張", "          ア|損害 20万円",
+        "          イ|費用 5万円", "        |被告の主張", "      (2)|損害の額",
+        "        |原告の主張",
+    ]
+
+
+@pytest.mark.parametrize("text", ["主文の内容について", "理由書の提出", "(市民の主張)"])
+def test_words_of_a_judgment_in_other_lines_are_no_section_names(text: str) -> None:
+    from extract.structure.features import form_section_rank
+    assert form_section_rank(text) is None

@@ -13,9 +13,10 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 
 from extract.blocks import BlockKind, Line
+from extract.rules import load
 from extract.structure.boilerplate import is_attachment_tag
 from extract.structure.markers import Marker, is_caption, parse_marker
 
@@ -62,6 +63,24 @@ _LIST_CUES = ("次に掲げる", "次のとおり", "次の各号", "以下の�
 
 def letters(text: str) -> int:
     return sum(ch.isalpha() for ch in text)
+
+
+@cache
+def _section_names() -> tuple[frozenset[str], frozenset[str]]:
+    raw = load("section_names")
+    inner = frozenset(party + raw["inner_suffix"] for party in raw["parties"])
+    return frozenset(raw["top"]), inner
+
+
+def form_section_rank(text: str) -> str | None:
+    """"top" for a section name that heads a fixed form's whole text ("主文", "事 実 及 び 理 由"),
+    "inner" for one that sits under a numbered heading ("(原告の主張)"), None otherwise
+    ("主文の内容", "理由書の提出")."""
+    bare = re.sub(r"\s+", "", text)
+    if bare[:1] == "(" and bare[-1:] == ")":
+        bare = bare[1:-1]
+    top, inner = _section_names()
+    return "top" if bare in top else "inner" if bare in inner else None
 
 
 @dataclass(frozen=True)
@@ -240,6 +259,12 @@ def supplementary(ctx: Context, i: int) -> bool:
     return bool(_SUPPLEMENTARY.match(ctx.lines[i].text))
 
 
+def form_section(ctx: Context, i: int) -> bool:
+    """A section name of a fixed document form's closed vocabulary (`rules/section_names.json`):
+    a court judgment's "主文", "事実及び理由", "(被告の主張)". Not: "主文の内容について"."""
+    return ctx.markers[i] is None and form_section_rank(ctx.lines[i].text) is not None
+
+
 # -- the words ----------------------------------------------------------------------------------
 
 
@@ -412,9 +437,9 @@ def diagram_label(ctx: Context, i: int) -> bool:
 
 FEATURES: dict[str, Feature] = {f.__name__: f for f in (
     markup, set_apart, in_table, list_item, numbered, compound_label, bullet, bracketed,
-    in_bullet_run, ordinal_run, announced_item, article_caption, supplementary, sentence,
-    sentence_form, open_end, cut_mid_sentence, field_value, long_title, short, no_letters,
-    numeric, unit_label, caption, date_or_number, attachment_tag, is_title, annotation, large,
-    small, bold, isolated, indented_paragraph, unmarked_in_marked_up, repeated, last_line,
-    diagram_label,
+    in_bullet_run, ordinal_run, announced_item, article_caption, supplementary, form_section,
+    sentence, sentence_form, open_end, cut_mid_sentence, field_value, long_title, short,
+    no_letters, numeric, unit_label, caption, date_or_number, attachment_tag, is_title,
+    annotation, large, small, bold, isolated, indented_paragraph, unmarked_in_marked_up,
+    repeated, last_line, diagram_label,
 )}

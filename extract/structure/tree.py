@@ -20,7 +20,12 @@ from dataclasses import dataclass, field
 from extract.blocks import BlockKind, Line
 from extract.periods.values import to_int
 from extract.structure.classify import Label, LineKind
-from extract.structure.features import ARTICLE, ARTICLE_CAPTION, MAX_HEADING_CHARS
+from extract.structure.features import (
+    ARTICLE,
+    ARTICLE_CAPTION,
+    MAX_HEADING_CHARS,
+    form_section_rank,
+)
 from extract.structure.markers import Marker, parse_marker
 
 # A cell this long ending like a verb is a sentence even without 。.
@@ -195,12 +200,21 @@ class Builder:
         self.stack.append(section)
 
     def place_markup(self, section: Section) -> None:
-        level = section.markup_level or 1
-        while len(self.stack) > 1 and (
-            self.stack[-1].markup_level is None or self.stack[-1].markup_level >= level
-        ):
+        level = 1 if section.markup_level is None else section.markup_level
+        while len(self.stack) > 1 and self.closes(len(self.stack) - 1, level):
             self.stack.pop()
         self.push(section)
+
+    def closes(self, k: int, level: int) -> bool:
+        """True when a heading of markup `level` closes the open section at stack[k]: one of a
+        level as high or higher, or any unmarked one; an inner form section ((原告の主張)) is
+        closed only by a heading at the level of the heading it sits under, or higher."""
+        open_ = self.stack[k]
+        if open_.family == "form":
+            anchor = next((s.markup_level for s in reversed(self.stack[:k])
+                           if s.markup_level is not None), None)
+            return anchor is None or anchor >= level
+        return open_.markup_level is None or open_.markup_level >= level
 
     def place_unmarked(self, section: Section, group: bool) -> None:
         anchor = next((k for k, s in enumerate(self.stack) if s.family == "U1"), None)
@@ -213,6 +227,21 @@ class Builder:
         else:
             section.family = "U2"
             self.stack = self.stack[: anchor + 1]
+        self.push(section)
+
+    def place_form_section(self, section: Section, rank: str) -> None:
+        """A fixed form's section name: a "top" one (主文, 事実及び理由) heads everything after
+        it (level 0, above any type size); an "inner" one ((原告の主張)) opens under the heading
+        it follows and closes the inner one before it with all that was opened under it."""
+        section.title = (section.title or "").strip("()")
+        if rank == "top":
+            section.markup_level = 0
+            self.place_markup(section)
+            return
+        section.family = "form"
+        inner = [k for k, s in enumerate(self.stack) if s.family == "form"]
+        if inner:
+            self.stack = self.stack[:inner[-1]]
         self.push(section)
 
     def place_marked(self, section: Section) -> None:
@@ -357,7 +386,10 @@ class Builder:
                     i += 2 if article.label else 1
                     continue
                 section = self.section(i, marker)
-                if self.levels[i] is not None:
+                rank = form_section_rank(line.text) if "form_section" in label.fired else None
+                if rank is not None:
+                    self.place_form_section(section, rank)
+                elif self.levels[i] is not None:
                     section.markup_level = self.levels[i]
                     section.family = f"h{line.markup_level}"
                     self.place_markup(section)
