@@ -116,6 +116,35 @@ def family_depths(lines: list[Line], labels: list[Label]) -> dict[str, int]:
             for f in families}
 
 
+def continued_levels(lines: list[Line], labels: list[Label]) -> list[int | None]:
+    """The markup level of each heading; a numbered heading the reader did not set apart takes
+    the level of the heading its number continues.
+
+    "3 北海道警察" at the top of a page, printed like body text, after "2 北海道" set apart at
+    level 4 is the third item of that run at level 4, not a child of "2". The run is the last
+    heading of the same marker family, numbered one less, with no heading of a higher level
+    (a smaller number) between them.
+    """
+    levels = [line.markup_level if label.kind is LineKind.HEADING else None
+              for line, label in zip(lines, labels, strict=True)]
+    last: dict[str, tuple[int, int]] = {}  # family -> (its last number, that heading's level)
+    for k, (line, label) in enumerate(zip(lines, labels, strict=True)):
+        if label.kind is not LineKind.HEADING:
+            continue
+        marker = parse_marker(line.text)
+        level = levels[k]
+        if level is None and marker is not None and marker.num is not None:
+            prev = last.get(marker.family)
+            if prev is not None and prev[0] == marker.num - 1:
+                level = levels[k] = prev[1]
+        if level is None:
+            continue
+        last = {f: v for f, v in last.items() if v[1] <= level}
+        if marker is not None and marker.num is not None:
+            last[marker.family] = (marker.num, level)
+    return levels
+
+
 def run_levels(lines: list[Line], labels: list[Label]) -> list[int | None]:
     """The heading level of each line, with unnumbered headings placed by the numbered runs.
 
@@ -126,8 +155,7 @@ def run_levels(lines: list[Line], labels: list[Label]) -> list[int | None]:
     it, and with a body of its own, is the run's sibling ("村内の主な出来事" over a timeline,
     before "Ⅰ."), not its parent; a title directly over the run's "1" stays its parent.
     """
-    levels = [line.markup_level if label.kind is LineKind.HEADING else None
-              for line, label in zip(lines, labels, strict=True)]
+    levels = continued_levels(lines, labels)
     markers = [parse_marker(line.text) if level is not None else None
                for line, level in zip(lines, levels, strict=True)]
     numbered = [m is not None and m.numbered for m in markers]
@@ -391,7 +419,7 @@ class Builder:
                     self.place_form_section(section, rank)
                 elif self.levels[i] is not None:
                     section.markup_level = self.levels[i]
-                    section.family = f"h{line.markup_level}"
+                    section.family = f"h{self.levels[i]}"
                     self.place_markup(section)
                 elif marker is not None:
                     self.place_marked(section)

@@ -1,0 +1,60 @@
+"""Outlines of corpus documents without gold, checked by hand against the page.
+
+Each test states what a reader sees in the document (a heading's parent, its siblings), not
+what the pipeline printed once.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+
+from extract.pipeline import parse_file
+from extract.schema import Document, Node, NodeKind
+from tests.conftest import shared_path
+
+pytestmark = pytest.mark.corpus
+
+
+@cache
+def _doc(*parts: str) -> Document:
+    return parse_file(shared_path("corpus", *parts))
+
+
+def _heading(doc: Document, label: str | None, title: str) -> tuple[Node, Node | None]:
+    """The first section headed `label` + `title` (title as printed, spaces ignored) and its
+    parent section (None at the top)."""
+    def find(nodes: list[Node], parent: Node | None) -> tuple[Node, Node | None] | None:
+        for node in nodes:
+            if node.kind is NodeKind.SECTION and node.label == label and \
+                    (node.title or "").replace(" ", "") == title.replace(" ", ""):
+                return node, parent
+            hit = find(node.children, node)
+            if hit is not None:
+                return hit
+        return None
+
+    hit = find(doc.outline, None)
+    assert hit is not None, f"no heading {label} {title}"
+    return hit
+
+
+def _sections(node: Node) -> list[str]:
+    return [f"{c.label or ''}|{c.title}" for c in node.children if c.kind is NodeKind.SECTION]
+
+
+def test_a_numbered_heading_printed_as_body_text_stays_in_its_run() -> None:
+    # 地域防災計画: "3 北海道警察" opens a page in body type after "1" and "2" set in bold.
+    doc = _doc("pdf", "nepp-chan_otoineppu", "jishin202003.pdf")
+    section, _ = _heading(doc, "第3", "火薬類保安対策")
+    assert _sections(section) == [
+        "1|上川北部消防事務組合音威子府消防支署", "2|北海道", "3|北海道警察"]
+
+
+def test_a_council_bills_numbered_items_are_siblings() -> None:
+    # 辺地総合整備計画: (1) 字の名称, (2) 中心の位置, (3) 辺地度点数 under 1 辺地の概況.
+    doc = _doc("pdf", "nankoku_gikai", "議案第37号：辺地総合整備計画変更（第５次）.pdf")
+    section, parent = _heading(doc, "1", "辺地の概況")
+    assert parent is None
+    assert [s.split("|")[0] for s in _sections(section)] == ["(1)", "(2)", "(3)"]
