@@ -123,7 +123,8 @@ def test_a_judgments_fixed_section_names_head_its_numbered_parts() -> None:
     # Hand-made in the form of a civil judgment: 主文 and 事実及び理由 head everything; a
     # party's contention in parentheses sits under the issue it follows, and the other party's
     # closes it with the items opened under it.
-    text = ("判決\n\n主 文\n1 被告は、原告に対し、10万円を支払え。\n2 訴訟費用は被告の負担とする。\n"
+    text = ("判決\n\n主 文\n1 被告は、原告に対し、10万円を支払え。\n"
+            "2 訴訟費用は被告の負担とする。\n"
             "事実及び理由\n第1 請求\n被告は、原告に対し、20万円を支払え。\n第2 事案の概要\n"
             "1 争点\n(1) 契約の成否\n(原告の主張)\n契約は成立した。\n"
             "ア 損害 20万円\n損害が生じた。\nイ 費用 5万円\n費用を要した。\n"
