@@ -58,3 +58,15 @@ def test_a_council_bills_numbered_items_are_siblings() -> None:
     section, parent = _heading(doc, "1", "辺地の概況")
     assert parent is None
     assert [s.split("|")[0] for s in _sections(section)] == ["(1)", "(2)", "(3)"]
+
+
+def test_a_chapters_numbered_goals_set_larger_than_the_chapter_stay_under_it() -> None:
+    # 総合戦略: chapter "Ⅲ." holds the four basic goals "1."–"4.", each printed in larger type
+    # than the chapter heading; each goal holds its [現状と課題] and [具体的な施策].
+    doc = _doc("pdf", "nepp-chan_otoineppu", "otoineppu_sogosenryaku.pdf")
+    chapter, parent = _heading(doc, "Ⅲ.", "音威子府村の総合戦略")
+    assert parent is None
+    goals = [s for s in _sections(chapter) if s[:1].isdigit()]
+    assert [g.split("|")[0] for g in goals] == ["1.", "2.", "3.", "4."]
+    goal, _ = _heading(doc, "2.", "卒業生のための雇用の場の創出")
+    assert _sections(goal)[:2] == ["|現状と課題", "|具体的な施策"]

@@ -90,14 +90,26 @@ def family_depths(lines: list[Line], labels: list[Label]) -> dict[str, int]:
     Between two headings of family A whose numbers run on (2 after 1), every family seen is
     below A; when family B starts counting again (1 after 3), every family seen since B's last
     heading is above B. Each pair of families takes the direction most of the document votes
-    for, and a family's depth is the number of families above it.
+    for, and a family's depth is the number of families above it. Read from the marked
+    headings (those the source did not set apart).
     """
-    seq: list[tuple[str, int | None]] = []
-    for line, label in zip(lines, labels, strict=True):
-        if label.kind is LineKind.HEADING and line.markup_level is None:
-            marker = parse_marker(line.text)
-            if marker is not None:
-                seq.append((marker.family, marker.num))
+    seq = [(m.family, m.num) for line, label in zip(lines, labels, strict=True)
+           if label.kind is LineKind.HEADING and line.markup_level is None
+           and (m := parse_marker(line.text)) is not None]
+    return _depths(seq, restarts=True)
+
+
+def run_depths(lines: list[Line], labels: list[Label]) -> dict[str, int]:
+    """The depth of each numbered family among all headings, set apart or not, from runs that
+    go on only (a family seen between 1 and 2 of another is below it). A restart is no vote
+    here: a document of several parts (a plan, then its annex) restarts its top numbering."""
+    seq = [(m.family, m.num) for line, label in zip(lines, labels, strict=True)
+           if label.kind is LineKind.HEADING
+           and (m := parse_marker(line.text)) is not None and m.num is not None]
+    return _depths(seq, restarts=False)
+
+
+def _depths(seq: list[tuple[str, int | None]], restarts: bool) -> dict[str, int]:
     below: dict[tuple[str, str], int] = {}
     last: dict[str, tuple[int, int | None]] = {}
     for k, (family, num) in enumerate(seq):
@@ -107,7 +119,7 @@ def family_depths(lines: list[Line], labels: list[Label]) -> dict[str, int]:
             if num is not None and prev is not None and num == prev + 1:
                 for other in between:
                     below[(other, family)] = below.get((other, family), 0) + 1
-            elif num is not None and prev is not None and num <= prev:
+            elif restarts and num is not None and prev is not None and num <= prev:
                 for other in between:
                     below[(family, other)] = below.get((family, other), 0) + 1
         last[family] = (k, num)
@@ -145,6 +157,43 @@ def continued_levels(lines: list[Line], labels: list[Label]) -> list[int | None]
     return levels
 
 
+def nest_by_family(lines: list[Line], labels: list[Label],
+                   levels: list[int | None]) -> list[int | None]:
+    """`levels` with the numbers' nesting put above the type sizes.
+
+    A run's first heading ("1.") set as large as, or larger than, the open heading of a family
+    the document's runs put above its own ("Ⅲ.", where an earlier "1." came between "Ⅰ." and
+    "Ⅱ.") is a child of that heading: it and every heading after it move down by the same
+    number of levels, until a heading of that family, or of one above it, comes.
+    """
+    depth = run_depths(lines, labels)
+    out = list(levels)
+    shift = 0
+    until = -1  # while shifting: the depth of the family whose heading ends the shift
+    open_: list[tuple[str, int]] = []  # the numbered headings open: (family, level)
+    for k, level in enumerate(levels):
+        if level is None:
+            continue
+        marker = parse_marker(lines[k].text)
+        family = marker.family if marker is not None and marker.num is not None else None
+        mine = depth.get(family or "", -1)
+        if shift and family is not None and mine <= until:
+            shift = 0
+        new = level + shift
+        above = [(f, lv) for f, lv in open_ if depth.get(f, mine) < mine and lv >= new]
+        if family is not None and marker is not None and marker.num == 1 and above \
+                and not shift:
+            parent_family, parent_level = above[-1]
+            shift = parent_level + 1 - level
+            until = depth[parent_family]
+            new = level + shift
+        open_ = [(f, lv) for f, lv in open_ if lv < new]
+        if family is not None:
+            open_.append((family, new))
+        out[k] = new
+    return out
+
+
 def run_levels(lines: list[Line], labels: list[Label]) -> list[int | None]:
     """The heading level of each line, with unnumbered headings placed by the numbered runs.
 
@@ -155,7 +204,7 @@ def run_levels(lines: list[Line], labels: list[Label]) -> list[int | None]:
     it, and with a body of its own, is the run's sibling ("村内の主な出来事" over a timeline,
     before "Ⅰ."), not its parent; a title directly over the run's "1" stays its parent.
     """
-    levels = continued_levels(lines, labels)
+    levels = nest_by_family(lines, labels, continued_levels(lines, labels))
     markers = [parse_marker(line.text) if level is not None else None
                for line, level in zip(lines, levels, strict=True)]
     numbered = [m is not None and m.numbered for m in markers]
@@ -384,9 +433,9 @@ class Builder:
 
     def section(self, i: int, marker: Marker | None) -> Section:
         line, label = self.lines[i], self.labels[i]
-        plain = marker is not None and (marker.numbered or marker.family.startswith("bullet"))
-        title = marker.title if marker is not None and (plain or line.markup_level is None) \
-            else line.text
+        # A marker's title without it: a number, a bullet and brackets wrapping the whole
+        # heading ("[現状と課題]") are not part of the title, whatever type sets the line.
+        title = marker.title if marker is not None else line.text
         return Section(title, marker.label if marker else None,
                        marker.family if marker else None, line.span, line.page,
                        marker.num if marker else None, indent=line.indent,
