@@ -14,6 +14,7 @@ whose first cell is numbered become sections of their own.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 import re
 from dataclasses import dataclass, field
 
@@ -109,7 +110,7 @@ def run_depths(lines: list[Line], labels: list[Label]) -> dict[str, int]:
     return _depths(seq, restarts=False)
 
 
-def _depths(seq: list[tuple[str, int | None]], restarts: bool) -> dict[str, int]:
+def _depths(seq: Sequence[tuple[str, int | None]], restarts: bool) -> dict[str, int]:
     below: dict[tuple[str, str], int] = {}
     last: dict[str, tuple[int, int | None]] = {}
     for k, (family, num) in enumerate(seq):
