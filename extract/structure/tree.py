@@ -14,8 +14,8 @@ whose first cell is numbered become sections of their own.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from extract.blocks import BlockKind, Line
