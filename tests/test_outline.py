@@ -141,3 +141,54 @@ def test_a_judgments_fixed_section_names_head_its_numbered_parts() -> None:
 def test_words_of_a_judgment_in_other_lines_are_no_section_names(text: str) -> None:
     from extract.structure.features import form_section_rank
     assert form_section_rank(text) is None
+
+
+def _set_tree(rows: list[tuple[int | None, str]]) -> list[str]:
+    """The tree of hand-made PDF-like lines: (type-size level or None for body text, text);
+    every line with a level is labelled a heading."""
+    from extract.blocks import BlockKind, Line
+    from extract.structure.classify import Label, LineKind
+    from extract.structure.tree import Section, build_tree
+
+    lines, labels, pos = [], [], 0
+    for level, text in rows:
+        kind = BlockKind.HEADING if level is not None else BlockKind.PARAGRAPH
+        lines.append(Line(text, (pos, pos + len(text)), kind, page=1, size=1.0,
+                          markup_level=level))
+        labels.append(Label(LineKind.HEADING if level is not None else LineKind.BODY,
+                            5.0 if level is not None else -5.0, ()))
+        pos += len(text) + 1
+    out: list[str] = []
+
+    def walk(section: Section, depth: int) -> None:
+        for child in section.children:
+            out.append("  " * depth + f"{child.label or ''}|{child.title}")
+            walk(child, depth + 1)
+
+    walk(build_tree(lines, labels), 0)
+    return out
+
+
+def test_numbers_outrank_type_sizes_across_families() -> None:
+    # Hand-made: "1." came between "Ⅰ." and "Ⅱ.", so "1." under "Ⅲ." is its child even when
+    # set larger (level 1) than the chapter (level 2); its own subheads follow it down.
+    rows = [(2, "Ⅰ.計画の概要"), (3, "1.趣旨"), (None, "本文です。"), (2, "Ⅱ.現状"),
+            (None, "本文です。"), (2, "Ⅲ.施策"), (1, "1.産業の振興"), (4, "[現状と課題]"),
+            (None, "本文です。"), (1, "2.子育ての支援"), (4, "[現状と課題]"),
+            (None, "本文です。")]
+    assert _set_tree(rows) == [
+        "Ⅰ.|計画の概要", "  1.|趣旨", "Ⅱ.|現状", "Ⅲ.|施策", "  1.|産業の振興",
+        "    |現状と課題", "  2.|子育ての支援", "    |現状と課題",
+    ]
+
+
+def test_a_numbering_restarting_inside_its_own_family_is_a_list_in_the_section() -> None:
+    # Hand-made: chapter "Ⅰ." quotes another plan's goals "Ⅰ." and "Ⅱ." in larger type than
+    # its subheads; the subhead after them is again the chapter's.
+    rows = [(1, "Ⅰ.ビジョンについて"), (5, "国の長期ビジョン"), (None, "本文です。"),
+            (3, "Ⅰ.人口減少の克服"), (3, "Ⅱ.成長力の確保"), (5, "県のビジョン"),
+            (None, "本文です。"), (1, "Ⅱ.人口の現状")]
+    assert _set_tree(rows) == [
+        "Ⅰ.|ビジョンについて", "  |国の長期ビジョン", "    Ⅰ.|人口減少の克服",
+        "    Ⅱ.|成長力の確保", "  |県のビジョン", "Ⅱ.|人口の現状",
+    ]

@@ -166,32 +166,50 @@ def nest_by_family(lines: list[Line], labels: list[Label],
     the document's runs put above its own ("Ⅲ.", where an earlier "1." came between "Ⅰ." and
     "Ⅱ.") is a child of that heading: it and every heading after it move down by the same
     number of levels, until a heading of that family, or of one above it, comes.
+
+    A numbering that starts again while a heading of its own family is still open above it
+    ("Ⅰ." inside chapter "Ⅰ.", quoting another plan's goals), set no deeper than the heading
+    before it, is a list inside that heading: its items go one level below it, and the
+    headings after them keep their own levels.
     """
     depth = run_depths(lines, labels)
     out = list(levels)
     shift = 0
     until = -1  # while shifting: the depth of the family whose heading ends the shift
     open_: list[tuple[str, int]] = []  # the numbered headings open: (family, level)
+    # a restarted run: (family, its last number, its level, the level of the heading it is in)
+    inner: tuple[str, int, int, int] | None = None
+    prev: int | None = None  # the level of the heading before
     for k, level in enumerate(levels):
         if level is None:
             continue
         marker = parse_marker(lines[k].text)
-        family = marker.family if marker is not None and marker.num is not None else None
+        num = marker.num if marker is not None else None
+        family = marker.family if marker is not None and num is not None else None
         mine = depth.get(family or "", -1)
         if shift and family is not None and mine <= until:
             shift = 0
         new = level + shift
-        above = [(f, lv) for f, lv in open_ if depth.get(f, mine) < mine and lv >= new]
-        if family is not None and marker is not None and marker.num == 1 and above \
-                and not shift:
-            parent_family, parent_level = above[-1]
-            shift = parent_level + 1 - level
-            until = depth[parent_family]
-            new = level + shift
+        if inner is not None and new <= inner[3]:
+            inner = None  # a heading as high as the one the list is in closes the list
+        if inner is not None and family == inner[0] and num == inner[1] + 1:
+            new = inner[2]
+            inner = (inner[0], inner[1] + 1, new, inner[3])
+        elif family is not None and num == 1 and prev is not None and prev >= new \
+                and (anchor := [lv for f, lv in open_ if f == family and lv < new]):
+            new = prev + 1
+            inner = (family, 1, new, anchor[-1])
+        else:
+            above = [(f, lv) for f, lv in open_ if depth.get(f, mine) < mine and lv >= new]
+            if family is not None and num == 1 and above and not shift:
+                parent_family, parent_level = above[-1]
+                shift = parent_level + 1 - level
+                until = depth[parent_family]
+                new = level + shift
         open_ = [(f, lv) for f, lv in open_ if lv < new]
         if family is not None:
             open_.append((family, new))
-        out[k] = new
+        out[k] = prev = new
     return out
 
 
