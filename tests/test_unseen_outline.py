@@ -70,3 +70,20 @@ def test_a_chapters_numbered_goals_set_larger_than_the_chapter_stay_under_it() -
     assert [g.split("|")[0] for g in goals] == ["1.", "2.", "3.", "4."]
     goal, _ = _heading(doc, "2.", "卒業生のための雇用の場の創出")
     assert _sections(goal)[:2] == ["|現状と課題", "|具体的な施策"]
+
+
+def test_a_chapter_title_printed_atop_every_page_is_no_heading() -> None:
+    # 白書: "第1章 国土交通分野における…" runs along the top of each of the 27 pages.
+    doc = _doc("pdf", "aurochs_govpdf", "mlit-hakusho-r07-np101100.pdf")
+
+    def titles(nodes: list[Node]) -> list[str]:
+        out: list[str] = []
+        for node in nodes:
+            if node.kind is NodeKind.SECTION:
+                out.append(node.title or "")
+            out.extend(titles(node.children))
+        return out
+
+    found = titles(doc.outline)
+    assert not any(t.startswith("国土交通分野における担い手不足等") for t in found)
+    assert "長時間労働の是正等" in found

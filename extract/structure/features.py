@@ -37,6 +37,8 @@ ISOLATION_EM = 1.0
 NUMERIC_SHARE = 0.4
 # A short text printed this many times is a label (a form's name in each row), not a title.
 REPEATED_TIMES = 3
+# A text printed on this share of a document's pages runs along them: a header or a footer.
+RUNNING_SHARE = 0.5
 # A diagram's box holds fragments this short ("市民目線の窓口と").
 MAX_FRAGMENT_CHARS = 20
 
@@ -145,6 +147,11 @@ class Context:
                 out.add(k)
             seen[m.family].add(m.num or 0)
         return frozenset(out)
+
+    @cached_property
+    def pages(self) -> int:
+        """How many pages the document's lines are on (0 without pages)."""
+        return len({line.page for line in self.lines if line.page is not None})
 
     @cached_property
     def heads(self) -> tuple[int, ...]:
@@ -409,6 +416,13 @@ def repeated(ctx: Context, i: int) -> bool:
         ctx.counts[line.text] >= REPEATED_TIMES and len(line.text) <= MAX_FRAGMENT_CHARS)
 
 
+def running_header(ctx: Context, i: int) -> bool:
+    """Printed on half the pages or more, three at least: a running header or footer the
+    furniture pass left ("第1章 国土交通分野における…" atop each page of a chapter). Not: a
+    subhead printed in each of four sections of a 13-page plan ("[現状と課題]")."""
+    return ctx.lines[i].repeats >= max(REPEATED_TIMES, RUNNING_SHARE * ctx.pages)
+
+
 def last_line(ctx: Context, i: int) -> bool:
     """Nothing follows: a heading heads something. Not: any line before the last."""
     return i + 1 >= len(ctx.lines)
@@ -441,5 +455,5 @@ FEATURES: dict[str, Feature] = {f.__name__: f for f in (
     sentence, sentence_form, open_end, cut_mid_sentence, field_value, long_title, short,
     no_letters, numeric, unit_label, caption, date_or_number, attachment_tag, is_title,
     annotation, large, small, bold, isolated, indented_paragraph, unmarked_in_marked_up,
-    repeated, last_line, diagram_label,
+    repeated, running_header, last_line, diagram_label,
 )}
