@@ -87,3 +87,14 @@ def test_a_chapter_title_printed_atop_every_page_is_no_heading() -> None:
     found = titles(doc.outline)
     assert not any(t.startswith("国土交通分野における担い手不足等") for t in found)
     assert "長時間労働の是正等" in found
+
+
+def test_chart_titles_over_their_axes_are_no_headings() -> None:
+    # 経営戦略 (農業集落排水): the 経営比較分析表 page prints eleven indicator charts, each
+    # titled "①収益的収支比率(%)" over its axis "110.00, 108.00 …"; its sections are
+    # "1. 経営の健全性・効率性" and "2. 老朽化の状況".
+    doc = _doc("pdf", "nepp-chan_otoineppu", "nousyuu_keieis.pdf")
+    section, _ = _heading(doc, None, "経営比較分析表")
+    found = _sections(section)
+    assert "1.|経営の健全性・効率性" in found and "2.|老朽化の状況" in found
+    assert not any("比率" in s or "原価" in s for s in found)

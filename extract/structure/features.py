@@ -334,6 +334,16 @@ def numeric(ctx: Context, i: int) -> bool:
     return bool(text) and sum(ch.isdigit() for ch in text) >= NUMERIC_SHARE * len(text)
 
 
+def over_scale(ctx: Context, i: int) -> bool:
+    """Not set large, directly over a line of bare numbers outside a table, as a chart's title
+    is over its axis ("①収益的収支比率(%)" over "110.00"). Not: a heading over a sentence or a
+    table, nor a section heading set large over the chart that is its only content."""
+    if i + 1 >= len(ctx.lines) or large(ctx, i):
+        return False
+    nxt = ctx.lines[i + 1]
+    return not nxt.in_table and letters(nxt.text) == 0 and numeric(ctx, i + 1)
+
+
 def unit_label(ctx: Context, i: int) -> bool:
     """Ends with its unit, as an axis or an indicator does: "① 給水原価(円)". Not: "① 給水原価"."""
     return bool(UNIT_LABEL.search(ctx.title(i)))
@@ -453,7 +463,7 @@ FEATURES: dict[str, Feature] = {f.__name__: f for f in (
     markup, set_apart, in_table, list_item, numbered, compound_label, bullet, bracketed,
     in_bullet_run, ordinal_run, announced_item, article_caption, supplementary, form_section,
     sentence, sentence_form, open_end, cut_mid_sentence, field_value, long_title, short,
-    no_letters, numeric, unit_label, caption, date_or_number, attachment_tag, is_title,
+    no_letters, numeric, over_scale, unit_label, caption, date_or_number, attachment_tag, is_title,
     annotation, large, small, bold, isolated, indented_paragraph, unmarked_in_marked_up,
     repeated, running_header, last_line, diagram_label,
 )}
