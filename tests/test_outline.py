@@ -143,11 +143,12 @@ def test_words_of_a_judgment_in_other_lines_are_no_section_names(text: str) -> N
     assert form_section_rank(text) is None
 
 
-def _set_tree(rows: list[tuple[int | None, str]]) -> list[str]:
+def _set_tree(rows: list[tuple[int | None, str]], classified: bool = False) -> list[str]:
     """The tree of hand-made PDF-like lines: (type-size level or None for body text, text);
-    every line with a level is labelled a heading."""
+    every line with a level is labelled a heading, or each line is classified when
+    `classified`."""
     from extract.blocks import BlockKind, Line
-    from extract.structure.classify import Label, LineKind
+    from extract.structure.classify import Label, LineKind, classify
     from extract.structure.tree import Section, build_tree
 
     lines, labels, pos = [], [], 0
@@ -158,6 +159,8 @@ def _set_tree(rows: list[tuple[int | None, str]]) -> list[str]:
         labels.append(Label(LineKind.HEADING if level is not None else LineKind.BODY,
                             5.0 if level is not None else -5.0, ()))
         pos += len(text) + 1
+    if classified:
+        labels = classify(lines)
     out: list[str] = []
 
     def walk(section: Section, depth: int) -> None:
@@ -192,3 +195,13 @@ def test_a_numbering_restarting_inside_its_own_family_is_a_list_in_the_section()
         "Ⅰ.|ビジョンについて", "  |国の長期ビジョン", "    Ⅰ.|人口減少の克服",
         "    Ⅱ.|成長力の確保", "  |県のビジョン", "Ⅱ.|人口の現状",
     ]
+
+
+def test_boxes_of_an_organisation_chart_are_no_headings() -> None:
+    # Hand-made: a 推進体制 chart's boxes (a headquarters, its head, a secretariat) set apart
+    # like headings; the same kind of name over a sentence about it stays a heading.
+    rows = [(1, "推進体制"), (2, "行政改革推進本部"), (2, "本部長(市長)"), (3, "【事務局】"),
+            (3, "企画課"), (1, "推進組織"), (2, "<行政改革推進本部>"),
+            (None, "市長を本部長とする推進本部が全庁的に改革を進めます。")]
+    assert _set_tree(rows, classified=True) == [
+        "|推進体制", "|推進組織", "  |行政改革推進本部"]

@@ -50,6 +50,12 @@ _SENTENCE_END = re.compile(r"(?:です|ます|である|ました|でした|く�
 _FIELD_VALUE = re.compile(r"^[^:：\s]{1,12}[:：]\s*\S")
 # A title that ends with its unit names a chart or an indicator, not a section.
 UNIT_LABEL = re.compile(r"\((?:%|円|人|千円|万円|件|m3|m³|km2|倍|回|時間)\)$")
+# The name of an organisation unit or a post, in brackets or not, with its holder in
+# parentheses: "DX推進本部", "総務課", "本部長(市長)", "【事務局】"; never a phrase with の.
+ORG_UNIT = re.compile(
+    r"[【\[<〈]?[^\sの、。,:：()]{1,12}?(?:課|部|室|局|本部|部会|班|事務局|長|員)"
+    r"(?:\([^()]{1,12}\))?[】\]>〉]?"
+)
 # A line that is only a date or a bylaw's number heads nothing ("条例第13号").
 _DATE_OR_NUMBER = re.compile(
     r"^(?:(?:(?:明治|大正|昭和|平成|令和)\s*(?:\d+|元)|\d{4})\s*年\s*\d+\s*月\s*\d+\s*日"
@@ -344,6 +350,19 @@ def over_scale(ctx: Context, i: int) -> bool:
     return not nxt.in_table and letters(nxt.text) == 0 and numeric(ctx, i + 1)
 
 
+def org_box(ctx: Context, i: int) -> bool:
+    """Only the name of an organisation unit or a post, with no sentence after it: a box of an
+    organisation chart ("DX推進本部", "本部長(市長)", "【事務局】" over other boxes). Not:
+    "<行政改革推進本部>" over the sentence on what the body does, nor a bylaw article's
+    caption "(会計課)"."""
+    text = ctx.lines[i].text
+    if text.startswith("(") or not ORG_UNIT.fullmatch(text):
+        return False
+    nxt = ctx.lines[i + 1] if i + 1 < len(ctx.lines) else None
+    return nxt is None or nxt.in_table or (
+        "。" not in nxt.text and len(nxt.text) < LONG_PARAGRAPH_CHARS)
+
+
 def unit_label(ctx: Context, i: int) -> bool:
     """Ends with its unit, as an axis or an indicator does: "① 給水原価(円)". Not: "① 給水原価"."""
     return bool(UNIT_LABEL.search(ctx.title(i)))
@@ -463,7 +482,7 @@ FEATURES: dict[str, Feature] = {f.__name__: f for f in (
     markup, set_apart, in_table, list_item, numbered, compound_label, bullet, bracketed,
     in_bullet_run, ordinal_run, announced_item, article_caption, supplementary, form_section,
     sentence, sentence_form, open_end, cut_mid_sentence, field_value, long_title, short,
-    no_letters, numeric, over_scale, unit_label, caption, date_or_number, attachment_tag, is_title,
+    no_letters, numeric, over_scale, org_box, unit_label, caption, date_or_number, attachment_tag, is_title,
     annotation, large, small, bold, isolated, indented_paragraph, unmarked_in_marked_up,
     repeated, running_header, last_line, diagram_label,
 )}

@@ -494,7 +494,9 @@ class Builder:
                 else:
                     self.place_unmarked(section, group=self.unmarked_heading(i + 1))
             else:
-                role = "item" if marker is not None or line.kind is BlockKind.LIST_ITEM \
+                # A figure's label or a box of a chart is no item of a list, whatever opens it.
+                item = marker is not None or line.kind is BlockKind.LIST_ITEM
+                role = "item" if item and label.kind is not LineKind.FIGURE_LABEL \
                     else "paragraph"
                 # Brackets enclose a caption's words rather than mark an item: kept as printed.
                 printed = line.text if marker is None or marker.family.startswith(
