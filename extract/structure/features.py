@@ -482,7 +482,7 @@ FEATURES: dict[str, Feature] = {f.__name__: f for f in (
     markup, set_apart, in_table, list_item, numbered, compound_label, bullet, bracketed,
     in_bullet_run, ordinal_run, announced_item, article_caption, supplementary, form_section,
     sentence, sentence_form, open_end, cut_mid_sentence, field_value, long_title, short,
-    no_letters, numeric, over_scale, org_box, unit_label, caption, date_or_number, attachment_tag, is_title,
-    annotation, large, small, bold, isolated, indented_paragraph, unmarked_in_marked_up,
-    repeated, running_header, last_line, diagram_label,
+    no_letters, numeric, over_scale, org_box, unit_label, caption, date_or_number,
+    attachment_tag, is_title, annotation, large, small, bold, isolated, indented_paragraph,
+    unmarked_in_marked_up, repeated, running_header, last_line, diagram_label,
 )}
