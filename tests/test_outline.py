@@ -205,3 +205,23 @@ def test_boxes_of_an_organisation_chart_are_no_headings() -> None:
             (None, "市長を本部長とする推進本部が全庁的に改革を進めます。")]
     assert _set_tree(rows, classified=True) == [
         "|推進体制", "|推進組織", "  |行政改革推進本部"]
+
+
+def test_unmarked_headings_inside_heading_bullets_sit_under_them() -> None:
+    # Hand-made: "■" marks the parts, unmarked subheads come inside them.
+    text = ("改革大綱の概要\n\n■基本的な考え方\n改革の考え方を示します。\n基本理念\n"
+            "市民とともに改革を進めます。\n基本目標\n持続可能な行政運営を目指します。\n"
+            "■推進体制\n推進の仕組みを示します。\n推進本部\n市長を本部長として推進します。\n")
+    assert _tree(text) == [
+        "|基本的な考え方", "  |基本理念", "  |基本目標", "|推進体制", "  |推進本部",
+    ]
+
+
+def test_heading_bullets_inside_unmarked_headings_stay_below_them() -> None:
+    # Hand-made: the unmarked headings are the parts, "■" marks the topics inside them.
+    text = ("人材育成方針\n\n基本方針\n職員の育成を進めます。\n■研修\n研修を充実します。\n"
+            "■評価\n評価を見直します。\n推進体制\n全庁で取り組みます。\n■推進本部\n"
+            "本部を置きます。\n■点検\n毎年点検します。\n")
+    assert _tree(text) == [
+        "|基本方針", "  |研修", "  |評価", "|推進体制", "  |推進本部", "  |点検",
+    ]

@@ -129,6 +129,26 @@ def _depths(seq: Sequence[tuple[str, int | None]], restarts: bool) -> dict[str, 
             for f in families}
 
 
+def bullets_over_unmarked(lines: list[Line], labels: list[Label]) -> frozenset[str]:
+    """The bullet families that mark headings above the unmarked ones: "■" when more unmarked
+    headings come between two "■" headings ("基本理念" and "基本テーマ" inside "■基本的な考え方")
+    than "■" headings come between two unmarked ones (a "■研修" list inside "基本方針")."""
+    seq: list[str] = []
+    for line, label in zip(lines, labels, strict=True):
+        if label.kind is LineKind.HEADING and line.markup_level is None:
+            marker = parse_marker(line.text)
+            seq.append("U" if marker is None else marker.family)
+    unmarked = [k for k, f in enumerate(seq) if f == "U"]
+    found: set[str] = set()
+    for family in {f for f in seq if f.startswith("bullet")}:
+        mine = [k for k, f in enumerate(seq) if f == family]
+        inside = sum(seq[a + 1:b].count("U") for a, b in itertools.pairwise(mine))
+        around = sum(seq[a + 1:b].count(family) for a, b in itertools.pairwise(unmarked))
+        if inside > around:
+            found.add(family)
+    return frozenset(found)
+
+
 def continued_levels(lines: list[Line], labels: list[Label]) -> list[int | None]:
     """The markup level of each heading; a numbered heading the reader did not set apart takes
     the level of the heading its number continues.
@@ -262,6 +282,7 @@ class Builder:
         self.stack: list[Section] = [self.root]
         self.group_open = False
         self.depth = family_depths(lines, labels)
+        self.over_unmarked = bullets_over_unmarked(lines, labels)
         self.levels = run_levels(lines, labels)
 
     def unmarked_heading(self, i: int) -> bool:
@@ -313,9 +334,10 @@ class Builder:
         return open_.markup_level is None or open_.markup_level >= level
 
     def place_unmarked(self, section: Section, group: bool) -> None:
-        anchor = next((k for k, s in enumerate(self.stack) if s.family == "U1"), None)
-        markup = max((k for k, s in enumerate(self.stack) if s.markup_level is not None),
-                     default=0)
+        markup = max((k for k, s in enumerate(self.stack) if s.markup_level is not None
+                      or s.family in self.over_unmarked), default=0)
+        anchor = next((k for k, s in enumerate(self.stack) if s.family == "U1" and k > markup),
+                      None)
         if group or anchor is None or not self.group_open:
             section.family = "U1"
             self.group_open = group
@@ -343,6 +365,11 @@ class Builder:
     def place_marked(self, section: Section) -> None:
         family = section.family
         positions = [k for k, s in enumerate(self.stack) if s.family == family]
+        if family in self.over_unmarked:
+            # a heading bullet closes the unmarked headings opened after its last heading
+            while len(self.stack) > 1 and self.stack[-1].family in ("U1", "U2"):
+                self.stack.pop()
+            positions = [k for k in positions if k < len(self.stack)]
         if not positions:
             self.close_shallower(section)
             self.push(section)
