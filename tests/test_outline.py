@@ -225,3 +225,14 @@ def test_heading_bullets_inside_unmarked_headings_stay_below_them() -> None:
     assert _tree(text) == [
         "|基本方針", "  |研修", "  |評価", "|推進体制", "  |推進本部", "  |点検",
     ]
+
+
+def test_a_line_cut_mid_word_and_a_legend_are_no_headings() -> None:
+    # Hand-made: a note set apart like a heading runs on into the next line ("含ま" / "れて
+    # いる"), and a chart's legend prints three labels side by side in large type.
+    rows = [(1, "1 職員数の状況"), (None, "職員数は前年度より2人減少した。"),
+            (3, "(注)報酬については、非常勤職員及び再任用職員(短時間勤務)の報酬が含ま"),
+            (None, "れているが、臨時職員の賃金は含まれていない。"),
+            (1, "本市 類似団体平均 全国町村平均"), (None, "職員一人当たりの人件費を比べた。"),
+            (1, "2 給与の状況"), (None, "給与は国に準じている。")]
+    assert _set_tree(rows, classified=True) == ["1|職員数の状況", "2|給与の状況"]

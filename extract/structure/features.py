@@ -46,6 +46,13 @@ MAX_FRAGMENT_CHARS = 20
 _OPEN_END = re.compile(r"[はがをにでともへやの、,:：;]$|から$|より$|ため$")
 # Sentence forms: the polite and plain copula and verb endings close a sentence without 。.
 _SENTENCE_END = re.compile(r"(?:です|ます|である|ました|でした|ください)$")
+# A line this long may have been cut by the layout; a shorter one ends where its title ends.
+RUN_ON_CHARS = 25
+# A line ending in one of these closes what it says.
+_CLOSERS = "。)」』】>〉]!?"
+# A legend or a row of column heads: this many short labels side by side.
+LEGEND_PARTS = 3
+MAX_LEGEND_PART_CHARS = 15
 # A label, a colon and its value, as in a form or a contact block.
 _FIELD_VALUE = re.compile(r"^[^:：\s]{1,12}[:：]\s*\S")
 # A title that ends with its unit names a chart or an indicator, not a section.
@@ -310,6 +317,28 @@ def cut_mid_sentence(ctx: Context, i: int) -> bool:
             and len(nxt.text) <= MAX_FRAGMENT_CHARS and "。" not in nxt.text)
 
 
+def runs_on(ctx: Context, i: int) -> bool:
+    """A long line (25 characters or more) the next line carries on mid-word: the next, on the
+    same page, unnumbered and outside a table, opens with hiragana, as the rest of a word
+    or an inflection does ("3 給与費については、…給与費が含ま" over "れているが、…。"). Not: a
+    heading over a sentence that opens with a word ("1 はじめに" over "本計画は…")."""
+    title = ctx.title(i)
+    if len(title) < RUN_ON_CHARS or title[-1] in _CLOSERS or i + 1 >= len(ctx.lines):
+        return False
+    nxt = ctx.lines[i + 1]
+    return (ctx.markers[i + 1] is None and not nxt.in_table and nxt.page == ctx.lines[i].page
+            and "ぁ" <= nxt.text[:1] <= "ゖ")
+
+
+def spaced_labels(ctx: Context, i: int) -> bool:
+    """Three short labels side by side, as a chart's legend or a table's column heads print
+    them: "音威子府村 類似団体平均 全国町村平均". Not: "基本方針 ~行政から経営へ~", a title
+    with one space, nor a letter-spaced word ("全 職 員")."""
+    parts = ctx.title(i).split()
+    return len(parts) >= LEGEND_PARTS and "。" not in ctx.title(i) \
+        and all(2 <= len(p) <= MAX_LEGEND_PART_CHARS for p in parts)
+
+
 def field_value(ctx: Context, i: int) -> bool:
     """A form's label and its value: "電話:048-536-2465", "団体名:音威子府村". Not:
     "基本方針 ~行政から経営へ~"."""
@@ -481,7 +510,8 @@ def diagram_label(ctx: Context, i: int) -> bool:
 FEATURES: dict[str, Feature] = {f.__name__: f for f in (
     markup, set_apart, in_table, list_item, numbered, compound_label, bullet, bracketed,
     in_bullet_run, ordinal_run, announced_item, article_caption, supplementary, form_section,
-    sentence, sentence_form, open_end, cut_mid_sentence, field_value, long_title, short,
+    sentence, sentence_form, open_end, cut_mid_sentence, runs_on, spaced_labels,
+    field_value, long_title, short,
     no_letters, numeric, over_scale, org_box, unit_label, caption, date_or_number,
     attachment_tag, is_title, annotation, large, small, bold, isolated, indented_paragraph,
     unmarked_in_marked_up, repeated, running_header, last_line, diagram_label,
