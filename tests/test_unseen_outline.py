@@ -98,3 +98,25 @@ def test_chart_titles_over_their_axes_are_no_headings() -> None:
     found = _sections(section)
     assert "1.|経営の健全性・効率性" in found and "2.|老朽化の状況" in found
     assert not any("比率" in s or "原価" in s for s in found)
+
+
+def test_a_bylaws_distribution_list_heads_none_of_its_articles() -> None:
+    # 規程: "庁中一般" / "各出先機関" (where it is sent) stand above 第1条; the articles hang
+    # from the bylaw's title alone.
+    doc = _doc("html", "sabae_reiki_html", "r400RG00000546.html")
+    top = [n for n in doc.outline if n.kind is NodeKind.SECTION]
+    assert len(top) == 1
+    assert _sections(top[0])[:2] == ["第1条|設置", "第2条|政策会議の構成"]
+
+
+def test_a_bylaws_contents_and_a_deleted_article_head_nothing() -> None:
+    # 規則: 目次 lists 第1章–第5章 with their article ranges; 第10条 is "削除" (deleted);
+    # 第3章 holds 第9条 to 第23条 and 第4章 stands beside it.
+    doc = _doc("html", "sabae_reiki_html", "r400RG00000056.html")
+    top = [n for n in doc.outline if n.kind is NodeKind.SECTION]
+    chapters = [s for s in _sections(top[0]) if s.startswith("第")]
+    assert chapters == ["第1章|総則", "第2章|本庁", "第3章|出先機関", "第4章|職制", "第5章|附属機関"]
+    chapter3, _ = _heading(doc, "第3章", "出先機関")
+    articles = _sections(chapter3)
+    assert articles[0] == "第9条|嚮陽会館" and articles[-1] == "第23条|環境衛生センター"
+    assert "第10条の2|消費生活センター" in articles

@@ -71,6 +71,7 @@ _DATE_OR_NUMBER = re.compile(
 # Bylaws (例規): an article's caption "(設置)" over its number "第1条 …".
 ARTICLE_CAPTION = re.compile(r"\(([^()]{1,20})\)")
 ARTICLE = re.compile(r"(第([0-9一二三四五六七八九十百]+)条(?:の[0-9]+)?)\s*")
+_ARTICLE_RANGE = re.compile(r"\(第\d+条(?:の\d+)?(?:\s*[―‐\-~〜・]\s*第\d+条(?:の\d+)?)?\)$")
 _SUPPLEMENTARY = re.compile(r"^附\s*則(?:\s*\(.*\))?\s*(?:抄)?$")
 # Sentences that announce the numbered items after them.
 _LIST_CUES = ("次に掲げる", "次のとおり", "次の各号", "以下のとおり", "次のような")
@@ -160,6 +161,11 @@ class Context:
                 out.add(k)
             seen[m.family].add(m.num or 0)
         return frozenset(out)
+
+    @cached_property
+    def bylaw(self) -> bool:
+        """True when two articles or more carry a caption: the document is a bylaw (例規)."""
+        return sum(article_caption(self, k) for k in range(len(self.lines))) >= 2
 
     @cached_property
     def pages(self) -> int:
@@ -277,6 +283,25 @@ def supplementary(ctx: Context, i: int) -> bool:
     """A bylaw's supplementary provisions: "附 則", "附則(平成20年条例第5号) 抄". Not:
     "附則の規定により…"."""
     return bool(_SUPPLEMENTARY.match(ctx.lines[i].text))
+
+
+def unmarked_in_bylaw(ctx: Context, i: int) -> bool:
+    """A line of a bylaw with neither markup, a marker, nor an article's caption form: a bylaw
+    heads its parts with 第N章/第N節, article captions and 附則 only, so a distribution list
+    above the first article ("庁中一般"), "目次" or "第10条 削除" heads nothing. Not:
+    "(設置)" over "第1条 …", nor any line of a document that is no bylaw."""
+    line = ctx.lines[i]
+    return (ctx.bylaw and line.markup_level is None and ctx.markers[i] is None
+            and not article_caption(ctx, i) and not supplementary(ctx, i))
+
+
+def contents_entry(ctx: Context, i: int) -> bool:
+    """A bylaw's table of contents entry: a part with the range of its articles, "第1章 総則
+    (第1条―第3条)", "第5章 附属機関(第28条)", and the "附則" listed after them. Not: the
+    part's own heading "第1章 総則", nor the 附則 after the last article."""
+    if _ARTICLE_RANGE.search(ctx.lines[i].text):
+        return True
+    return i > 0 and supplementary(ctx, i) and bool(_ARTICLE_RANGE.search(ctx.lines[i - 1].text))
 
 
 def form_section(ctx: Context, i: int) -> bool:
@@ -509,7 +534,8 @@ def diagram_label(ctx: Context, i: int) -> bool:
 
 FEATURES: dict[str, Feature] = {f.__name__: f for f in (
     markup, set_apart, in_table, list_item, numbered, compound_label, bullet, bracketed,
-    in_bullet_run, ordinal_run, announced_item, article_caption, supplementary, form_section,
+    in_bullet_run, ordinal_run, announced_item, article_caption, supplementary,
+    unmarked_in_bylaw, contents_entry, form_section,
     sentence, sentence_form, open_end, cut_mid_sentence, runs_on, spaced_labels,
     field_value, long_title, short,
     no_letters, numeric, over_scale, org_box, unit_label, caption, date_or_number,
