@@ -115,7 +115,8 @@ def test_a_bylaws_contents_and_a_deleted_article_head_nothing() -> None:
     doc = _doc("html", "sabae_reiki_html", "r400RG00000056.html")
     top = [n for n in doc.outline if n.kind is NodeKind.SECTION]
     chapters = [s for s in _sections(top[0]) if s.startswith("第")]
-    assert chapters == ["第1章|総則", "第2章|本庁", "第3章|出先機関", "第4章|職制", "第5章|附属機関"]
+    assert chapters == [
+        "第1章|総則", "第2章|本庁", "第3章|出先機関", "第4章|職制", "第5章|附属機関"]
     chapter3, _ = _heading(doc, "第3章", "出先機関")
     articles = _sections(chapter3)
     assert articles[0] == "第9条|嚮陽会館" and articles[-1] == "第23条|環境衛生センター"
