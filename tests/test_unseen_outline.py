@@ -121,3 +121,31 @@ def test_a_bylaws_contents_and_a_deleted_article_head_nothing() -> None:
     articles = _sections(chapter3)
     assert articles[0] == "第9条|嚮陽会館" and articles[-1] == "第23条|環境衛生センター"
     assert "第10条の2|消費生活センター" in articles
+
+
+def _titles(doc: Document) -> list[str]:
+    out: list[str] = []
+
+    def walk(nodes: list[Node]) -> None:
+        for node in nodes:
+            if node.kind is NodeKind.SECTION:
+                out.append(f"{node.label or ''}{node.title}")
+            walk(node.children)
+
+    walk(doc.outline)
+    return out
+
+
+def test_verse_has_no_headings() -> None:
+    # 宮沢賢治「春と修羅」序: short lines of verse, none of them a heading.
+    assert _titles(_doc("pdf", "pdfminer_samples", "jo.pdf")) == []
+
+
+def test_a_slide_decks_diagram_labels_are_no_headings_but_its_numbered_strategies_are() -> None:
+    # ステップアップ戦略 (a slide deck flattened to text): the 総括図's boxes ("策定・改定",
+    # "トップダウン", "進捗管理") head nothing; the four strategies are numbered headings.
+    found = _titles(_doc("seeds", "003_55fed4913e2e52af.txt"))
+    assert not {"策定・改定", "トップダウン", "進捗管理", "タスクフォース"} & set(found)
+    for strategy in ("1.市民満足度向上戦略", "2.分権推進システム構築戦略",
+                     "3.市民サービス力向上戦略", "4.市民協働推進戦略"):
+        assert strategy in found

@@ -37,6 +37,10 @@ ISOLATION_EM = 1.0
 NUMERIC_SHARE = 0.4
 # A short text printed this many times is a label (a form's name in each row), not a title.
 REPEATED_TIMES = 3
+# Short unmarked lines this common in a document without markup set no line apart.
+SHORT_LINES_SHARE = 0.75
+# A share of fewer lines than this says nothing of the document.
+MIN_LINES_FOR_SHARE = 20
 # A text printed on this share of a document's pages runs along them: a header or a footer.
 RUNNING_SHARE = 0.5
 # A diagram's box holds fragments this short ("市民目線の窓口と").
@@ -161,6 +165,17 @@ class Context:
                 out.add(k)
             seen[m.family].add(m.num or 0)
         return frozenset(out)
+
+    @cached_property
+    def short_lines_common(self) -> bool:
+        """True when a document without markup is mostly short unmarked lines without a full
+        stop (a slide's boxes, verse, a list): being short then sets no line apart."""
+        plain = [k for k, line in enumerate(self.lines) if not line.in_table
+                 and self.markers[k] is None and line.markup_level is None]
+        if self.marked_up or len(plain) < MIN_LINES_FOR_SHARE:
+            return False
+        brief = sum(short(self, k) and "。" not in self.lines[k].text for k in plain)
+        return brief >= SHORT_LINES_SHARE * len(plain)
 
     @cached_property
     def bylaw(self) -> bool:
@@ -383,6 +398,12 @@ def short(ctx: Context, i: int) -> bool:
             and letters(text) >= 2)
 
 
+def short_among_short(ctx: Context, i: int) -> bool:
+    """Short, in a document without markup whose lines are mostly short (three quarters of its
+    unmarked lines or more): verse, a slide deck's boxes. Not: a short line among paragraphs."""
+    return ctx.short_lines_common and short(ctx, i)
+
+
 def no_letters(ctx: Context, i: int) -> bool:
     """The title has no letter: "【76.78】", "(3) 2,400". Not: "(3) 猫"."""
     return letters(ctx.title(i)) < 1
@@ -537,7 +558,7 @@ FEATURES: dict[str, Feature] = {f.__name__: f for f in (
     in_bullet_run, ordinal_run, announced_item, article_caption, supplementary,
     unmarked_in_bylaw, contents_entry, form_section,
     sentence, sentence_form, open_end, cut_mid_sentence, runs_on, spaced_labels,
-    field_value, long_title, short,
+    field_value, long_title, short, short_among_short,
     no_letters, numeric, over_scale, org_box, unit_label, caption, date_or_number,
     attachment_tag, is_title, annotation, large, small, bold, isolated, indented_paragraph,
     unmarked_in_marked_up, repeated, running_header, last_line, diagram_label,
