@@ -236,3 +236,11 @@ def test_a_line_cut_mid_word_and_a_legend_are_no_headings() -> None:
             (1, "本市 類似団体平均 全国町村平均"), (None, "職員一人当たりの人件費を比べた。"),
             (1, "2 給与の状況"), (None, "給与は国に準じている。")]
     assert _set_tree(rows, classified=True) == ["1|職員数の状況", "2|給与の状況"]
+
+
+def test_the_rest_of_a_cut_sentence_set_large_is_no_heading() -> None:
+    # Hand-made slide: a bullet's sentence breaks after "ため" and its rest, opening with a
+    # particle, is printed in the slide's large type.
+    rows = [(1, "日本語への適用"), (None, "・語の区切りの問題を避けるため"),
+            (2, "に、連続する漢字列のみを単語とした"), (1, "結論"), (None, "有効であった。")]
+    assert _set_tree(rows, classified=True) == ["|日本語への適用", "|結論"]

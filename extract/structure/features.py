@@ -370,6 +370,19 @@ def runs_on(ctx: Context, i: int) -> bool:
             and "ぁ" <= nxt.text[:1] <= "ゖ")
 
 
+def carries_on(ctx: Context, i: int) -> bool:
+    """Opens with hiragana right after a line on the same page, outside a table, that does not
+    close and is long (25 characters or more) or ends on a particle: the rest of a sentence
+    the layout cut ("…問題を避けるため" over "に、連続する漢字列のみを単語とし"). Not:
+    "まちづくりの推進" after a sentence that ends with "。"."""
+    line = ctx.lines[i]
+    if i == 0 or ctx.markers[i] is not None or not "ぁ" <= line.text[:1] <= "ゖ":
+        return False
+    prev = ctx.lines[i - 1]
+    return (not prev.in_table and prev.page == line.page and prev.text[-1] not in _CLOSERS
+            and (len(prev.text) >= RUN_ON_CHARS or bool(_OPEN_END.search(prev.text))))
+
+
 def spaced_labels(ctx: Context, i: int) -> bool:
     """Three short labels side by side, as a chart's legend or a table's column heads print
     them: "音威子府村 類似団体平均 全国町村平均". Not: "基本方針 ~行政から経営へ~", a title
@@ -557,7 +570,7 @@ FEATURES: dict[str, Feature] = {f.__name__: f for f in (
     markup, set_apart, in_table, list_item, numbered, compound_label, bullet, bracketed,
     in_bullet_run, ordinal_run, announced_item, article_caption, supplementary,
     unmarked_in_bylaw, contents_entry, form_section,
-    sentence, sentence_form, open_end, cut_mid_sentence, runs_on, spaced_labels,
+    sentence, sentence_form, open_end, cut_mid_sentence, runs_on, carries_on, spaced_labels,
     field_value, long_title, short, short_among_short,
     no_letters, numeric, over_scale, org_box, unit_label, caption, date_or_number,
     attachment_tag, is_title, annotation, large, small, bold, isolated, indented_paragraph,
