@@ -244,3 +244,13 @@ def test_the_rest_of_a_cut_sentence_set_large_is_no_heading() -> None:
     rows = [(1, "日本語への適用"), (None, "・語の区切りの問題を避けるため"),
             (2, "に、連続する漢字列のみを単語とした"), (1, "結論"), (None, "有効であった。")]
     assert _set_tree(rows, classified=True) == ["|日本語への適用", "|結論"]
+
+
+def test_a_tables_scale_rows_are_no_sections_but_its_numbered_items_are() -> None:
+    # Hand-made tables flattened to tab-separated rows: grades "1 級" are the table's scale;
+    # "1 人材の育成" names an item of the plan.
+    text = ("給与の状況\n\n1 級別職員数\n区分\t職員数\t構成比\n1 級\t3\t10%\n2 級\t5\t20%\n"
+            "2 改革の体系\n改革項目\t実施項目\n1 人材の育成\t研修の充実\n"
+            "2 組織の活性化\t職員提案の推進\n")
+    assert _tree(text) == [
+        "1|級別職員数", "2|改革の体系", "  1|人材の育成", "  2|組織の活性化"]

@@ -26,11 +26,14 @@ from extract.structure.features import (
     ARTICLE_CAPTION,
     MAX_HEADING_CHARS,
     form_section_rank,
+    letters,
 )
 from extract.structure.markers import Marker, parse_marker
 
 # A cell this long ending like a verb is a sentence even without 。.
 SENTENCE_CHARS = 20
+# A table row heads a section of its own only when its numbered first cell names something.
+MIN_ROW_TITLE_LETTERS = 2
 # A row with this many year cells is a schedule's header.
 MIN_SCHEDULE_YEARS = 3
 SCHEDULE_COLUMN = "工程"
@@ -445,7 +448,10 @@ class Builder:
             lead = parse_marker(row.cells[0]) if row.cells[0] else None
             shift = 0
             table, index = (row.cell or (0, 0, 0))[:2]
+            # A row headed by a number and one character ("1 級") or a figure ("8 -56") is a
+            # row of the table's own scale, not a numbered item.
             if (lead and lead.title and lead.numbered and not lead.compound
+                    and letters(lead.title) >= MIN_ROW_TITLE_LETTERS
                     and len(lead.title) <= MAX_HEADING_CHARS and not is_sentence(lead.title)):
                 current = Section(lead.title, lead.label, f"table:{lead.family}", cells[0][1],
                                   row.page, lead.num, table=table,
