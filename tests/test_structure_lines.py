@@ -61,6 +61,7 @@ def _fires(feature: F.Feature, texts: tuple[str, ...], i: int) -> bool:
     (F.form_section, ("(被告の主張)",), ("(市民の主張)",)),
     (F.contents_entry, ("第1章 総則(第1条―第3条)",), ("第1章 総則",)),
     (F.spaced_labels, ("本市 類似団体平均 全国町村平均",), ("全 職 員",)),
+    (F.stray_rule, ("| |区が指定してい",), ("避難行動判定フロー",)),
 ])
 def test_feature_on_one_line(feature: F.Feature, yes: tuple[str, ...], no: tuple[str, ...]
                              ) -> None:

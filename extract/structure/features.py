@@ -438,6 +438,12 @@ def over_scale(ctx: Context, i: int) -> bool:
     return not nxt.in_table and letters(nxt.text) == 0 and numeric(ctx, i + 1)
 
 
+def stray_rule(ctx: Context, i: int) -> bool:
+    """A vertical bar outside a table: a box's border that OCR read as a glyph ("| |区困村が
+    指定してい"), or a formula. Japanese headings print no "|". Not: "避難行動判定フロー"."""
+    return not ctx.lines[i].in_table and "|" in ctx.lines[i].text
+
+
 def org_box(ctx: Context, i: int) -> bool:
     """Only the name of an organisation unit or a post, with no sentence after it: a box of an
     organisation chart ("DX推進本部", "本部長(市長)", "【事務局】" over other boxes). Not:
@@ -572,7 +578,7 @@ FEATURES: dict[str, Feature] = {f.__name__: f for f in (
     unmarked_in_bylaw, contents_entry, form_section,
     sentence, sentence_form, open_end, cut_mid_sentence, runs_on, carries_on, spaced_labels,
     field_value, long_title, short, short_among_short,
-    no_letters, numeric, over_scale, org_box, unit_label, caption, date_or_number,
+    no_letters, numeric, over_scale, stray_rule, org_box, unit_label, caption, date_or_number,
     attachment_tag, is_title, annotation, large, small, bold, isolated, indented_paragraph,
     unmarked_in_marked_up, repeated, running_header, last_line, diagram_label,
 )}
