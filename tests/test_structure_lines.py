@@ -132,6 +132,14 @@ def test_diagram_label_between_deeper_headings() -> None:
     ctx = F.Context(tuple(to_lines(blocks)[1]))
     assert F.diagram_label(ctx, 2)
     assert not F.diagram_label(ctx, 0) and not F.diagram_label(ctx, 5)
+    # The same place taken by "3." after "1." and "2." of a run is a heading of the run.
+    numbered = [_sized("1.人口の現状", 16, kind=BlockKind.HEADING, level=1),
+                _sized("本文です。" * 5, 10), _sized("2.将来の見通し", 16, kind=BlockKind.HEADING,
+                                                 level=1),
+                *blocks[:2], _sized("3.特性と課題", 16, kind=BlockKind.HEADING, level=1),
+                *blocks[3:]]
+    ctx = F.Context(tuple(to_lines(numbered)[1]))
+    assert not F.diagram_label(ctx, 5)
 
 
 # -- the grammar and the weights ---------------------------------------------------------------

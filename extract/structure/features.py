@@ -554,11 +554,11 @@ def last_line(ctx: Context, i: int) -> bool:
 def diagram_label(ctx: Context, i: int) -> bool:
     """A marked heading between two deeper ones with only short fragments between it and the
     next: a box label of a slide ("基本理念" over "市民目線に立った" / "利便性が…"). Not: a
-    heading over paragraphs."""
+    heading over paragraphs, nor "3." of a run of numbered headings."""
     lines = ctx.lines
     level = lines[i].markup_level
-    if level is None or lines[i].size is None:
-        return False
+    if level is None or lines[i].size is None or i in ctx.runs:
+        return False  # a number that carries on a run of headings labels no box
     heads = ctx.heads
     at = bisect_left(heads, i)
     if at == 0 or at + 1 >= len(heads):
