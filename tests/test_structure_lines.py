@@ -57,6 +57,11 @@ def _fires(feature: F.Feature, texts: tuple[str, ...], i: int) -> bool:
     (F.attachment_tag, ("別紙3",), ("(別紙)投稿記事目録",)),
     (F.annotation, ("(平7条例16・一部改正)",), ("(1) 研修",)),
     (F.supplementary, ("附 則",), ("附則の規定により読み替える。",)),
+    (F.form_section, ("事 実 及 び 理 由",), ("主文の内容について",)),
+    (F.form_section, ("(被告の主張)",), ("(市民の主張)",)),
+    (F.contents_entry, ("第1章 総則(第1条―第3条)",), ("第1章 総則",)),
+    (F.spaced_labels, ("本市 類似団体平均 全国町村平均",), ("全 職 員",)),
+    (F.stray_rule, ("| |区が指定してい",), ("避難行動判定フロー",)),
 ])
 def test_feature_on_one_line(feature: F.Feature, yes: tuple[str, ...], no: tuple[str, ...]
                              ) -> None:
@@ -127,6 +132,14 @@ def test_diagram_label_between_deeper_headings() -> None:
     ctx = F.Context(tuple(to_lines(blocks)[1]))
     assert F.diagram_label(ctx, 2)
     assert not F.diagram_label(ctx, 0) and not F.diagram_label(ctx, 5)
+    # The same place taken by "3." after "1." and "2." of a run is a heading of the run.
+    numbered = [_sized("1.人口の現状", 16, kind=BlockKind.HEADING, level=1),
+                _sized("本文です。" * 5, 10), _sized("2.将来の見通し", 16, kind=BlockKind.HEADING,
+                                                 level=1),
+                *blocks[:2], _sized("3.特性と課題", 16, kind=BlockKind.HEADING, level=1),
+                *blocks[3:]]
+    ctx = F.Context(tuple(to_lines(numbered)[1]))
+    assert not F.diagram_label(ctx, 5)
 
 
 # -- the grammar and the weights ---------------------------------------------------------------
@@ -225,6 +238,14 @@ def test_cover_title_takes_its_neighbouring_large_lines_and_no_title_takes_the_f
     assert document_title(none, plain, "/data/judgment-87071.pdf")[0] == "judgment-87071"
 
 
+def test_a_cover_title_stops_at_the_first_chapters_heading() -> None:
+    # Hand-made: the reader joined the cover's large lines, the first chapter's among them.
+    blocks = [_sized("下水道事業経営戦略(案)", 20, top=0), _sized("1.事業概要", 16, top=40),
+              _sized("本文です。" * 9, 10, top=80)]
+    result = ReadResult(blocks, "application/pdf", title="下水道事業経営戦略(案) 1.事業概要")
+    assert document_title(result, blocks, "a.pdf")[0] == "下水道事業経営戦略(案)"
+
+
 # -- explain -------------------------------------------------------------------------------------
 
 def test_explain_a_plain_text() -> None:
@@ -261,7 +282,7 @@ def test_numbered_runs_outrank_type_sizes() -> None:
     _, lines = to_lines(blocks)
     root = build_tree(lines, classify(lines))
     assert [c.title for c in root.children] == ["年表", "総論", "各論", "推進"]
-    assert [c.title for c in root.children[1].children] == ["<特例>"]
+    assert [c.title for c in root.children[1].children] == ["特例"]
     titled = [head("第3次総合計画", 1), head("1. 総論", 2), body, head("2. 各論", 2), body]
     _, lines = to_lines(titled)
     root = build_tree(lines, classify(lines))

@@ -69,9 +69,9 @@ def _kind(fired: set[str], score: float) -> LineKind:
         return LineKind.HEADING
     if "caption" in fired:
         return LineKind.CAPTION
-    if fired & {"numeric", "unit_label", "diagram_label"}:
+    if fired & {"numeric", "unit_label", "diagram_label", "org_box"}:
         return LineKind.FIGURE_LABEL
-    if "repeated" in fired and "short" in fired:
+    if "running_header" in fired or ("repeated" in fired and "short" in fired):
         return LineKind.FURNITURE
     if fired & {"numbered", "bullet", "compound_label", "list_item", "announced_item"}:
         return LineKind.LIST_ITEM

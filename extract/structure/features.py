@@ -13,9 +13,10 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 
 from extract.blocks import BlockKind, Line
+from extract.rules import load
 from extract.structure.boilerplate import is_attachment_tag
 from extract.structure.markers import Marker, is_caption, parse_family, parse_marker
 
@@ -36,6 +37,12 @@ ISOLATION_EM = 1.0
 NUMERIC_SHARE = 0.4
 # A short text printed this many times is a label (a form's name in each row), not a title.
 REPEATED_TIMES = 3
+# Short unmarked lines this common in a document without markup set no line apart.
+SHORT_LINES_SHARE = 0.75
+# A share of fewer lines than this says nothing of the document.
+MIN_LINES_FOR_SHARE = 20
+# A text printed on this share of a document's pages runs along them: a header or a footer.
+RUNNING_SHARE = 0.5
 # A diagram's box holds fragments this short ("市民目線の窓口と").
 MAX_FRAGMENT_CHARS = 20
 
@@ -43,10 +50,23 @@ MAX_FRAGMENT_CHARS = 20
 _OPEN_END = re.compile(r"[はがをにでともへやの、,:：;]$|から$|より$|ため$")
 # Sentence forms: the polite and plain copula and verb endings close a sentence without 。.
 _SENTENCE_END = re.compile(r"(?:です|ます|である|ました|でした|ください)$")
+# A line this long may have been cut by the layout; a shorter one ends where its title ends.
+RUN_ON_CHARS = 25
+# A line ending in one of these closes what it says.
+_CLOSERS = "。)」』】>〉]!?"
+# A legend or a row of column heads: this many short labels side by side.
+LEGEND_PARTS = 3
+MAX_LEGEND_PART_CHARS = 15
 # A label, a colon and its value, as in a form or a contact block.
 _FIELD_VALUE = re.compile(r"^[^:：\s]{1,12}[:：]\s*\S")
 # A title that ends with its unit names a chart or an indicator, not a section.
 UNIT_LABEL = re.compile(r"\((?:%|円|人|千円|万円|件|m3|m³|km2|倍|回|時間)\)$")
+# The name of an organisation unit or a post, in brackets or not, with its holder in
+# parentheses: "DX推進本部", "総務課", "本部長(市長)", "【事務局】"; never a phrase with の.
+ORG_UNIT = re.compile(
+    r"[【\[<〈]?[^\sの、。,:：()]{1,12}?(?:課|部|室|局|本部|部会|班|事務局|長|員)"
+    r"(?:\([^()]{1,12}\))?[】\]>〉]?"
+)
 # A line that is only a date or a bylaw's number heads nothing ("条例第13号").
 _DATE_OR_NUMBER = re.compile(
     r"^(?:(?:(?:明治|大正|昭和|平成|令和)\s*(?:\d+|元)|\d{4})\s*年\s*\d+\s*月\s*\d+\s*日"
@@ -54,6 +74,7 @@ _DATE_OR_NUMBER = re.compile(
 )
 # Bylaws (例規): an article's caption "(設置)" over its number "第1条 …" (the grammar's "jo").
 ARTICLE_CAPTION = re.compile(r"\(([^()]{1,20})\)")
+_ARTICLE_RANGE = re.compile(r"\(第\d+条(?:の\d+)?(?:\s*[―‐\-~〜・]\s*第\d+条(?:の\d+)?)?\)$")
 _SUPPLEMENTARY = re.compile(r"^附\s*則(?:\s*\(.*\))?\s*(?:抄)?$")
 # Sentences that announce the numbered items after them.
 _LIST_CUES = ("次に掲げる", "次のとおり", "次の各号", "以下のとおり", "次のような")
@@ -61,6 +82,24 @@ _LIST_CUES = ("次に掲げる", "次のとおり", "次の各号", "以下の�
 
 def letters(text: str) -> int:
     return sum(ch.isalpha() for ch in text)
+
+
+@cache
+def _section_names() -> tuple[frozenset[str], frozenset[str]]:
+    raw = load("section_names")
+    inner = frozenset(party + raw["inner_suffix"] for party in raw["parties"])
+    return frozenset(raw["top"]), inner
+
+
+def form_section_rank(text: str) -> str | None:
+    """"top" for a section name that heads a fixed form's whole text ("主文", "事 実 及 び 理 由"),
+    "inner" for one that sits under a numbered heading ("(原告の主張)"), None otherwise
+    ("主文の内容", "理由書の提出")."""
+    bare = re.sub(r"\s+", "", text)
+    if bare[:1] == "(" and bare[-1:] == ")":
+        bare = bare[1:-1]
+    top, inner = _section_names()
+    return "top" if bare in top else "inner" if bare in inner else None
 
 
 @dataclass(frozen=True)
@@ -125,6 +164,27 @@ class Context:
                 out.add(k)
             seen[m.family].add(m.num or 0)
         return frozenset(out)
+
+    @cached_property
+    def short_lines_common(self) -> bool:
+        """True when a document without markup is mostly short unmarked lines without a full
+        stop (a slide's boxes, verse, a list): being short then sets no line apart."""
+        plain = [k for k, line in enumerate(self.lines) if not line.in_table
+                 and self.markers[k] is None and line.markup_level is None]
+        if self.marked_up or len(plain) < MIN_LINES_FOR_SHARE:
+            return False
+        brief = sum(short(self, k) and "。" not in self.lines[k].text for k in plain)
+        return brief >= SHORT_LINES_SHARE * len(plain)
+
+    @cached_property
+    def bylaw(self) -> bool:
+        """True when two articles or more carry a caption: the document is a bylaw (例規)."""
+        return sum(article_caption(self, k) for k in range(len(self.lines))) >= 2
+
+    @cached_property
+    def pages(self) -> int:
+        """How many pages the document's lines are on (0 without pages)."""
+        return len({line.page for line in self.lines if line.page is not None})
 
     @cached_property
     def heads(self) -> tuple[int, ...]:
@@ -239,6 +299,31 @@ def supplementary(ctx: Context, i: int) -> bool:
     return bool(_SUPPLEMENTARY.match(ctx.lines[i].text))
 
 
+def unmarked_in_bylaw(ctx: Context, i: int) -> bool:
+    """A line of a bylaw with neither markup, a marker, nor an article's caption form: a bylaw
+    heads its parts with 第N章/第N節, article captions and 附則 only, so a distribution list
+    above the first article ("庁中一般"), "目次" or "第10条 削除" heads nothing. Not:
+    "(設置)" over "第1条 …", nor any line of a document that is no bylaw."""
+    line = ctx.lines[i]
+    return (ctx.bylaw and line.markup_level is None and ctx.markers[i] is None
+            and not article_caption(ctx, i) and not supplementary(ctx, i))
+
+
+def contents_entry(ctx: Context, i: int) -> bool:
+    """A bylaw's table of contents entry: a part with the range of its articles, "第1章 総則
+    (第1条―第3条)", "第5章 附属機関(第28条)", and the "附則" listed after them. Not: the
+    part's own heading "第1章 総則", nor the 附則 after the last article."""
+    if _ARTICLE_RANGE.search(ctx.lines[i].text):
+        return True
+    return i > 0 and supplementary(ctx, i) and bool(_ARTICLE_RANGE.search(ctx.lines[i - 1].text))
+
+
+def form_section(ctx: Context, i: int) -> bool:
+    """A section name of a fixed document form's closed vocabulary (`rules/section_names.json`):
+    a court judgment's "主文", "事実及び理由", "(被告の主張)". Not: "主文の内容について"."""
+    return ctx.markers[i] is None and form_section_rank(ctx.lines[i].text) is not None
+
+
 # -- the words ----------------------------------------------------------------------------------
 
 
@@ -271,6 +356,41 @@ def cut_mid_sentence(ctx: Context, i: int) -> bool:
             and len(nxt.text) <= MAX_FRAGMENT_CHARS and "。" not in nxt.text)
 
 
+def runs_on(ctx: Context, i: int) -> bool:
+    """A long line (25 characters or more) the next line carries on mid-word: the next, on the
+    same page, unnumbered and outside a table, opens with hiragana, as the rest of a word
+    or an inflection does ("3 給与費については、…給与費が含ま" over "れているが、…。"). Not: a
+    heading over a sentence that opens with a word ("1 はじめに" over "本計画は…")."""
+    title = ctx.title(i)
+    if len(title) < RUN_ON_CHARS or title[-1] in _CLOSERS or i + 1 >= len(ctx.lines):
+        return False
+    nxt = ctx.lines[i + 1]
+    return (ctx.markers[i + 1] is None and not nxt.in_table and nxt.page == ctx.lines[i].page
+            and "ぁ" <= nxt.text[:1] <= "ゖ")
+
+
+def carries_on(ctx: Context, i: int) -> bool:
+    """Opens with hiragana right after a line on the same page, outside a table, that does not
+    close and is long (25 characters or more) or ends on a particle: the rest of a sentence
+    the layout cut ("…問題を避けるため" over "に、連続する漢字列のみを単語とし"). Not:
+    "まちづくりの推進" after a sentence that ends with "。"."""
+    line = ctx.lines[i]
+    if i == 0 or ctx.markers[i] is not None or not "ぁ" <= line.text[:1] <= "ゖ":
+        return False
+    prev = ctx.lines[i - 1]
+    return (not prev.in_table and prev.page == line.page and prev.text[-1] not in _CLOSERS
+            and (len(prev.text) >= RUN_ON_CHARS or bool(_OPEN_END.search(prev.text))))
+
+
+def spaced_labels(ctx: Context, i: int) -> bool:
+    """Three short labels side by side, as a chart's legend or a table's column heads print
+    them: "音威子府村 類似団体平均 全国町村平均". Not: "基本方針 ~行政から経営へ~", a title
+    with one space, nor a letter-spaced word ("全 職 員")."""
+    parts = ctx.title(i).split()
+    return len(parts) >= LEGEND_PARTS and "。" not in ctx.title(i) \
+        and all(2 <= len(p) <= MAX_LEGEND_PART_CHARS for p in parts)
+
+
 def field_value(ctx: Context, i: int) -> bool:
     """A form's label and its value: "電話:048-536-2465", "団体名:音威子府村". Not:
     "基本方針 ~行政から経営へ~"."""
@@ -290,6 +410,12 @@ def short(ctx: Context, i: int) -> bool:
             and letters(text) >= 2)
 
 
+def short_among_short(ctx: Context, i: int) -> bool:
+    """Short, in a document without markup whose lines are mostly short (three quarters of its
+    unmarked lines or more): verse, a slide deck's boxes. Not: a short line among paragraphs."""
+    return ctx.short_lines_common and short(ctx, i)
+
+
 def no_letters(ctx: Context, i: int) -> bool:
     """The title has no letter: "【76.78】", "(3) 2,400". Not: "(3) 猫"."""
     return letters(ctx.title(i)) < 1
@@ -299,6 +425,35 @@ def numeric(ctx: Context, i: int) -> bool:
     """Mostly digits: a scale or a figure ("4 月5月6月7月8月", "20 人"). Not: "第2期計画"."""
     text = ctx.lines[i].text.replace(" ", "")
     return bool(text) and sum(ch.isdigit() for ch in text) >= NUMERIC_SHARE * len(text)
+
+
+def over_scale(ctx: Context, i: int) -> bool:
+    """Not set large, directly over a line of bare numbers outside a table, as a chart's title
+    is over its axis ("①収益的収支比率(%)" over "110.00"). Not: a heading over a sentence or a
+    table, nor a section heading set large over the chart that is its only content."""
+    if i + 1 >= len(ctx.lines) or large(ctx, i):
+        return False
+    nxt = ctx.lines[i + 1]
+    return not nxt.in_table and letters(nxt.text) == 0 and numeric(ctx, i + 1)
+
+
+def stray_rule(ctx: Context, i: int) -> bool:
+    """A vertical bar outside a table: a box's border that OCR read as a glyph ("| |区困村が
+    指定してい"), or a formula. Japanese headings print no "|". Not: "避難行動判定フロー"."""
+    return not ctx.lines[i].in_table and "|" in ctx.lines[i].text
+
+
+def org_box(ctx: Context, i: int) -> bool:
+    """Only the name of an organisation unit or a post, with no sentence after it: a box of an
+    organisation chart ("DX推進本部", "本部長(市長)", "【事務局】" over other boxes). Not:
+    "<行政改革推進本部>" over the sentence on what the body does, nor a bylaw article's
+    caption "(会計課)"."""
+    text = ctx.lines[i].text
+    if text.startswith("(") or not ORG_UNIT.fullmatch(text):
+        return False
+    nxt = ctx.lines[i + 1] if i + 1 < len(ctx.lines) else None
+    return nxt is None or nxt.in_table or (
+        "。" not in nxt.text and len(nxt.text) < LONG_PARAGRAPH_CHARS)
 
 
 def unit_label(ctx: Context, i: int) -> bool:
@@ -383,6 +538,13 @@ def repeated(ctx: Context, i: int) -> bool:
         ctx.counts[line.text] >= REPEATED_TIMES and len(line.text) <= MAX_FRAGMENT_CHARS)
 
 
+def running_header(ctx: Context, i: int) -> bool:
+    """Printed on half the pages or more, three at least: a running header or footer the
+    furniture pass left ("第1章 国土交通分野における…" atop each page of a chapter). Not: a
+    subhead printed in each of four sections of a 13-page plan ("[現状と課題]")."""
+    return ctx.lines[i].repeats >= max(REPEATED_TIMES, RUNNING_SHARE * ctx.pages)
+
+
 def last_line(ctx: Context, i: int) -> bool:
     """Nothing follows: a heading heads something. Not: any line before the last."""
     return i + 1 >= len(ctx.lines)
@@ -391,11 +553,11 @@ def last_line(ctx: Context, i: int) -> bool:
 def diagram_label(ctx: Context, i: int) -> bool:
     """A marked heading between two deeper ones with only short fragments between it and the
     next: a box label of a slide ("基本理念" over "市民目線に立った" / "利便性が…"). Not: a
-    heading over paragraphs."""
+    heading over paragraphs, nor "3." of a run of numbered headings."""
     lines = ctx.lines
     level = lines[i].markup_level
-    if level is None or lines[i].size is None:
-        return False
+    if level is None or lines[i].size is None or i in ctx.runs:
+        return False  # a number that carries on a run of headings labels no box
     heads = ctx.heads
     at = bisect_left(heads, i)
     if at == 0 or at + 1 >= len(heads):
@@ -411,9 +573,11 @@ def diagram_label(ctx: Context, i: int) -> bool:
 
 FEATURES: dict[str, Feature] = {f.__name__: f for f in (
     markup, set_apart, in_table, list_item, numbered, compound_label, bullet, bracketed,
-    in_bullet_run, ordinal_run, announced_item, article_caption, supplementary, sentence,
-    sentence_form, open_end, cut_mid_sentence, field_value, long_title, short, no_letters,
-    numeric, unit_label, caption, date_or_number, attachment_tag, is_title, annotation, large,
-    small, bold, isolated, indented_paragraph, unmarked_in_marked_up, repeated, last_line,
-    diagram_label,
+    in_bullet_run, ordinal_run, announced_item, article_caption, supplementary,
+    unmarked_in_bylaw, contents_entry, form_section,
+    sentence, sentence_form, open_end, cut_mid_sentence, runs_on, carries_on, spaced_labels,
+    field_value, long_title, short, short_among_short,
+    no_letters, numeric, over_scale, stray_rule, org_box, unit_label, caption, date_or_number,
+    attachment_tag, is_title, annotation, large, small, bold, isolated, indented_paragraph,
+    unmarked_in_marked_up, repeated, running_header, last_line, diagram_label,
 )}

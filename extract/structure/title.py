@@ -49,6 +49,17 @@ def clean_title(text: str | None) -> str | None:
     return text
 
 
+def _before_heading(title: str) -> str:
+    """The cover lines joined as a title, up to the first that is a numbered heading: a cover
+    printing the first chapter's heading ("…経営戦略(案) 1.事業概要") under the title."""
+    parts = title.split(" ")
+    for k, part in enumerate(parts[1:], start=1):
+        marker = parse_marker(part)
+        if marker is not None and marker.numbered and marker.title:
+            return " ".join(parts[:k])
+    return title
+
+
 def _flat(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
@@ -121,6 +132,8 @@ def document_title(result: ReadResult, blocks: list[Block], uri: str = ""
     if subject:
         return subject, blocks
     title = clean_title(result.title)
+    if title and sized:
+        title = _before_heading(title)
     if title:
         return (_series(_widen(title, blocks, body), blocks) if sized else title), blocks
     if sized:

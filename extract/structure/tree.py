@@ -15,15 +15,23 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from extract.blocks import BlockKind, Line
 from extract.structure.classify import Label, LineKind
-from extract.structure.features import ARTICLE_CAPTION, MAX_HEADING_CHARS
+from extract.structure.features import (
+    ARTICLE_CAPTION,
+    MAX_HEADING_CHARS,
+    form_section_rank,
+    letters,
+)
 from extract.structure.markers import Marker, parse_family, parse_marker
 
 # A cell this long ending like a verb is a sentence even without 。.
 SENTENCE_CHARS = 20
+# A table row heads a section of its own only when its numbered first cell names something.
+MIN_ROW_TITLE_LETTERS = 2
 # A row with this many year cells is a schedule's header.
 MIN_SCHEDULE_YEARS = 3
 SCHEDULE_COLUMN = "工程"
@@ -84,14 +92,26 @@ def family_depths(lines: list[Line], labels: list[Label]) -> dict[str, int]:
     Between two headings of family A whose numbers run on (2 after 1), every family seen is
     below A; when family B starts counting again (1 after 3), every family seen since B's last
     heading is above B. Each pair of families takes the direction most of the document votes
-    for, and a family's depth is the number of families above it.
+    for, and a family's depth is the number of families above it. Read from the marked
+    headings (those the source did not set apart).
     """
-    seq: list[tuple[str, int | None]] = []
-    for line, label in zip(lines, labels, strict=True):
-        if label.kind is LineKind.HEADING and line.markup_level is None:
-            marker = parse_marker(line.text)
-            if marker is not None:
-                seq.append((marker.family, marker.num))
+    seq = [(m.family, m.num) for line, label in zip(lines, labels, strict=True)
+           if label.kind is LineKind.HEADING and line.markup_level is None
+           and (m := parse_marker(line.text)) is not None]
+    return _depths(seq, restarts=True)
+
+
+def run_depths(lines: list[Line], labels: list[Label]) -> dict[str, int]:
+    """The depth of each numbered family among all headings, set apart or not, from runs that
+    go on only (a family seen between 1 and 2 of another is below it). A restart is no vote
+    here: a document of several parts (a plan, then its annex) restarts its top numbering."""
+    seq = [(m.family, m.num) for line, label in zip(lines, labels, strict=True)
+           if label.kind is LineKind.HEADING
+           and (m := parse_marker(line.text)) is not None and m.num is not None]
+    return _depths(seq, restarts=False)
+
+
+def _depths(seq: Sequence[tuple[str, int | None]], restarts: bool) -> dict[str, int]:
     below: dict[tuple[str, str], int] = {}
     last: dict[str, tuple[int, int | None]] = {}
     for k, (family, num) in enumerate(seq):
@@ -101,13 +121,117 @@ def family_depths(lines: list[Line], labels: list[Label]) -> dict[str, int]:
             if num is not None and prev is not None and num == prev + 1:
                 for other in between:
                     below[(other, family)] = below.get((other, family), 0) + 1
-            elif num is not None and prev is not None and num <= prev:
+            elif restarts and num is not None and prev is not None and num <= prev:
                 for other in between:
                     below[(family, other)] = below.get((family, other), 0) + 1
         last[family] = (k, num)
     families = {f for f, _ in seq}
     return {f: sum(below.get((f, o), 0) > below.get((o, f), 0) for o in families if o != f)
             for f in families}
+
+
+def bullets_over_unmarked(lines: list[Line], labels: list[Label]) -> frozenset[str]:
+    """The bullet families that mark headings above the unmarked ones: "■" when more unmarked
+    headings come between two "■" headings ("基本理念" and "基本テーマ" inside "■基本的な考え方")
+    than "■" headings come between two unmarked ones (a "■研修" list inside "基本方針")."""
+    seq: list[str] = []
+    for line, label in zip(lines, labels, strict=True):
+        if label.kind is LineKind.HEADING and line.markup_level is None:
+            marker = parse_marker(line.text)
+            seq.append("U" if marker is None else marker.family)
+    unmarked = [k for k, f in enumerate(seq) if f == "U"]
+    found: set[str] = set()
+    for family in {f for f in seq if f.startswith("bullet")}:
+        mine = [k for k, f in enumerate(seq) if f == family]
+        inside = sum(seq[a + 1:b].count("U") for a, b in itertools.pairwise(mine))
+        around = sum(seq[a + 1:b].count(family) for a, b in itertools.pairwise(unmarked))
+        if inside > around:
+            found.add(family)
+    return frozenset(found)
+
+
+def continued_levels(lines: list[Line], labels: list[Label]) -> list[int | None]:
+    """The markup level of each heading; a numbered heading the reader did not set apart takes
+    the level of the heading its number continues.
+
+    "3 北海道警察" at the top of a page, printed like body text, after "2 北海道" set apart at
+    level 4 is the third item of that run at level 4, not a child of "2". The run is the last
+    heading of the same marker family, numbered one less, with no heading of a higher level
+    (a smaller number) between them.
+    """
+    levels = [line.markup_level if label.kind is LineKind.HEADING else None
+              for line, label in zip(lines, labels, strict=True)]
+    last: dict[str, tuple[int, int]] = {}  # family -> (its last number, that heading's level)
+    for k, (line, label) in enumerate(zip(lines, labels, strict=True)):
+        if label.kind is not LineKind.HEADING:
+            continue
+        marker = parse_marker(line.text)
+        level = levels[k]
+        if level is None and marker is not None and marker.num is not None:
+            prev = last.get(marker.family)
+            if prev is not None and prev[0] == marker.num - 1:
+                level = levels[k] = prev[1]
+        if level is None:
+            continue
+        last = {f: v for f, v in last.items() if v[1] <= level}
+        if marker is not None and marker.num is not None:
+            last[marker.family] = (marker.num, level)
+    return levels
+
+
+def nest_by_family(lines: list[Line], labels: list[Label],
+                   levels: list[int | None]) -> list[int | None]:
+    """`levels` with the numbers' nesting put above the type sizes.
+
+    A run's first heading ("1.") set as large as, or larger than, the open heading of a family
+    the document's runs put above its own ("Ⅲ.", where an earlier "1." came between "Ⅰ." and
+    "Ⅱ.") is a child of that heading: it and every heading after it move down by the same
+    number of levels, until a heading of that family, or of one above it, comes.
+
+    A numbering that starts again while a heading of its own family is still open above it
+    ("Ⅰ." inside chapter "Ⅰ.", quoting another plan's goals), set no deeper than the heading
+    before it, is a list inside that heading: its items go one level below it, and the
+    headings after them keep their own levels.
+    """
+    depth = run_depths(lines, labels)
+    out = list(levels)
+    shift = 0
+    until = -1  # while shifting: the depth of the family whose heading ends the shift
+    open_: list[tuple[str, int]] = []  # the numbered headings open: (family, level)
+    # a restarted run: (family, its last number, its level, the level of the heading it is in)
+    inner: tuple[str, int, int, int] | None = None
+    prev: int | None = None  # the level of the heading before
+    for k, level in enumerate(levels):
+        if level is None:
+            continue
+        marker = parse_marker(lines[k].text)
+        num = marker.num if marker is not None else None
+        family = marker.family if marker is not None and num is not None else None
+        mine = depth.get(family or "", -1)
+        if shift and family is not None and mine <= until:
+            shift = 0
+        new = level + shift
+        if inner is not None and new <= inner[3]:
+            inner = None  # a heading as high as the one the list is in closes the list
+        if inner is not None and family == inner[0] and num == inner[1] + 1:
+            new = inner[2]
+            inner = (inner[0], inner[1] + 1, new, inner[3])
+        elif family is not None and num == 1 and prev is not None and prev >= new \
+                and (anchor := [lv for f, lv in open_ if f == family and lv < new]):
+            new = prev + 1
+            inner = (family, 1, new, anchor[-1])
+        else:
+            above = [(f, lv) for f, lv in open_ if depth.get(f, mine) < mine and lv >= new]
+            if family is not None and num == 1 and above and not shift:
+                parent_family, parent_level = above[-1]
+                shift = parent_level + 1 - level
+                until = depth[parent_family]
+                new = level + shift
+        open_ = [(f, lv) for f, lv in open_ if lv < new]
+        if family is not None:
+            open_.append((family, new))
+        out[k] = prev = new
+    return out
 
 
 def run_levels(lines: list[Line], labels: list[Label]) -> list[int | None]:
@@ -120,8 +244,7 @@ def run_levels(lines: list[Line], labels: list[Label]) -> list[int | None]:
     it, and with a body of its own, is the run's sibling ("村内の主な出来事" over a timeline,
     before "Ⅰ."), not its parent; a title directly over the run's "1" stays its parent.
     """
-    levels = [line.markup_level if label.kind is LineKind.HEADING else None
-              for line, label in zip(lines, labels, strict=True)]
+    levels = nest_by_family(lines, labels, continued_levels(lines, labels))
     markers = [parse_marker(line.text) if level is not None else None
                for line, level in zip(lines, levels, strict=True)]
     numbered = [m is not None and m.numbered for m in markers]
@@ -160,6 +283,7 @@ class Builder:
         self.stack: list[Section] = [self.root]
         self.group_open = False
         self.depth = family_depths(lines, labels)
+        self.over_unmarked = bullets_over_unmarked(lines, labels)
         self.levels = run_levels(lines, labels)
 
     def unmarked_heading(self, i: int) -> bool:
@@ -193,17 +317,27 @@ class Builder:
         self.stack.append(section)
 
     def place_markup(self, section: Section) -> None:
-        level = section.markup_level or 1
-        while len(self.stack) > 1 and (
-            self.stack[-1].markup_level is None or self.stack[-1].markup_level >= level
-        ):
+        level = 1 if section.markup_level is None else section.markup_level
+        while len(self.stack) > 1 and self.closes(len(self.stack) - 1, level):
             self.stack.pop()
         self.push(section)
 
+    def closes(self, k: int, level: int) -> bool:
+        """True when a heading of markup `level` closes the open section at stack[k]: one of a
+        level as high or higher, or any unmarked one; an inner form section ((原告の主張)) is
+        closed only by a heading at the level of the heading it sits under, or higher."""
+        open_ = self.stack[k]
+        if open_.family == "form":
+            anchor = next((s.markup_level for s in reversed(self.stack[:k])
+                           if s.markup_level is not None), None)
+            return anchor is None or anchor >= level
+        return open_.markup_level is None or open_.markup_level >= level
+
     def place_unmarked(self, section: Section, group: bool) -> None:
-        anchor = next((k for k, s in enumerate(self.stack) if s.family == "U1"), None)
-        markup = max((k for k, s in enumerate(self.stack) if s.markup_level is not None),
-                     default=0)
+        markup = max((k for k, s in enumerate(self.stack) if s.markup_level is not None
+                      or s.family in self.over_unmarked), default=0)
+        anchor = next((k for k, s in enumerate(self.stack) if s.family == "U1" and k > markup),
+                      None)
         if group or anchor is None or not self.group_open:
             section.family = "U1"
             self.group_open = group
@@ -213,9 +347,29 @@ class Builder:
             self.stack = self.stack[: anchor + 1]
         self.push(section)
 
+    def place_form_section(self, section: Section, rank: str) -> None:
+        """A fixed form's section name: a "top" one (主文, 事実及び理由) heads everything after
+        it (level 0, above any type size); an "inner" one ((原告の主張)) opens under the heading
+        it follows and closes the inner one before it with all that was opened under it."""
+        section.title = (section.title or "").strip("()")
+        if rank == "top":
+            section.markup_level = 0
+            self.place_markup(section)
+            return
+        section.family = "form"
+        inner = [k for k, s in enumerate(self.stack) if s.family == "form"]
+        if inner:
+            self.stack = self.stack[:inner[-1]]
+        self.push(section)
+
     def place_marked(self, section: Section) -> None:
         family = section.family
         positions = [k for k, s in enumerate(self.stack) if s.family == family]
+        if family in self.over_unmarked:
+            # a heading bullet closes the unmarked headings opened after its last heading
+            while len(self.stack) > 1 and self.stack[-1].family in ("U1", "U2"):
+                self.stack.pop()
+            positions = [k for k in positions if k < len(self.stack)]
         if not positions:
             self.close_shallower(section)
             self.push(section)
@@ -291,7 +445,10 @@ class Builder:
             lead = parse_marker(row.cells[0]) if row.cells[0] else None
             shift = 0
             table, index = (row.cell or (0, 0, 0))[:2]
+            # A row headed by a number and one character ("1 級") or a figure ("8 -56") is a
+            # row of the table's own scale, not a numbered item.
             if (lead and lead.title and lead.numbered and not lead.compound
+                    and letters(lead.title) >= MIN_ROW_TITLE_LETTERS
                     and len(lead.title) <= MAX_HEADING_CHARS and not is_sentence(lead.title)):
                 current = Section(lead.title, lead.label, f"table:{lead.family}", cells[0][1],
                                   row.page, lead.num, table=table,
@@ -325,9 +482,9 @@ class Builder:
 
     def section(self, i: int, marker: Marker | None) -> Section:
         line, label = self.lines[i], self.labels[i]
-        plain = marker is not None and (marker.numbered or marker.family.startswith("bullet"))
-        title = marker.title if marker is not None and (plain or line.markup_level is None) \
-            else line.text
+        # A marker's title without it: a number, a bullet and brackets wrapping the whole
+        # heading ("[現状と課題]") are not part of the title, whatever type sets the line.
+        title = marker.title if marker is not None else line.text
         return Section(title, marker.label if marker else None,
                        marker.family if marker else None, line.span, line.page,
                        marker.num if marker else None, indent=line.indent,
@@ -355,16 +512,21 @@ class Builder:
                     i += 2 if article.label else 1
                     continue
                 section = self.section(i, marker)
-                if self.levels[i] is not None:
+                rank = form_section_rank(line.text) if "form_section" in label.fired else None
+                if rank is not None:
+                    self.place_form_section(section, rank)
+                elif self.levels[i] is not None:
                     section.markup_level = self.levels[i]
-                    section.family = f"h{line.markup_level}"
+                    section.family = f"h{self.levels[i]}"
                     self.place_markup(section)
                 elif marker is not None:
                     self.place_marked(section)
                 else:
                     self.place_unmarked(section, group=self.unmarked_heading(i + 1))
             else:
-                role = "item" if marker is not None or line.kind is BlockKind.LIST_ITEM \
+                # A figure's label or a box of a chart is no item of a list, whatever opens it.
+                item = marker is not None or line.kind is BlockKind.LIST_ITEM
+                role = "item" if item and label.kind is not LineKind.FIGURE_LABEL \
                     else "paragraph"
                 # Brackets enclose a caption's words rather than mark an item: kept as printed.
                 printed = line.text if marker is None or marker.family.startswith(
