@@ -173,6 +173,31 @@ def test_kana_words_of_plan_names_stay_in_the_name() -> None:
 def test_the_examples_in_the_plan_name_docstrings_hold() -> None:
     import doctest
 
-    from extract.plans import names
+    from extract.plans import evidence, names
 
     assert doctest.testmod(names).failed == 0
+    assert doctest.testmod(evidence).failed == 0
+
+
+def test_a_period_given_to_the_plan_the_sentence_stands_in() -> None:
+    # Hand-made: the sentence names no plan; the period word follows the range, so the range
+    # is the period of the plan whose section it is in (here the document's own).
+    doc = _doc("ひかり市環境行動計画\n\n1 計画の位置づけ\n\n"
+               "令和3年度から令和7年度までの5年間を計画期間とします。\n")
+    plan = _plan(doc, "ひかり市環境行動計画")
+    assert plan.period is not None and (plan.period.start, plan.period.end) == ("FY2021", "FY2025")
+    assert "section_owner" in plan.evidence
+
+
+def test_a_range_that_ends_another_plan_is_not_the_documents_period() -> None:
+    # Hand-made: a range whose period word does not follow it (…で期間を終える) says when
+    # another plan ended, not this one's years.
+    doc = _doc("ひかり市環境行動計画\n\n1 計画の位置づけ\n\n"
+               "前の計画が令和2年度で期間を終えたため、新たに策定しました。\n")
+    assert _plan(doc, "ひかり市環境行動計画").period is None
+
+
+def test_a_title_that_runs_on_past_the_plan_name_still_names_it() -> None:
+    # Hand-made: the cover line carries the plan name, a draft mark and the date apart.
+    doc = _doc("ひかり市環境行動計画(案) 令和6年3月\n\n1 計画の位置づけ\n\n本文です。\n")
+    assert [p.title for p in doc.plans if p.role.value == "main"] == ["ひかり市環境行動計画"]

@@ -103,6 +103,35 @@ def _period_words(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [m.span() for m in re.finditer(pattern, text[start:end])]
 
 
+# What stands between a range and the period word it is given to: "XからYまでを計画期間",
+# "Yまで(計画期間)", "Xからの5年間を期間".
+_TO_WORD = r"\s*(?:まで)?(?:の?\s*\d+\s*[かヶケカ箇]?(?:年間|か年))?\s*(?:を|\(|:)?\s*"
+
+
+def attached_word(text: str, exprs: list[TimeExpr]) -> int | None:
+    """Where a period word follows a range with nothing but particles between ("令和3年度から
+    令和7年度までの5年間を計画期間とします", "平成16年度末まで(計画期間)"): the sentence
+    gives the period of a plan it does not name, the one it is written in.
+
+    >>> from extract.periods import find_periods
+    >>> s = "令和3年度から令和7年度までの5年間を計画期間とします。"
+    >>> attached_word(s, find_periods(s)) == s.index("計画期間")
+    True
+    >>> s = "前の計画が令和2年度で期間を終えます。"
+    >>> attached_word(s, find_periods(s)) is None
+    True
+    """
+    words = "|".join(map(re.escape, vocab().period_words))
+    pattern = re.compile(_TO_WORD + "(?:" + words + ")")
+    for x in exprs:
+        if x.start is None and x.end is None:
+            continue
+        m = pattern.match(text, x.span[1])
+        if m is not None:
+            return m.end() - len(next(w for w in vocab().period_words if m.group().endswith(w)))
+    return None
+
+
 def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
     """Characters between two spans (0 when they touch or overlap)."""
     return max(0, b[0] - a[1], a[0] - b[1])

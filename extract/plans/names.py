@@ -103,9 +103,25 @@ _CHANGE_NOTE = re.compile(r"\s*\([^)]*(?:変更|改定|改訂)\)")
 def title_names(title: str) -> list[tuple[str, list[str]]]:
     """(name, aliases) of each plan a document title names.
 
+    A title that names no plan as a whole may open with one and run on into words set apart by
+    a space: a cover's date or issuer, or the first heading read into the title line. The
+    longest such opening that names a plan is taken.
+
     >>> title_names("第5次ひかり市総合計画基本構想の策定について")
     [('第5次ひかり市総合計画基本構想', ['第5次ひかり市総合計画基本構想の策定について'])]
+    >>> title_names("ひかり市環境基本計画(案) 令和6年3月 ひかり市")
+    [('ひかり市環境基本計画', ['ひかり市環境基本計画(案)'])]
     """
+    whole = _title_names(title)
+    words = title.split()
+    for k in range(len(words) - 1, 0, -1):
+        if whole:
+            break
+        whole = _title_names(" ".join(words[:k]))
+    return whole
+
+
+def _title_names(title: str) -> list[tuple[str, list[str]]]:
     unbracketed = _BILL.sub("", _CHANGE_NOTE.sub("", title).strip())
     unbracketed = _SUBTITLE.sub("", re.sub(r"\s*\([^)]*\)\s*", "", unbracketed))
     edition = _EDITION.search(unbracketed)

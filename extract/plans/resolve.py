@@ -24,7 +24,14 @@ from extract.plans.candidates import (
     find_mentions,
     mention_index,
 )
-from extract.plans.evidence import Pair, lists, pair_evidence, score, with_lengths
+from extract.plans.evidence import (
+    Pair,
+    attached_word,
+    lists,
+    pair_evidence,
+    score,
+    with_lengths,
+)
 from extract.plans.names import vocab
 from extract.plans.sections import Owners, cover_pairs, section_pairs
 from extract.structure.outline import Section
@@ -93,10 +100,13 @@ def _sentence_pairs(text: str, sentence: tuple[int, int], exprs: list[TimeExpr],
             for ref in v.self_refs for m in re.finditer(re.escape(ref), body)
             if owners.main is not None]
     named = sorted(mentions + refs, key=lambda m: m.span[0])
-    if not named and body.lstrip().startswith(v.period_words):
-        owner = owners.at(s)  # "計画期間：令和3年度～令和7年度" under a plan's heading
-        if owner is not None:
-            named = [Mention(owner, (s, s), "section_owner")]
+    owner = owners.at(s) if not named else None
+    if owner is not None:
+        # "計画期間：令和3年度～令和7年度" under a plan's heading, or "令和3年度から令和7年度
+        # までを計画期間とします" in it: the period of the plan the section belongs to.
+        at = s if body.lstrip().startswith(v.period_words) else attached_word(text, exprs)
+        if at is not None:
+            named = [Mention(owner, (at, at), "section_owner")]
     _adoptions(text, exprs, named, e, adopted)
     if any(p in body for p in v.no_period) and named:
         fixed.add(id(named[0].plan))
