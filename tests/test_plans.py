@@ -173,9 +173,10 @@ def test_kana_words_of_plan_names_stay_in_the_name() -> None:
 def test_the_examples_in_the_plan_name_docstrings_hold() -> None:
     import doctest
 
-    from extract.plans import evidence, names
+    from extract.plans import candidates, evidence, names
 
     assert doctest.testmod(names).failed == 0
+    assert doctest.testmod(candidates).failed == 0
     assert doctest.testmod(evidence).failed == 0
 
 
@@ -201,3 +202,19 @@ def test_a_title_that_runs_on_past_the_plan_name_still_names_it() -> None:
     # Hand-made: the cover line carries the plan name, a draft mark and the date apart.
     doc = _doc("ひかり市環境行動計画(案) 令和6年3月\n\n1 計画の位置づけ\n\n本文です。\n")
     assert [p.title for p in doc.plans if p.role.value == "main"] == ["ひかり市環境行動計画"]
+
+
+def test_a_national_plan_named_by_whose_it_is_takes_the_period_it_shares() -> None:
+    # Hand-made: 国の総合戦略 is named only by whose it is and its plan word.
+    doc = _doc("ひかり町の地方創生\n\n1 対象期間\n\n"
+               "対象期間は、国の総合戦略と同じく2020年度から2024年度までとします。\n")
+    plan = _plan(doc, "国の総合戦略")
+    assert plan.role.value == "referenced"
+    assert plan.period is not None and (plan.period.start, plan.period.end) == ("FY2020", "FY2024")
+
+
+def test_a_plan_name_in_double_brackets_with_its_target_year() -> None:
+    # Hand-made: 『』 hold a work's title; a year may close a plan's name.
+    doc = _doc("ひかり市の取組\n\n『ひかり共同参画プラン2030』(令和3年度~令和12年度)に基づき進めます。\n")
+    plan = _plan(doc, "ひかり共同参画プラン2030")
+    assert plan.period is not None and (plan.period.start, plan.period.end) == ("FY2021", "FY2030")

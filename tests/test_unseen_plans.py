@@ -61,3 +61,16 @@ def test_step_up_strategy_runs_to_the_end_of_fiscal_2004() -> None:
     assert len(main) == 1 and main[0].title.endswith("ステップアップ戦略")
     assert _period(main[0]) == (None, "FY2004")
     assert [p.title for p in doc.plans if p.period is not None] == [main[0].title]
+
+
+def test_regional_strategy_and_the_national_one_it_shares_its_years_with() -> None:
+    # "総合戦略の対象期間は、国の総合戦略と同じく2015年度から2019年度までとします", and the
+    # schedule below it lists 2015年度 … 2019年度; the 第5期総合計画 is named with the year it
+    # was adopted only.
+    doc = _parse("pdf", "nepp-chan_otoineppu", "otoineppu_sogosenryaku.pdf")
+    main = [p for p in doc.plans if p.role.value == "main"]
+    assert [p.title for p in main] == ["北海道音威子府村まち・ひと・しごと創生総合戦略"]
+    assert _period(main[0]) == ("FY2015", "FY2019")
+    national = _one(doc, "国の総合戦略")
+    assert national.role.value == "referenced" and _period(national) == ("FY2015", "FY2019")
+    assert _period(_one(doc, "第5期音威子府村総合計画")) is None

@@ -169,6 +169,10 @@ def heading_name(title: str) -> tuple[str, list[str]] | None:
     return name, [paren] if paren and kind_of(paren) else []
 
 
+# A plan of the state or the prefecture, named by whose it is: 国の総合戦略, 県の行動計画.
+HIGHER_GOVERNMENT = r"[国県道都府]の"
+
+
 @cache
 def text_name_pattern() -> re.Pattern[str]:
     """An unquoted plan name in running text: an ordinal or a run of kanji, katakana and
@@ -176,12 +180,19 @@ def text_name_pattern() -> re.Pattern[str]:
     Hiragana ends the run, so "…につきましては" never joins a name, except a city's name in
     kana before 市/町/村 and the kana words of plan names (子ども, まちづくり: the list
     `name_kana_words`); a name starts after hiragana (a particle, a verb's ending) or a mark,
-    and not with a figure."""
+    and not with a figure. A plan of the state or the prefecture may be named by whose it is and
+    its plan word alone (国の総合戦略, 県の行動計画).
+
+    >>> [m.group() for m in text_name_pattern().finditer("国の総合戦略と同じく、道の計画も")]
+    ['国の総合戦略', '道の計画']
+    """
     kinds = "|".join(map(re.escape, vocab().kinds))
     kana = "|".join(map(re.escape, sorted(vocab().raw["name_kana_words"], key=len, reverse=True)))
+    word = r"(?:[一-龥々ァ-ヶーA-Za-z0-9・]|" + kana + r")"
     return re.compile(
-        r"(?<![^\s、。,「」『』()ぁ-ん])"
+        r"(?<![^\s、。,「」『』()ぁ-ん])(?:"
+        + HIGHER_GOVERNMENT + word + r"{0,24}?(?:" + kinds + r")|"  # 国の総合戦略
         r"(?:第\d+[次期]|(?![0-9]))(?:[ぁ-ん]{2,6}(?=[市町村]))?"  # ひかり市…, つくばひかり市…
-        r"(?:[一-龥々ァ-ヶーA-Za-z0-9・]|" + kana + r"){1,24}?(?:" + kinds + r")"
+        + word + r"{1,24}?(?:" + kinds + r"))"
         + VERSION + r"?"
         r"(?![一-龥ァ-ヶー])")
