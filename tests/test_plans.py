@@ -215,6 +215,7 @@ def test_a_national_plan_named_by_whose_it_is_takes_the_period_it_shares() -> No
 
 def test_a_plan_name_in_double_brackets_with_its_target_year() -> None:
     # Hand-made: 『』 hold a work's title; a year may close a plan's name.
-    doc = _doc("ひかり市の取組\n\n『ひかり共同参画プラン2030』(令和3年度~令和12年度)に基づき進めます。\n")
+    doc = _doc("ひかり市の取組\n\n"
+               "『ひかり共同参画プラン2030』(令和3年度~令和12年度)に基づき進めます。\n")
     plan = _plan(doc, "ひかり共同参画プラン2030")
     assert plan.period is not None and (plan.period.start, plan.period.end) == ("FY2021", "FY2030")
