@@ -219,3 +219,31 @@ def test_a_plan_name_in_double_brackets_with_its_target_year() -> None:
                "『ひかり共同参画プラン2030』(令和3年度~令和12年度)に基づき進めます。\n")
     plan = _plan(doc, "ひかり共同参画プラン2030")
     assert plan.period is not None and (plan.period.start, plan.period.end) == ("FY2021", "FY2030")
+
+
+def test_basic_plan_and_vision_are_parts_of_a_comprehensive_plan() -> None:
+    # Hand-made: a 総合計画 divides into 基本構想 and 基本計画, each with its years; 基本計画
+    # holds 本計画 inside one word and is no self-reference of the main plan.
+    doc = _doc("ひかり市総合計画\n\n1 計画の構成\n\n"
+               "基本構想の期間は、令和3年度から令和12年度までの10年間とします。"
+               "基本計画の期間は、令和3年度から令和7年度までの5年間とします。\n")
+    assert _plan(doc, "ひかり市総合計画").period is None
+    vision, basic = _plan(doc, "基本構想"), _plan(doc, "基本計画")
+    assert vision.role.value == "sub" and basic.role.value == "sub"
+    assert vision.period is not None and (vision.period.start, vision.period.end) == (
+        "FY2021", "FY2030")
+    assert basic.period is not None and (basic.period.start, basic.period.end) == (
+        "FY2021", "FY2025")
+
+
+def test_names_with_their_years_under_a_period_heading() -> None:
+    # Hand-made: a section titled 計画の期間 lists each part with its range, no period word on
+    # the lines themselves.
+    doc = _doc("ひかり市第7次総合計画\n\n計画の期間\n\n"
+               "前期基本計画 令和3年度~令和7年度\n後期基本計画 令和8年度~令和12年度\n")
+    early, late = _plan(doc, "前期基本計画"), _plan(doc, "後期基本計画")
+    assert early.period is not None and (early.period.start, early.period.end) == (
+        "FY2021", "FY2025")
+    assert late.period is not None and (late.period.start, late.period.end) == (
+        "FY2026", "FY2030")
+    assert "period_section" in early.evidence

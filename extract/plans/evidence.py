@@ -8,9 +8,10 @@ range in brackets right after the name), `cue` (…を「X」として, 平成7�
 `nearest` (no plan named closer to the expression), `adjacent` (the range's start printed
 next to the name: "令和8年度から、X"), `self_reference` (本計画 names the main plan),
 `topic` (the name is the topic, Xは, of a sentence with a period word),
-`section_owner` (a period
-sentence naming no plan, under a plan's heading). Against: `other_plan_between`, and what the
-expression is: `point` (one year, not a range), `day` (a day: a deadline, not a plan's years),
+`section_owner` (a sentence naming no plan that opens with a period word, or has one right
+after its range: "…までを計画期間とします"; the plan is the one whose section it is in),
+`period_section` (the sentence lies under a heading titled with a period word). Against:
+`other_plan_between`, and what the expression is: `point` (one year, not a range), `day` (a day: a deadline, not a plan's years),
 `open_end`, and the period engine's tags `adopted`, `law`, `published`, `as_of`.
 """
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from extract.periods import TimeExpr
 from extract.plans.candidates import (
@@ -97,14 +98,13 @@ def _sentence_pairs(text: str, sentence: tuple[int, int], exprs: list[TimeExpr],
     v = vocab()
     body = text[s:e]
     refs = [Mention(owners.main, (s + m.start(), s + m.end()), "self_reference")
-            for ref in v.self_refs for m in re.finditer(re.escape(ref), body)
-            if owners.main is not None]
+            for m in _self_reference_pattern().finditer(body) if owners.main is not None]
     named = sorted(mentions + refs, key=lambda m: m.span[0])
     owner = owners.at(s) if not named else None
     if owner is not None:
         # "計画期間：令和3年度～令和7年度" under a plan's heading, or "令和3年度から令和7年度
         # までを計画期間とします" in it: the period of the plan the section belongs to.
-        at = s if body.lstrip().startswith(v.period_words) else attached_word(text, exprs)
+        at = s if _opens_with_period_word(body) else attached_word(text, exprs)
         if at is not None:
             named = [Mention(owner, (at, at), "section_owner")]
     _adoptions(text, exprs, named, e, adopted)
@@ -119,6 +119,8 @@ def _sentence_pairs(text: str, sentence: tuple[int, int], exprs: list[TimeExpr],
     pairs: list[Pair] = []
     for group, span in zip(groups, spans, strict=True):
         extra = ["listed"] if len(group) > 1 else []
+        if span[0] in owners.period_sections:
+            extra.append("period_section")  # "基本構想 令和3年度~令和12年度" under 計画期間
         for x, printed in ranges:
             evidence = pair_evidence(text, sentence, span, x, printed, spans) + extra
             for m in group:
@@ -126,6 +128,24 @@ def _sentence_pairs(text: str, sentence: tuple[int, int], exprs: list[TimeExpr],
                 names = evidence + how
                 pairs.append(Pair(m.plan, x, tuple(names), score(names)))
     return pairs
+
+
+def _opens_with_period_word(body: str) -> bool:
+    """True for "計画期間：…", "期間 …" and "計画の期間 …" at the start of a sentence."""
+    body = body.lstrip()
+    return body.removeprefix("計画の").startswith(vocab().period_words)
+
+
+@cache
+def _self_reference_pattern() -> re.Pattern[str]:
+    """本計画, この大綱 as words of their own: 基本計画 and 基本方針 hold 本計画 and 本方針
+    inside one word and name other things.
+
+    >>> [m.group() for m in _self_reference_pattern().finditer("本計画は基本計画に基づく")]
+    ['本計画']
+    """
+    refs = "|".join(map(re.escape, vocab().self_refs))
+    return re.compile(r"(?<![一-龥々ァ-ヶー])(?:" + refs + ")")
 
 
 def _adoptions(text: str, exprs: list[TimeExpr], named: list[Mention], end: int,

@@ -15,7 +15,7 @@ from bisect import bisect_right
 from itertools import pairwise
 
 from extract.periods import TimeExpr, find_periods
-from extract.plans.candidates import Candidate, Registry, expr_index
+from extract.plans.candidates import Candidate, Covered, Registry, expr_index
 from extract.plans.evidence import Pair, expr_evidence, score
 from extract.plans.names import heading_name, vocab
 from extract.structure.outline import Entry, Section
@@ -36,17 +36,24 @@ class Owners:
         self.by_section: dict[int, Candidate] = {}
         starts: list[tuple[int, Candidate | None]] = []
 
-        def visit(section: Section, inherited: Candidate | None) -> None:
+        periods: list[tuple[int, int]] = []  # sections titled 計画期間, outermost only
+
+        def visit(section: Section, inherited: Candidate | None, in_period: bool) -> None:
             named = heading_name(section.title) if section.title else None
             plan = (found.find(named[0]) if named else None) or inherited
             if plan is not None:
                 self.by_section[id(section)] = plan
             if section.span is not None:
                 starts.append((section.span[0], plan))
+            titled = section.title is not None and any(
+                w in section.title for w in vocab().period_words)
+            if titled and not in_period and section.span is not None:
+                periods.append((section.span[0], _extent_end(section)))
             for child in section.children:
-                visit(child, plan)
+                visit(child, plan, in_period or titled)
 
-        visit(root, None)
+        visit(root, None, False)
+        self.period_sections = Covered(periods)
         starts.sort(key=lambda pair: pair[0])
         self._starts = [s for s, _ in starts]
         self._plans = [p for _, p in starts]
@@ -57,6 +64,13 @@ class Owners:
 
     def of(self, section: Section) -> Candidate | None:
         return self.by_section.get(id(section)) or self.main
+
+
+def _extent_end(section: Section) -> int:
+    """Where the text under a section ends: its heading, body and every section below it."""
+    ends = [e.span[1] for s in section.walk() for e in s.body]
+    ends += [s.span[1] for s in section.walk() if s.span is not None]
+    return max(ends)
 
 
 def _years_span(text: str, exprs: list[TimeExpr], span: tuple[int, int]) -> TimeExpr | None:
