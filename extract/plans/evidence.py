@@ -12,7 +12,8 @@ next to the name: "令和8年度から、X"), `self_reference` (本計画 names 
 after its range: "…までを計画期間とします"; the plan is the one whose section it is in),
 `period_section` (the sentence lies under a heading titled with a period word). Against:
 `other_plan_between`, and what the expression is: `point` (one year, not a range), `day` (a
-day: a deadline, not a plan's years), `open_end`, and the period engine's tags `adopted`, `law`, `published`, `as_of`.
+day: a deadline, not a plan's years), `open_end`, and the period engine's tags `adopted`,
+`law`, `published`, `as_of`.
 """
 
 from __future__ import annotations
