@@ -247,3 +247,17 @@ def test_names_with_their_years_under_a_period_heading() -> None:
     assert late.period is not None and (late.period.start, late.period.end) == (
         "FY2026", "FY2030")
     assert "period_section" in early.evidence
+
+
+def test_a_line_holding_a_range_and_its_length_is_the_main_plans() -> None:
+    # Hand-made: a plan table headed by its years and their count, a note beside them; a range
+    # on a line of its own without its length (a table's data years) gives nothing.
+    doc = _doc("ひかり地区振興計画について\n\n1 整備の理由\n\n道路が傷んでいます。\n\n"
+               "2 整備の内容\n\n(変更後)令和2年度から令和6年度まで 5年間 (単位 千円)\n"
+               "市道\t90,000\n")
+    plan = _plan(doc, "ひかり地区振興計画")
+    assert plan.period is not None and (plan.period.start, plan.period.end) == ("FY2020", "FY2024")
+    assert "range_line" in plan.evidence
+    doc = _doc("ひかり地区振興計画について\n\n1 整備の理由\n\n道路が傷んでいます。\n\n"
+               "2 人口の推移\n\n平成22年から平成27年\n")
+    assert _plan(doc, "ひかり地区振興計画").period is None
