@@ -173,10 +173,11 @@ def test_kana_words_of_plan_names_stay_in_the_name() -> None:
 def test_the_examples_in_the_plan_name_docstrings_hold() -> None:
     import doctest
 
-    from extract.plans import candidates, evidence, names
+    from extract.plans import candidates, evidence, names, resolve
 
     assert doctest.testmod(names).failed == 0
     assert doctest.testmod(candidates).failed == 0
+    assert doctest.testmod(resolve).failed == 0
     assert doctest.testmod(evidence).failed == 0
 
 
@@ -261,3 +262,11 @@ def test_a_line_holding_a_range_and_its_length_is_the_main_plans() -> None:
     doc = _doc("ひかり地区振興計画について\n\n1 整備の理由\n\n道路が傷んでいます。\n\n"
                "2 人口の推移\n\n平成22年から平成27年\n")
     assert _plan(doc, "ひかり地区振興計画").period is None
+
+
+def test_a_range_after_a_plans_end_is_not_that_plans_period() -> None:
+    # Hand-made: the 第2期 plan's period ends, and the range that follows is the next one's.
+    doc = _doc("ひかり市の子育て支援\n\n1 はじめに\n\n"
+               "令和6年度で第2期計画の期間が終わるため、令和7年度以降の事業を定める新たな計画を"
+               "つくります。\n")
+    assert all(p.period is None for p in doc.plans if p.title == "第2期計画")

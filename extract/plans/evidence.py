@@ -11,9 +11,10 @@ next to the name: "令和8年度から、X"), `self_reference` (本計画 names 
 `section_owner` (a sentence naming no plan that opens with a period word, or has one right
 after its range: "…までを計画期間とします"; the plan is the one whose section it is in),
 `period_section` (the sentence lies under a heading titled with a period word). Against:
-`other_plan_between`, and what the expression is: `point` (one year, not a range), `day` (a
-day: a deadline, not a plan's years), `open_end`, and the period engine's tags `adopted`,
-`law`, `published`, `as_of`.
+`other_plan_between`, `period_ends` (the name's period is said to end between it and the
+range: "Xの期間が終わるため、令和7年度以降の…"), and what the expression is: `point` (one
+year, not a range), `day` (a day: a deadline, not a plan's years), `open_end`, and the period
+engine's tags `adopted`, `law`, `published`, `as_of`.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ MAX_ADJACENT_GAP = 2
 # What may stand between two names of one list: "A、B及びCの計画期間".
 _LIST_GAP = re.compile(r"\s*(?:、|,|・|及び|および|並びに|と|や)\s*")
 _DURATION_YEARS = re.compile(r"P(\d+)Y")
+# The name's period ends between it and the range: the range is what comes after it.
+_ENDS = re.compile(r"期間(?:が|を)?(?:終わ|終え|満了|終了)|期限を迎え")
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,4 +174,6 @@ def pair_evidence(text: str, sentence: tuple[int, int], group: tuple[int, int], 
     lo, hi = (ge, head[0]) if ge <= head[0] else (head[1], gs)
     if any(lo <= g[0] and g[1] <= hi for g in groups if g != group):
         out.append("other_plan_between")
+    if _ENDS.search(text, lo, hi):
+        out.append("period_ends")  # "第2期計画の期間が終わるため、令和7年度以降の…"
     return out + expr_evidence(expr)

@@ -185,14 +185,17 @@ def text_name_pattern() -> re.Pattern[str]:
 
     >>> [m.group() for m in text_name_pattern().finditer("国の総合戦略と同じく、道の計画も")]
     ['国の総合戦略', '道の計画']
+    >>> [m.group() for m in text_name_pattern().finditer("、第1期計画・第2期計画を")]
+    ['第1期計画']
     """
     kinds = "|".join(map(re.escape, vocab().kinds))
     kana = "|".join(map(re.escape, sorted(vocab().raw["name_kana_words"], key=len, reverse=True)))
     word = r"(?:[一-龥々ァ-ヶーA-Za-z0-9・]|" + kana + r")"
+    city = r"(?:[ぁ-ん]{2,6}(?=[市町村]))?"  # ひかり市…, つくばひかり市…
     return re.compile(
         r"(?<![^\s、。,「」『』()ぁ-ん])(?:"
         + HIGHER_GOVERNMENT + word + r"{0,24}?(?:" + kinds + r")|"  # 国の総合戦略
-        r"(?:第\d+[次期]|(?![0-9]))(?:[ぁ-ん]{2,6}(?=[市町村]))?"  # ひかり市…, つくばひかり市…
-        + word + r"{1,24}?(?:" + kinds + r"))"
+        r"第\d+[次期]" + city + word + r"{0,24}?(?:" + kinds + r")|"  # 第2期計画, 第5次…
+        r"(?![0-9])" + city + word + r"{1,24}?(?:" + kinds + r"))"
         + VERSION + r"?"
         r"(?![一-龥ァ-ヶー])")
