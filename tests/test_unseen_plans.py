@@ -30,13 +30,19 @@ def _one(doc: Document, title: str) -> Plan:
     return found[0]
 
 
+def _main(doc: Document, title: str, period: tuple[str | None, str | None] | None) -> Plan:
+    """The document's one main plan, asserted to have `title` and `period`."""
+    main = [p for p in doc.plans if p.role.value == "main"]
+    assert [p.title for p in main] == [title]
+    assert _period(main[0]) == period
+    return main[0]
+
+
 def test_sewerage_strategy_is_the_main_plan_with_its_cover_period() -> None:
     # The cover reads "音威子府村下水道事業経営戦略（案）" and "計画期間：平成28年度～平成37年度";
     # the 投資・財政計画 table inside covers the same years (本年度 = 平成28年度 … 37年度).
     doc = _parse("pdf", "nepp-chan_otoineppu", "nousyuu_keieis.pdf")
-    main = [p for p in doc.plans if p.role.value == "main"]
-    assert [p.title for p in main] == ["音威子府村下水道事業経営戦略"]
-    assert _period(main[0]) == ("FY2016", "FY2025")
+    _main(doc, "音威子府村下水道事業経営戦略", ("FY2016", "FY2025"))
     part = _one(doc, "投資・財政計画")
     assert part.role.value == "sub" and _period(part) == ("FY2016", "FY2025")
 
@@ -47,8 +53,7 @@ def test_administrative_reform_rounds_named_by_their_years() -> None:
     doc = _parse("seeds", "001_30a96376731425c2.txt")
     assert _period(_one(doc, "第2次行政改革")) == ("1995", "1997")
     assert _period(_one(doc, "第3次行政改革")) == ("1998", "2000")
-    main = _one(doc, "刈谷市行政経営方針")
-    assert main.role.value == "main" and main.period is None
+    _main(doc, "刈谷市行政経営方針", None)
     dated = {p.title for p in doc.plans if p.period is not None}
     assert dated == {"第2次行政改革", "第3次行政改革"}
 
@@ -68,9 +73,7 @@ def test_regional_strategy_and_the_national_one_it_shares_its_years_with() -> No
     # schedule below it lists 2015年度 … 2019年度; the 第5期総合計画 is named with the year it
     # was adopted only.
     doc = _parse("pdf", "nepp-chan_otoineppu", "otoineppu_sogosenryaku.pdf")
-    main = [p for p in doc.plans if p.role.value == "main"]
-    assert [p.title for p in main] == ["北海道音威子府村まち・ひと・しごと創生総合戦略"]
-    assert _period(main[0]) == ("FY2015", "FY2019")
+    _main(doc, "北海道音威子府村まち・ひと・しごと創生総合戦略", ("FY2015", "FY2019"))
     national = _one(doc, "国の総合戦略")
     assert national.role.value == "referenced" and _period(national) == ("FY2015", "FY2019")
     assert _period(_one(doc, "第5期音威子府村総合計画")) is None
@@ -80,7 +83,5 @@ def test_council_bill_plan_takes_the_years_its_table_covers() -> None:
     # 議案第37号 carries "上倉・瓶岩北辺地に係る総合整備計画(第5次変更)"; its tables are headed
     # "(変更前)平成29年度から令和4年度まで 6年間" and "(変更後)…", the plan's years.
     doc = _parse("pdf", "nankoku_gikai", "議案第37号：辺地総合整備計画変更（第５次）.pdf")
-    main = [p for p in doc.plans if p.role.value == "main"]
-    assert [p.title for p in main] == ["上倉・瓶岩北辺地に係る総合整備計画"]
-    assert _period(main[0]) == ("FY2017", "FY2022")
-    assert [p for p in doc.plans if p.period is not None] == main
+    main = _main(doc, "上倉・瓶岩北辺地に係る総合整備計画", ("FY2017", "FY2022"))
+    assert [p for p in doc.plans if p.period is not None] == [main]
