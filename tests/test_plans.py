@@ -14,6 +14,10 @@ def _plan(doc: Document, title: str) -> Plan:
     return next(p for p in doc.plans if p.title == title)
 
 
+def _years(plan: Plan) -> tuple[str | None, str | None] | None:
+    return (plan.period.start, plan.period.end) if plan.period is not None else None
+
+
 def test_bracketed_period_after_a_heading_name() -> None:
     doc = _doc("行政改革\n\n第3期みらい集中改革プラン(平成25年度から平成27年度)\n\n"
                "1 職員\n 本文です。\n")
@@ -188,7 +192,7 @@ def test_a_period_given_to_the_plan_the_sentence_stands_in() -> None:
     doc = _doc("ひかり市環境行動計画\n\n1 計画の位置づけ\n\n"
                "令和3年度から令和7年度までの5年間を計画期間とします。\n")
     plan = _plan(doc, "ひかり市環境行動計画")
-    assert plan.period is not None and (plan.period.start, plan.period.end) == ("FY2021", "FY2025")
+    assert _years(plan) == ("FY2021", "FY2025")
     assert "section_owner" in plan.evidence
 
 
@@ -212,7 +216,7 @@ def test_a_national_plan_named_by_whose_it_is_takes_the_period_it_shares() -> No
                "対象期間は、国の総合戦略と同じく2020年度から2024年度までとします。\n")
     plan = _plan(doc, "国の総合戦略")
     assert plan.role.value == "referenced"
-    assert plan.period is not None and (plan.period.start, plan.period.end) == ("FY2020", "FY2024")
+    assert _years(plan) == ("FY2020", "FY2024")
 
 
 def test_a_plan_name_in_double_brackets_with_its_target_year() -> None:
@@ -220,7 +224,7 @@ def test_a_plan_name_in_double_brackets_with_its_target_year() -> None:
     doc = _doc("ひかり市の取組\n\n"
                "『ひかり共同参画プラン2030』(令和3年度~令和12年度)に基づき進めます。\n")
     plan = _plan(doc, "ひかり共同参画プラン2030")
-    assert plan.period is not None and (plan.period.start, plan.period.end) == ("FY2021", "FY2030")
+    assert _years(plan) == ("FY2021", "FY2030")
 
 
 def test_basic_plan_and_vision_are_parts_of_a_comprehensive_plan() -> None:
@@ -232,10 +236,8 @@ def test_basic_plan_and_vision_are_parts_of_a_comprehensive_plan() -> None:
     assert _plan(doc, "ひかり市総合計画").period is None
     vision, basic = _plan(doc, "基本構想"), _plan(doc, "基本計画")
     assert vision.role.value == "sub" and basic.role.value == "sub"
-    assert vision.period is not None and (vision.period.start, vision.period.end) == (
-        "FY2021", "FY2030")
-    assert basic.period is not None and (basic.period.start, basic.period.end) == (
-        "FY2021", "FY2025")
+    assert _years(vision) == ("FY2021", "FY2030")
+    assert _years(basic) == ("FY2021", "FY2025")
 
 
 def test_names_with_their_years_under_a_period_heading() -> None:
@@ -244,10 +246,8 @@ def test_names_with_their_years_under_a_period_heading() -> None:
     doc = _doc("ひかり市第7次総合計画\n\n計画の期間\n\n"
                "前期基本計画 令和3年度~令和7年度\n後期基本計画 令和8年度~令和12年度\n")
     early, late = _plan(doc, "前期基本計画"), _plan(doc, "後期基本計画")
-    assert early.period is not None and (early.period.start, early.period.end) == (
-        "FY2021", "FY2025")
-    assert late.period is not None and (late.period.start, late.period.end) == (
-        "FY2026", "FY2030")
+    assert _years(early) == ("FY2021", "FY2025")
+    assert _years(late) == ("FY2026", "FY2030")
     assert "period_section" in early.evidence
 
 
@@ -258,7 +258,7 @@ def test_a_line_holding_a_range_and_its_length_is_the_main_plans() -> None:
                "2 整備の内容\n\n(変更後)令和2年度から令和6年度まで 5年間 (単位 千円)\n"
                "市道\t90,000\n")
     plan = _plan(doc, "ひかり地区振興計画")
-    assert plan.period is not None and (plan.period.start, plan.period.end) == ("FY2020", "FY2024")
+    assert _years(plan) == ("FY2020", "FY2024")
     assert "range_line" in plan.evidence
     doc = _doc("ひかり地区振興計画について\n\n1 整備の理由\n\n道路が傷んでいます。\n\n"
                "2 人口の推移\n\n平成22年から平成27年\n")
@@ -272,12 +272,10 @@ def test_phases_of_a_range_become_plans_with_their_share_of_it() -> None:
                "町では、平成22年度から令和元年度までの間、5年ごとに第1期計画・第2期計画を"
                "策定してきました。\n\n2 計画期間\n\n令和2年度から令和6年度までの5年間とします。\n")
     first, second = _plan(doc, "第1期計画"), _plan(doc, "第2期計画")
-    assert first.period is not None and (first.period.start, first.period.end) == (
-        "FY2010", "FY2014")
-    assert second.period is not None and (second.period.start, second.period.end) == (
-        "FY2015", "FY2019")
+    assert _years(first) == ("FY2010", "FY2014")
+    assert _years(second) == ("FY2015", "FY2019")
     main = _plan(doc, "第3次ひかり町職員行動計画")
-    assert main.period is not None and (main.period.start, main.period.end) == ("FY2020", "FY2024")
+    assert _years(main) == ("FY2020", "FY2024")
 
 
 def test_a_range_after_a_plans_end_is_not_that_plans_period() -> None:
