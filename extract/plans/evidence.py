@@ -113,6 +113,13 @@ def _period_words(text: str, start: int, end: int) -> list[tuple[int, int]]:
 _TO_WORD = r"\s*(?:まで)?(?:の?\s*\d+\s*[かヶケカ箇]?(?:年間|か年))?\s*(?:を|\(|:)?\s*"
 
 
+def _within_a_year(x: TimeExpr) -> bool:
+    """True for a range of days inside one year ("7月1日から7月31日までを募集期間"): a
+    campaign's or a call's dates, not a plan's years."""
+    days = [p for p in (x.start, x.end) if p is not None and p.count("-") == 2]
+    return len(days) == 2 and days[0][:4] == days[1][:4]
+
+
 def attached_word(text: str, exprs: list[TimeExpr]) -> int | None:
     """Where a period word follows a range with nothing but particles between ("令和3年度から
     令和7年度までの5年間を計画期間とします", "平成16年度末まで(計画期間)"): the sentence
@@ -125,11 +132,14 @@ def attached_word(text: str, exprs: list[TimeExpr]) -> int | None:
     >>> s = "前の計画が令和2年度で期間を終えます。"
     >>> attached_word(s, find_periods(s)) is None
     True
+    >>> s = "令和5年7月1日から7月31日までを期間とします。"
+    >>> attached_word(s, find_periods(s)) is None
+    True
     """
     words = "|".join(map(re.escape, vocab().period_words))
     pattern = re.compile(_TO_WORD + "(?:" + words + ")")
     for x in exprs:
-        if x.start is None and x.end is None:
+        if (x.start is None and x.end is None) or _within_a_year(x):
             continue
         m = pattern.match(text, x.span[1])
         if m is not None:
