@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from extract.periods import TimeExpr
 from extract.periods.values import add_length
@@ -120,6 +121,11 @@ def _within_a_year(x: TimeExpr) -> bool:
     return len(days) == 2 and days[0][:4] == days[1][:4]
 
 
+@cache
+def _attached_pattern() -> re.Pattern[str]:
+    return re.compile(_TO_WORD + "(?:" + "|".join(map(re.escape, vocab().period_words)) + ")")
+
+
 def attached_word(text: str, exprs: list[TimeExpr]) -> int | None:
     """Where a period word follows a range with nothing but particles between ("令和3年度から
     令和7年度までの5年間を計画期間とします", "平成16年度末まで(計画期間)"): the sentence
@@ -136,8 +142,7 @@ def attached_word(text: str, exprs: list[TimeExpr]) -> int | None:
     >>> attached_word(s, find_periods(s)) is None
     True
     """
-    words = "|".join(map(re.escape, vocab().period_words))
-    pattern = re.compile(_TO_WORD + "(?:" + words + ")")
+    pattern = _attached_pattern()
     for x in exprs:
         if (x.start is None and x.end is None) or _within_a_year(x):
             continue
