@@ -284,3 +284,11 @@ def test_a_range_after_a_plans_end_is_not_that_plans_period() -> None:
                "令和6年度で第2期計画の期間が終わるため、令和7年度以降の事業を定める新たな計画を"
                "つくります。\n")
     assert all(p.period is None for p in doc.plans if p.title == "第2期計画")
+
+
+def test_a_period_section_gives_its_plan_the_range_that_is_not_an_aside() -> None:
+    # Hand-made: under 計画期間 the first range, in brackets, is another plan's years.
+    doc = _doc("ひかり市環境計画\n\n1 計画期間\n\n"
+               "国の計画(令和2年度~令和6年度)との整合を図るため、令和3年度から令和7年度までとします。\n")
+    assert _years(_plan(doc, "ひかり市環境計画")) == ("FY2021", "FY2025")
+    assert _years(_plan(doc, "国の計画")) == ("FY2020", "FY2024")

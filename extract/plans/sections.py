@@ -130,6 +130,12 @@ def _row_plan(body: list[Entry], found: Registry) -> Candidate | None:
     return None
 
 
+def _aside(text: str, x: TimeExpr) -> bool:
+    """True for a range in brackets ("国の計画(令和2年度~令和6年度)との整合"): the years of
+    what stands before it, not of the section's plan."""
+    return text[:x.span[0]].rstrip().endswith("(") and text[x.span[1]:].lstrip().startswith(")")
+
+
 def _with_ancestors(root: Section) -> list[tuple[Section, list[str]]]:
     """Every section below the root with its own title and those of the sections above it."""
     out: list[tuple[Section, list[str]]] = []
@@ -171,7 +177,7 @@ def section_pairs(text: str, root: Section, exprs: list[TimeExpr], found: Regist
                 ["consecutive_years"] if _consecutive(inside) else [])
         elif titled:
             ranges = [x for x in index.between(body[0].span[0], body[-1].span[1])
-                      if x.start or x.end]
+                      if (x.start or x.end) and not _aside(text, x)]
             period, names = (ranges[0] if ranges else None), ["section_title"]
         else:
             continue
