@@ -15,12 +15,13 @@ import time
 from pathlib import Path
 
 from extract.periods import find_periods
-from extract.pipeline import _join, _title
 from extract.plans import find_plans
 from extract.readers import read
 from extract.structure.boilerplate import strip_boilerplate
+from extract.structure.lines import to_lines
 from extract.structure.normalize import normalize_blocks
-from extract.structure.outline import blocks_to_outline
+from extract.structure.outline import build_outline
+from extract.structure.title import document_title
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT.parent / "shared" / "corpus" / "seeds" / "001_30a96376731425c2.txt"
@@ -30,9 +31,9 @@ FACTORS = (1, 5, 10)
 def _median_seconds(data: bytes, repeats: int) -> tuple[int, float]:
     result = read(data, name="bench.txt", media_type="text/plain")
     blocks, _ = strip_boilerplate(normalize_blocks(result.blocks))
-    title, blocks = _title(result, blocks)
-    text, placed = _join(blocks)
-    root = blocks_to_outline(placed)
+    title, blocks = document_title(result, blocks, "bench.txt")
+    text, lines = to_lines(blocks)
+    root, _ = build_outline(lines, title)
     exprs = find_periods(text)
     times = []
     for _ in range(repeats):

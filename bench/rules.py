@@ -17,8 +17,13 @@ import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from extract.pipeline import parse_file
-from extract.schema import Document, NodeKind, walk
+# Run as `python bench/rules.py`, this folder comes first on the import path, and its html.py
+# would stand in for the standard library's html module the PDF readers import: every PDF
+# would then fail to read and fire no rule.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
+from extract.pipeline import parse_file  # noqa: E402
+from extract.schema import Document, NodeKind, walk  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"

@@ -14,6 +14,10 @@ def _plan(doc: Document, title: str) -> Plan:
     return next(p for p in doc.plans if p.title == title)
 
 
+def _years(plan: Plan) -> tuple[str | None, str | None] | None:
+    return (plan.period.start, plan.period.end) if plan.period is not None else None
+
+
 def test_bracketed_period_after_a_heading_name() -> None:
     doc = _doc("行政改革\n\n第3期みらい集中改革プラン(平成25年度から平成27年度)\n\n"
                "1 職員\n 本文です。\n")
@@ -173,6 +177,118 @@ def test_kana_words_of_plan_names_stay_in_the_name() -> None:
 def test_the_examples_in_the_plan_name_docstrings_hold() -> None:
     import doctest
 
-    from extract.plans import names
+    from extract.plans import candidates, evidence, names, phases, resolve
 
     assert doctest.testmod(names).failed == 0
+    assert doctest.testmod(candidates).failed == 0
+    assert doctest.testmod(phases).failed == 0
+    assert doctest.testmod(resolve).failed == 0
+    assert doctest.testmod(evidence).failed == 0
+
+
+def test_a_period_given_to_the_plan_the_sentence_stands_in() -> None:
+    # Hand-made: the sentence names no plan; the period word follows the range, so the range
+    # is the period of the plan whose section it is in (here the document's own).
+    doc = _doc("ひかり市環境行動計画\n\n1 計画の位置づけ\n\n"
+               "令和3年度から令和7年度までの5年間を計画期間とします。\n")
+    plan = _plan(doc, "ひかり市環境行動計画")
+    assert _years(plan) == ("FY2021", "FY2025")
+    assert "section_owner" in plan.evidence
+
+
+def test_a_range_that_ends_another_plan_is_not_the_documents_period() -> None:
+    # Hand-made: a range whose period word does not follow it (…で期間を終える) says when
+    # another plan ended, not this one's years.
+    doc = _doc("ひかり市環境行動計画\n\n1 計画の位置づけ\n\n"
+               "前の計画が令和2年度で期間を終えたため、新たに策定しました。\n")
+    assert _plan(doc, "ひかり市環境行動計画").period is None
+
+
+def test_a_title_that_runs_on_past_the_plan_name_still_names_it() -> None:
+    # Hand-made: the cover line carries the plan name, a draft mark and the date apart.
+    doc = _doc("ひかり市環境行動計画(案) 令和6年3月\n\n1 計画の位置づけ\n\n本文です。\n")
+    assert [p.title for p in doc.plans if p.role.value == "main"] == ["ひかり市環境行動計画"]
+
+
+def test_a_national_plan_named_by_whose_it_is_takes_the_period_it_shares() -> None:
+    # Hand-made: 国の総合戦略 is named only by whose it is and its plan word.
+    doc = _doc("ひかり町の地方創生\n\n1 対象期間\n\n"
+               "対象期間は、国の総合戦略と同じく2020年度から2024年度までとします。\n")
+    plan = _plan(doc, "国の総合戦略")
+    assert plan.role.value == "referenced"
+    assert _years(plan) == ("FY2020", "FY2024")
+
+
+def test_a_plan_name_in_double_brackets_with_its_target_year() -> None:
+    # Hand-made: 『』 hold a work's title; a year may close a plan's name.
+    doc = _doc("ひかり市の取組\n\n"
+               "『ひかり共同参画プラン2030』(令和3年度~令和12年度)に基づき進めます。\n")
+    plan = _plan(doc, "ひかり共同参画プラン2030")
+    assert _years(plan) == ("FY2021", "FY2030")
+
+
+def test_basic_plan_and_vision_are_parts_of_a_comprehensive_plan() -> None:
+    # Hand-made: a 総合計画 divides into 基本構想 and 基本計画, each with its years; 基本計画
+    # holds 本計画 inside one word and is no self-reference of the main plan.
+    doc = _doc("ひかり市総合計画\n\n1 計画の構成\n\n"
+               "基本構想の期間は、令和3年度から令和12年度までの10年間とします。"
+               "基本計画の期間は、令和3年度から令和7年度までの5年間とします。\n")
+    assert _plan(doc, "ひかり市総合計画").period is None
+    vision, basic = _plan(doc, "基本構想"), _plan(doc, "基本計画")
+    assert vision.role.value == "sub" and basic.role.value == "sub"
+    assert _years(vision) == ("FY2021", "FY2030")
+    assert _years(basic) == ("FY2021", "FY2025")
+
+
+def test_names_with_their_years_under_a_period_heading() -> None:
+    # Hand-made: a section titled 計画の期間 lists each part with its range, no period word on
+    # the lines themselves.
+    doc = _doc("ひかり市第7次総合計画\n\n計画の期間\n\n"
+               "前期基本計画 令和3年度~令和7年度\n後期基本計画 令和8年度~令和12年度\n")
+    early, late = _plan(doc, "前期基本計画"), _plan(doc, "後期基本計画")
+    assert _years(early) == ("FY2021", "FY2025")
+    assert _years(late) == ("FY2026", "FY2030")
+    assert "period_section" in early.evidence
+
+
+def test_a_line_holding_a_range_and_its_length_is_the_main_plans() -> None:
+    # Hand-made: a plan table headed by its years and their count, a note beside them; a range
+    # on a line of its own without its length (a table's data years) gives nothing.
+    doc = _doc("ひかり地区振興計画について\n\n1 整備の理由\n\n道路が傷んでいます。\n\n"
+               "2 整備の内容\n\n(変更後)令和2年度から令和6年度まで 5年間 (単位 千円)\n"
+               "市道\t90,000\n")
+    plan = _plan(doc, "ひかり地区振興計画")
+    assert _years(plan) == ("FY2020", "FY2024")
+    assert "range_line" in plan.evidence
+    doc = _doc("ひかり地区振興計画について\n\n1 整備の理由\n\n道路が傷んでいます。\n\n"
+               "2 人口の推移\n\n平成22年から平成27年\n")
+    assert _plan(doc, "ひかり地区振興計画").period is None
+
+
+def test_phases_of_a_range_become_plans_with_their_share_of_it() -> None:
+    # Hand-made: ten years in two five-year phases, each a plan; the document's own plan keeps
+    # the years its period section gives.
+    doc = _doc("第3次ひかり町職員行動計画\n\n1 はじめに\n\n"
+               "町では、平成22年度から令和元年度までの間、5年ごとに第1期計画・第2期計画を"
+               "策定してきました。\n\n2 計画期間\n\n令和2年度から令和6年度までの5年間とします。\n")
+    first, second = _plan(doc, "第1期計画"), _plan(doc, "第2期計画")
+    assert _years(first) == ("FY2010", "FY2014")
+    assert _years(second) == ("FY2015", "FY2019")
+    main = _plan(doc, "第3次ひかり町職員行動計画")
+    assert _years(main) == ("FY2020", "FY2024")
+
+
+def test_a_range_after_a_plans_end_is_not_that_plans_period() -> None:
+    # Hand-made: the 第2期 plan's period ends, and the range that follows is the next one's.
+    doc = _doc("ひかり市の子育て支援\n\n1 はじめに\n\n"
+               "令和6年度で第2期計画の期間が終わるため、令和7年度以降の事業を定める新たな計画を"
+               "つくります。\n")
+    assert all(p.period is None for p in doc.plans if p.title == "第2期計画")
+
+
+def test_a_period_section_gives_its_plan_the_range_that_is_not_an_aside() -> None:
+    # Hand-made: under 計画期間 the first range, in brackets, is another plan's years.
+    doc = _doc("ひかり市環境計画\n\n1 計画期間\n\n"
+               "国の計画(令和2年度~令和6年度)との整合を図るため、令和3年度から令和7年度までとします。\n")
+    assert _years(_plan(doc, "ひかり市環境計画")) == ("FY2021", "FY2025")
+    assert _years(_plan(doc, "国の計画")) == ("FY2020", "FY2024")

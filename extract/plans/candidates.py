@@ -111,8 +111,10 @@ def mention_index(mentions: list[Mention]) -> SpanIndex[Mention]:
     return SpanIndex(mentions, {i: m.span[0] for i, m in enumerate(mentions)})
 
 
-_QUOTED = re.compile(r"「([^「」]{2,40})」")
-_NICKNAME = re.compile(rf"(.+?)[\sぁ-んァ-ヶー]{{1,{MAX_NICKNAME_CHARS}}}")
+# A name in corner brackets, or in the double ones used for titles of works (『…プラン2020』).
+_QUOTED = re.compile(r"「([^「」]{2,40})」|『([^『』]{2,40})』")
+# …or its target year (「ひかり共同参画プラン2030」).
+_NICKNAME = re.compile(rf"(.+?)(?:[\sぁ-んァ-ヶー]{{1,{MAX_NICKNAME_CHARS}}}|\s?\d{{2,4}})")
 
 
 # A note after a name: "(仮称)", "(案)".
@@ -120,7 +122,12 @@ _NOTE = re.compile(r"\s*\([^()]{1,6}\)$")
 
 
 def _quoted_name(inner: str) -> str | None:
-    """The plan name a quotation holds: all of it, or up to a plan word and a short nickname."""
+    """The plan name a quotation holds: all of it, or up to a plan word and a short nickname
+    or a year.
+
+    >>> _quoted_name("ひかり共同参画プラン2030"), _quoted_name("令和6年度予算")
+    ('ひかり共同参画プラン2030', None)
+    """
     if is_name(_NOTE.sub("", inner)):
         return inner
     m = _NICKNAME.fullmatch(inner)
@@ -157,11 +164,12 @@ def find_mentions(text: str, title: str | None, root: Section) -> tuple[Registry
             mentions.append(Mention(plan, span, "heading"))
     quoted: list[tuple[int, int]] = []
     for m in _QUOTED.finditer(text):
-        quoted_name = _quoted_name(m.group(1))
+        group = 1 if m.group(1) is not None else 2
+        quoted_name = _quoted_name(m.group(group))
         if quoted_name is not None:
             bare = _NOTE.sub("", quoted_name)  # 「…総合戦略(仮称)」
             aliases = [quoted_name] if bare != quoted_name else []
-            plan = found.add(bare, aliases, m.span(1), "quoted")
+            plan = found.add(bare, aliases, m.span(group), "quoted")
             mentions.append(Mention(plan, m.span(), "quoted"))
             quoted.append(m.span())
     covered = Covered(quoted + [m.span for m in mentions if m.how == "heading"])

@@ -8,16 +8,20 @@ range in brackets right after the name), `cue` (…を「X」として, 平成7�
 `nearest` (no plan named closer to the expression), `adjacent` (the range's start printed
 next to the name: "令和8年度から、X"), `self_reference` (本計画 names the main plan),
 `topic` (the name is the topic, Xは, of a sentence with a period word),
-`section_owner` (a period
-sentence naming no plan, under a plan's heading). Against: `other_plan_between`, and what the
-expression is: `point` (one year, not a range), `day` (a day: a deadline, not a plan's years),
-`open_end`, and the period engine's tags `adopted`, `law`, `published`, `as_of`.
+`section_owner` (a sentence naming no plan that opens with a period word, or has one right
+after its range: "…までを計画期間とします"; the plan is the one whose section it is in),
+`period_section` (the sentence lies under a heading titled with a period word). Against:
+`other_plan_between`, `period_ends` (the name's period is said to end between it and the
+range: "Xの期間が終わるため、令和7年度以降の…"), and what the expression is: `point` (one
+year, not a range), `day` (a day: a deadline, not a plan's years), `open_end`, and the period
+engine's tags `adopted`, `law`, `published`, `as_of`.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from extract.periods import TimeExpr
 from extract.periods.values import add_length
@@ -36,6 +40,8 @@ MAX_ADJACENT_GAP = 2
 # What may stand between two names of one list: "A、B及びCの計画期間".
 _LIST_GAP = re.compile(r"\s*(?:、|,|・|及び|および|並びに|と|や)\s*")
 _DURATION_YEARS = re.compile(r"P(\d+)Y")
+# The name's period ends between it and the range: the range is what comes after it.
+_ENDS = re.compile(r"期間(?:が|を)?(?:終わ|終え|満了|終了)|期限を迎え")
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +109,49 @@ def _period_words(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [m.span() for m in re.finditer(pattern, text[start:end])]
 
 
+# What stands between a range and the period word it is given to: "XからYまでを計画期間",
+# "Yまで(計画期間)", "Xからの5年間を期間".
+_TO_WORD = r"\s*(?:まで)?(?:の?\s*\d+\s*[かヶケカ箇]?(?:年間|か年))?\s*(?:を|\(|:)?\s*"
+
+
+def _within_a_year(x: TimeExpr) -> bool:
+    """True for a range of days inside one year ("7月1日から7月31日までを募集期間"): a
+    campaign's or a call's dates, not a plan's years."""
+    days = [p for p in (x.start, x.end) if p is not None and p.count("-") == 2]
+    return len(days) == 2 and days[0][:4] == days[1][:4]
+
+
+@cache
+def _attached_pattern() -> re.Pattern[str]:
+    return re.compile(_TO_WORD + "(?:" + "|".join(map(re.escape, vocab().period_words)) + ")")
+
+
+def attached_word(text: str, exprs: list[TimeExpr]) -> int | None:
+    """Where a period word follows a range with nothing but particles between ("令和3年度から
+    令和7年度までの5年間を計画期間とします", "平成16年度末まで(計画期間)"): the sentence
+    gives the period of a plan it does not name, the one it is written in.
+
+    >>> from extract.periods import find_periods
+    >>> s = "令和3年度から令和7年度までの5年間を計画期間とします。"
+    >>> attached_word(s, find_periods(s)) == s.index("計画期間")
+    True
+    >>> s = "前の計画が令和2年度で期間を終えます。"
+    >>> attached_word(s, find_periods(s)) is None
+    True
+    >>> s = "令和5年7月1日から7月31日までを期間とします。"
+    >>> attached_word(s, find_periods(s)) is None
+    True
+    """
+    pattern = _attached_pattern()
+    for x in exprs:
+        if (x.start is None and x.end is None) or _within_a_year(x):
+            continue
+        m = pattern.match(text, x.span[1])
+        if m is not None:
+            return m.end() - len(next(w for w in vocab().period_words if m.group().endswith(w)))
+    return None
+
+
 def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
     """Characters between two spans (0 when they touch or overlap)."""
     return max(0, b[0] - a[1], a[0] - b[1])
@@ -140,4 +189,6 @@ def pair_evidence(text: str, sentence: tuple[int, int], group: tuple[int, int], 
     lo, hi = (ge, head[0]) if ge <= head[0] else (head[1], gs)
     if any(lo <= g[0] and g[1] <= hi for g in groups if g != group):
         out.append("other_plan_between")
+    if _ENDS.search(text, lo, hi):
+        out.append("period_ends")  # "第2期計画の期間が終わるため、令和7年度以降の…"
     return out + expr_evidence(expr)

@@ -103,9 +103,25 @@ _CHANGE_NOTE = re.compile(r"\s*\([^)]*(?:変更|改定|改訂)\)")
 def title_names(title: str) -> list[tuple[str, list[str]]]:
     """(name, aliases) of each plan a document title names.
 
+    A title that names no plan as a whole may open with one and run on into words set apart by
+    a space: a cover's date or issuer, or the first heading read into the title line. The
+    longest such opening that names a plan is taken.
+
     >>> title_names("第5次ひかり市総合計画基本構想の策定について")
     [('第5次ひかり市総合計画基本構想', ['第5次ひかり市総合計画基本構想の策定について'])]
+    >>> title_names("ひかり市環境基本計画(案) 令和6年3月 ひかり市")
+    [('ひかり市環境基本計画', ['ひかり市環境基本計画(案)'])]
     """
+    whole = _title_names(title)
+    words = title.split()
+    for k in range(len(words) - 1, 0, -1):
+        if whole:
+            break
+        whole = _title_names(" ".join(words[:k]))
+    return whole
+
+
+def _title_names(title: str) -> list[tuple[str, list[str]]]:
     unbracketed = _BILL.sub("", _CHANGE_NOTE.sub("", title).strip())
     unbracketed = _SUBTITLE.sub("", re.sub(r"\s*\([^)]*\)\s*", "", unbracketed))
     edition = _EDITION.search(unbracketed)
@@ -153,6 +169,10 @@ def heading_name(title: str) -> tuple[str, list[str]] | None:
     return name, [paren] if paren and kind_of(paren) else []
 
 
+# A plan of the state or the prefecture, named by whose it is: 国の総合戦略, 県の行動計画.
+HIGHER_GOVERNMENT = r"[国県道都府]の"
+
+
 @cache
 def text_name_pattern() -> re.Pattern[str]:
     """An unquoted plan name in running text: an ordinal or a run of kanji, katakana and
@@ -160,12 +180,22 @@ def text_name_pattern() -> re.Pattern[str]:
     Hiragana ends the run, so "…につきましては" never joins a name, except a city's name in
     kana before 市/町/村 and the kana words of plan names (子ども, まちづくり: the list
     `name_kana_words`); a name starts after hiragana (a particle, a verb's ending) or a mark,
-    and not with a figure."""
+    and not with a figure. A plan of the state or the prefecture may be named by whose it is and
+    its plan word alone (国の総合戦略, 県の行動計画).
+
+    >>> [m.group() for m in text_name_pattern().finditer("国の総合戦略と同じく、道の計画も")]
+    ['国の総合戦略', '道の計画']
+    >>> [m.group() for m in text_name_pattern().finditer("、第1期計画・第2期計画を")]
+    ['第1期計画']
+    """
     kinds = "|".join(map(re.escape, vocab().kinds))
     kana = "|".join(map(re.escape, sorted(vocab().raw["name_kana_words"], key=len, reverse=True)))
+    word = r"(?:[一-龥々ァ-ヶーA-Za-z0-9・]|" + kana + r")"
+    city = r"(?:[ぁ-ん]{2,6}(?=[市町村]))?"  # ひかり市…, つくばひかり市…
     return re.compile(
-        r"(?<![^\s、。,「」『』()ぁ-ん])"
-        r"(?:第\d+[次期]|(?![0-9]))(?:[ぁ-ん]{2,6}(?=[市町村]))?"  # ひかり市…, つくばひかり市…
-        r"(?:[一-龥々ァ-ヶーA-Za-z0-9・]|" + kana + r"){1,24}?(?:" + kinds + r")"
+        r"(?<![^\s、。,「」『』()ぁ-ん])(?:"
+        + HIGHER_GOVERNMENT + word + r"{0,24}?(?:" + kinds + r")|"  # 国の総合戦略
+        r"第\d+[次期]" + city + word + r"{0,24}?(?:" + kinds + r")|"  # 第2期計画, 第5次…
+        r"(?![0-9])" + city + word + r"{1,24}?(?:" + kinds + r"))"
         + VERSION + r"?"
         r"(?![一-龥ァ-ヶー])")

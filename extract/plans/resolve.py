@@ -2,7 +2,8 @@
 
 1. candidates: the title, headings, quotations and names in the text (`candidates.py`);
 2. pairs: every sentence's mentions × its time expressions, scored (`evidence.py`), plus a
-   section titled 計画期間 and a schedule table's header row (`sections.py`);
+   section titled 計画期間 and a schedule table's header row (`sections.py`), and the phases
+   a range is divided into (`phases.py`);
 3. each plan takes its best pair at or above the threshold; the main plan is the best scored
    by title, heading and frequency; a plan is emitted only with evidence: the main plan, plans
    named by headings (the parts the document divides into), and others only with a period.
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from extract.periods import TimeExpr
 from extract.plans.candidates import (
@@ -24,8 +26,16 @@ from extract.plans.candidates import (
     find_mentions,
     mention_index,
 )
-from extract.plans.evidence import Pair, lists, pair_evidence, score, with_lengths
+from extract.plans.evidence import (
+    Pair,
+    attached_word,
+    lists,
+    pair_evidence,
+    score,
+    with_lengths,
+)
 from extract.plans.names import vocab
+from extract.plans.phases import phase_pairs
 from extract.plans.sections import Owners, cover_pairs, section_pairs
 from extract.structure.outline import Section
 from extract.structure.segment import sentences
@@ -67,6 +77,7 @@ def find_plans(text: str, title: str | None, root: Section,
                                  owners, fixed, adopted)
     pairs += section_pairs(text, root, exprs, found, owners)
     pairs += cover_pairs(text, title, root, exprs, main)
+    pairs += phase_pairs(text, exprs, found)
     return _emit(found, main, pairs, fixed, adopted)
 
 
@@ -90,13 +101,15 @@ def _sentence_pairs(text: str, sentence: tuple[int, int], exprs: list[TimeExpr],
     v = vocab()
     body = text[s:e]
     refs = [Mention(owners.main, (s + m.start(), s + m.end()), "self_reference")
-            for ref in v.self_refs for m in re.finditer(re.escape(ref), body)
-            if owners.main is not None]
+            for m in _self_reference_pattern().finditer(body) if owners.main is not None]
     named = sorted(mentions + refs, key=lambda m: m.span[0])
-    if not named and body.lstrip().startswith(v.period_words):
-        owner = owners.at(s)  # "計画期間：令和3年度～令和7年度" under a plan's heading
-        if owner is not None:
-            named = [Mention(owner, (s, s), "section_owner")]
+    owner = owners.at(s) if not named else None
+    if owner is not None:
+        # "計画期間：令和3年度～令和7年度" under a plan's heading, or "令和3年度から令和7年度
+        # までを計画期間とします" in it: the period of the plan the section belongs to.
+        at = s if _opens_with_period_word(body) else attached_word(text, exprs)
+        if at is not None:
+            named = [Mention(owner, (at, at), "section_owner")]
     _adoptions(text, exprs, named, e, adopted)
     if any(p in body for p in v.no_period) and named:
         fixed.add(id(named[0].plan))
@@ -109,6 +122,8 @@ def _sentence_pairs(text: str, sentence: tuple[int, int], exprs: list[TimeExpr],
     pairs: list[Pair] = []
     for group, span in zip(groups, spans, strict=True):
         extra = ["listed"] if len(group) > 1 else []
+        if span[0] in owners.period_sections:
+            extra.append("period_section")  # "基本構想 令和3年度~令和12年度" under 計画期間
         for x, printed in ranges:
             evidence = pair_evidence(text, sentence, span, x, printed, spans) + extra
             for m in group:
@@ -116,6 +131,24 @@ def _sentence_pairs(text: str, sentence: tuple[int, int], exprs: list[TimeExpr],
                 names = evidence + how
                 pairs.append(Pair(m.plan, x, tuple(names), score(names)))
     return pairs
+
+
+def _opens_with_period_word(body: str) -> bool:
+    """True for "計画期間：…", "期間 …" and "計画の期間 …" at the start of a sentence."""
+    body = body.lstrip()
+    return body.removeprefix("計画の").startswith(vocab().period_words)
+
+
+@cache
+def _self_reference_pattern() -> re.Pattern[str]:
+    """本計画, この大綱 as words of their own: 基本計画 and 基本方針 hold 本計画 and 本方針
+    inside one word and name other things.
+
+    >>> [m.group() for m in _self_reference_pattern().finditer("本計画は基本計画に基づく")]
+    ['本計画']
+    """
+    refs = "|".join(map(re.escape, vocab().self_refs))
+    return re.compile(r"(?<![一-龥々ァ-ヶー])(?:" + refs + ")")
 
 
 def _adoptions(text: str, exprs: list[TimeExpr], named: list[Mention], end: int,

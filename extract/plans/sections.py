@@ -15,7 +15,7 @@ from bisect import bisect_right
 from itertools import pairwise
 
 from extract.periods import TimeExpr, find_periods
-from extract.plans.candidates import Candidate, Registry, expr_index
+from extract.plans.candidates import Candidate, Covered, Registry, expr_index
 from extract.plans.evidence import Pair, expr_evidence, score
 from extract.plans.names import heading_name, vocab
 from extract.structure.outline import Entry, Section
@@ -36,17 +36,24 @@ class Owners:
         self.by_section: dict[int, Candidate] = {}
         starts: list[tuple[int, Candidate | None]] = []
 
-        def visit(section: Section, inherited: Candidate | None) -> None:
+        periods: list[tuple[int, int]] = []  # sections titled 計画期間, outermost only
+
+        def visit(section: Section, inherited: Candidate | None, in_period: bool) -> None:
             named = heading_name(section.title) if section.title else None
             plan = (found.find(named[0]) if named else None) or inherited
             if plan is not None:
                 self.by_section[id(section)] = plan
             if section.span is not None:
                 starts.append((section.span[0], plan))
+            titled = section.title is not None and any(
+                w in section.title for w in vocab().period_words)
+            if titled and not in_period and section.span is not None:
+                periods.append((section.span[0], _extent_end(section)))
             for child in section.children:
-                visit(child, plan)
+                visit(child, plan, in_period or titled)
 
-        visit(root, None)
+        visit(root, None, False)
+        self.period_sections = Covered(periods)
         starts.sort(key=lambda pair: pair[0])
         self._starts = [s for s, _ in starts]
         self._plans = [p for _, p in starts]
@@ -57,6 +64,13 @@ class Owners:
 
     def of(self, section: Section) -> Candidate | None:
         return self.by_section.get(id(section)) or self.main
+
+
+def _extent_end(section: Section) -> int:
+    """Where the text under a section ends: its heading, body and every section below it."""
+    ends = [e.span[1] for s in section.walk() for e in s.body]
+    ends += [s.span[1] for s in section.walk() if s.span is not None]
+    return max(ends)
 
 
 def _years_span(text: str, exprs: list[TimeExpr], span: tuple[int, int]) -> TimeExpr | None:
@@ -116,6 +130,12 @@ def _row_plan(body: list[Entry], found: Registry) -> Candidate | None:
     return None
 
 
+def _aside(text: str, x: TimeExpr) -> bool:
+    """True for a range in brackets ("国の計画(令和2年度~令和6年度)との整合"): the years of
+    what stands before it, not of the section's plan."""
+    return text[:x.span[0]].rstrip().endswith("(") and text[x.span[1]:].lstrip().startswith(")")
+
+
 def _with_ancestors(root: Section) -> list[tuple[Section, list[str]]]:
     """Every section below the root with its own title and those of the sections above it."""
     out: list[tuple[Section, list[str]]] = []
@@ -157,7 +177,7 @@ def section_pairs(text: str, root: Section, exprs: list[TimeExpr], found: Regist
                 ["consecutive_years"] if _consecutive(inside) else [])
         elif titled:
             ranges = [x for x in index.between(body[0].span[0], body[-1].span[1])
-                      if x.start or x.end]
+                      if (x.start or x.end) and not _aside(text, x)]
             period, names = (ranges[0] if ranges else None), ["section_title"]
         else:
             continue
@@ -174,10 +194,18 @@ _RANGE_LINE = re.compile(r"[\s()\[\]【】<>〈〉]*")
 _DATES_ONLY = re.compile(r"[\s\d()年度月日明治大正昭和平成令和元~〜～\-－―からまで]*")
 
 
+# A range that states its length: "平成29年度から令和4年度まで 6年間".
+_STATED_LENGTH = re.compile(r"(?:年間|[かヵヶカケ箇]年)$")
+# A short note in brackets beside a range: "(変更後)", "(単位 千円)".
+_LINE_NOTE = re.compile(r"\([^()]{1,6}\)")
+
+
 def cover_pairs(text: str, title: str | None, root: Section, exprs: list[TimeExpr],
                 main: Candidate | None) -> list[Pair]:
     """The main plan's period printed with its title: in the title's brackets ("…計画
-    (令和3年度~令和7年度)"), or on a line of its own before the first heading (a cover)."""
+    (令和3年度~令和7年度)"), on a line of its own before the first heading (a cover), or on a
+    line of its own anywhere when the range states its length (the years a council bill's
+    plan table covers), with no more than short notes in brackets beside it."""
     if main is None:
         return []
     pairs: list[Pair] = []
@@ -188,12 +216,20 @@ def cover_pairs(text: str, title: str | None, root: Section, exprs: list[TimeExp
                 pairs.append(Pair(main, x, tuple(evidence), score(evidence)))
     first = next((c.span[0] for c in root.walk()[1:] if c.span is not None and c.title
                   and not _DATES_ONLY.fullmatch(c.title)), len(text))
-    for x in expr_index(exprs).between(0, first):
+    for x in exprs:
+        if not (x.start or x.end):
+            continue
         line_start = text.rfind("\n", 0, x.span[0]) + 1
         line_end = text.find("\n", x.span[1])
         line_end = len(text) if line_end < 0 else line_end
         rest = text[line_start:x.span[0]] + text[x.span[1]:line_end]
-        if (x.start or x.end) and _RANGE_LINE.fullmatch(rest):
-            evidence = ["cover_period", *expr_evidence(x)]
-            pairs.append(Pair(main, x, tuple(evidence), score(evidence)))
+        if x.span[0] < first and _RANGE_LINE.fullmatch(rest):
+            names = ["cover_period"]
+        elif x.start and x.end and _STATED_LENGTH.search(x.surface) and _RANGE_LINE.fullmatch(
+                _LINE_NOTE.sub("", rest)):
+            names = ["range_line"]  # "(変更後)平成29年度から令和4年度まで 6年間 (単位 千円)"
+        else:
+            continue
+        evidence = [*names, *expr_evidence(x)]
+        pairs.append(Pair(main, x, tuple(evidence), score(evidence)))
     return pairs
