@@ -56,12 +56,13 @@ def test_outline_plans_and_measures(group: str, outline_f1: float, measures_reca
         assert total.measures.f1 >= measures_f1
 
 
-# Plan periods and measures, apart from the outline. The PDF plans include the two phases of
-# one plan (前期計画/後期計画, each a share of a range split "5年毎"), read by plans/phases.py.
+# Plan periods and measures, apart from the outline. The PDF plans' floor is below 1.0: the two
+# phases of one plan (前期計画/後期計画, each a share of a range split "5年毎") were read by a
+# rule that served that one document only, and it is gone.
 @pytest.mark.corpus
 @pytest.mark.parametrize(("group", "plans_recall", "measures_recall", "measures_f1"), [
     ("seed", 1.0, 0.82, 0.82),
-    ("pdf", 1.0, 0.85, 0.80),
+    ("pdf", 0.88, 0.85, 0.80),
 ])
 def test_plan_periods_and_measures(group: str, plans_recall: float, measures_recall: float,
                                    measures_f1: float, request: pytest.FixtureRequest) -> None:
