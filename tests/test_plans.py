@@ -177,11 +177,10 @@ def test_kana_words_of_plan_names_stay_in_the_name() -> None:
 def test_the_examples_in_the_plan_name_docstrings_hold() -> None:
     import doctest
 
-    from extract.plans import candidates, evidence, names, phases, resolve
+    from extract.plans import candidates, evidence, names, resolve
 
     assert doctest.testmod(names).failed == 0
     assert doctest.testmod(candidates).failed == 0
-    assert doctest.testmod(phases).failed == 0
     assert doctest.testmod(resolve).failed == 0
     assert doctest.testmod(evidence).failed == 0
 
@@ -263,19 +262,6 @@ def test_a_line_holding_a_range_and_its_length_is_the_main_plans() -> None:
     doc = _doc("ひかり地区振興計画について\n\n1 整備の理由\n\n道路が傷んでいます。\n\n"
                "2 人口の推移\n\n平成22年から平成27年\n")
     assert _plan(doc, "ひかり地区振興計画").period is None
-
-
-def test_phases_of_a_range_become_plans_with_their_share_of_it() -> None:
-    # Hand-made: ten years in two five-year phases, each a plan; the document's own plan keeps
-    # the years its period section gives.
-    doc = _doc("第3次ひかり町職員行動計画\n\n1 はじめに\n\n"
-               "町では、平成22年度から令和元年度までの間、5年ごとに第1期計画・第2期計画を"
-               "策定してきました。\n\n2 計画期間\n\n令和2年度から令和6年度までの5年間とします。\n")
-    first, second = _plan(doc, "第1期計画"), _plan(doc, "第2期計画")
-    assert _years(first) == ("FY2010", "FY2014")
-    assert _years(second) == ("FY2015", "FY2019")
-    main = _plan(doc, "第3次ひかり町職員行動計画")
-    assert _years(main) == ("FY2020", "FY2024")
 
 
 def test_a_range_after_a_plans_end_is_not_that_plans_period() -> None:

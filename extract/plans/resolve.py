@@ -2,8 +2,7 @@
 
 1. candidates: the title, headings, quotations and names in the text (`candidates.py`);
 2. pairs: every sentence's mentions × its time expressions, scored (`evidence.py`), plus a
-   section titled 計画期間 and a schedule table's header row (`sections.py`), and the phases
-   a range is divided into (`phases.py`);
+   section titled 計画期間 and a schedule table's header row (`sections.py`);
 3. each plan takes its best pair at or above the threshold; the main plan is the best scored
    by title, heading and frequency; a plan is emitted only with evidence: the main plan, plans
    named by headings (the parts the document divides into), and others only with a period.
@@ -35,7 +34,6 @@ from extract.plans.evidence import (
     with_lengths,
 )
 from extract.plans.names import vocab
-from extract.plans.phases import phase_pairs
 from extract.plans.sections import Owners, cover_pairs, section_pairs
 from extract.structure.outline import Section
 from extract.structure.segment import sentences
@@ -77,7 +75,6 @@ def find_plans(text: str, title: str | None, root: Section,
                                  owners, fixed, adopted)
     pairs += section_pairs(text, root, exprs, found, owners)
     pairs += cover_pairs(text, title, root, exprs, main)
-    pairs += phase_pairs(text, exprs, found)
     return _emit(found, main, pairs, fixed, adopted)
 
 
