@@ -250,20 +250,6 @@ def test_names_with_their_years_under_a_period_heading() -> None:
     assert "period_section" in early.evidence
 
 
-def test_a_line_holding_a_range_and_its_length_is_the_main_plans() -> None:
-    # Hand-made: a plan table headed by its years and their count, a note beside them; a range
-    # on a line of its own without its length (a table's data years) gives nothing.
-    doc = _doc("ひかり地区振興計画について\n\n1 整備の理由\n\n道路が傷んでいます。\n\n"
-               "2 整備の内容\n\n(変更後)令和2年度から令和6年度まで 5年間 (単位 千円)\n"
-               "市道\t90,000\n")
-    plan = _plan(doc, "ひかり地区振興計画")
-    assert _years(plan) == ("FY2020", "FY2024")
-    assert "range_line" in plan.evidence
-    doc = _doc("ひかり地区振興計画について\n\n1 整備の理由\n\n道路が傷んでいます。\n\n"
-               "2 人口の推移\n\n平成22年から平成27年\n")
-    assert _plan(doc, "ひかり地区振興計画").period is None
-
-
 def test_a_range_after_a_plans_end_is_not_that_plans_period() -> None:
     # Hand-made: the 第2期 plan's period ends, and the range that follows is the next one's.
     doc = _doc("ひかり市の子育て支援\n\n1 はじめに\n\n"

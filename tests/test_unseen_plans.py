@@ -77,11 +77,3 @@ def test_regional_strategy_and_the_national_one_it_shares_its_years_with() -> No
     national = _one(doc, "国の総合戦略")
     assert national.role.value == "referenced" and _period(national) == ("FY2015", "FY2019")
     assert _period(_one(doc, "第5期音威子府村総合計画")) is None
-
-
-def test_council_bill_plan_takes_the_years_its_table_covers() -> None:
-    # 議案第37号 carries "上倉・瓶岩北辺地に係る総合整備計画(第5次変更)"; its tables are headed
-    # "(変更前)平成29年度から令和4年度まで 6年間" and "(変更後)…", the plan's years.
-    doc = _parse("pdf", "nankoku_gikai", "議案第37号：辺地総合整備計画変更（第５次）.pdf")
-    main = _main(doc, "上倉・瓶岩北辺地に係る総合整備計画", ("FY2017", "FY2022"))
-    assert [p for p in doc.plans if p.period is not None] == [main]

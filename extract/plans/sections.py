@@ -194,18 +194,10 @@ _RANGE_LINE = re.compile(r"[\s()\[\]【】<>〈〉]*")
 _DATES_ONLY = re.compile(r"[\s\d()年度月日明治大正昭和平成令和元~〜～\-－―からまで]*")
 
 
-# A range that states its length: "平成29年度から令和4年度まで 6年間".
-_STATED_LENGTH = re.compile(r"(?:年間|[かヵヶカケ箇]年)$")
-# A short note in brackets beside a range: "(変更後)", "(単位 千円)".
-_LINE_NOTE = re.compile(r"\([^()]{1,6}\)")
-
-
 def cover_pairs(text: str, title: str | None, root: Section, exprs: list[TimeExpr],
                 main: Candidate | None) -> list[Pair]:
     """The main plan's period printed with its title: in the title's brackets ("…計画
-    (令和3年度~令和7年度)"), on a line of its own before the first heading (a cover), or on a
-    line of its own anywhere when the range states its length (the years a council bill's
-    plan table covers), with no more than short notes in brackets beside it."""
+    (令和3年度~令和7年度)"), or on a line of its own before the first heading (a cover)."""
     if main is None:
         return []
     pairs: list[Pair] = []
@@ -216,20 +208,12 @@ def cover_pairs(text: str, title: str | None, root: Section, exprs: list[TimeExp
                 pairs.append(Pair(main, x, tuple(evidence), score(evidence)))
     first = next((c.span[0] for c in root.walk()[1:] if c.span is not None and c.title
                   and not _DATES_ONLY.fullmatch(c.title)), len(text))
-    for x in exprs:
-        if not (x.start or x.end):
-            continue
+    for x in expr_index(exprs).between(0, first):
         line_start = text.rfind("\n", 0, x.span[0]) + 1
         line_end = text.find("\n", x.span[1])
         line_end = len(text) if line_end < 0 else line_end
         rest = text[line_start:x.span[0]] + text[x.span[1]:line_end]
-        if x.span[0] < first and _RANGE_LINE.fullmatch(rest):
-            names = ["cover_period"]
-        elif x.start and x.end and _STATED_LENGTH.search(x.surface) and _RANGE_LINE.fullmatch(
-                _LINE_NOTE.sub("", rest)):
-            names = ["range_line"]  # "(変更後)平成29年度から令和4年度まで 6年間 (単位 千円)"
-        else:
-            continue
-        evidence = [*names, *expr_evidence(x)]
-        pairs.append(Pair(main, x, tuple(evidence), score(evidence)))
+        if (x.start or x.end) and _RANGE_LINE.fullmatch(rest):
+            evidence = ["cover_period", *expr_evidence(x)]
+            pairs.append(Pair(main, x, tuple(evidence), score(evidence)))
     return pairs
