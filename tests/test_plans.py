@@ -264,3 +264,16 @@ def test_a_period_section_gives_its_plan_the_range_that_is_not_an_aside() -> Non
                "国の計画(令和2年度~令和6年度)との整合を図るため、令和3年度から令和7年度までとします。\n")
     assert _years(_plan(doc, "ひかり市環境計画")) == ("FY2021", "FY2025")
     assert _years(_plan(doc, "国の計画")) == ("FY2020", "FY2024")
+
+
+def test_numbered_part_headings_do_not_make_the_main_plan() -> None:
+    # Hand-made: four numbered strategies of one kind are the parts of the 改革戦略 the text names
+    # throughout; the first of them is not the document's plan.
+    doc = _doc("市役所の変革\n\n"
+               "「ひかり改革戦略」を公表しました。「ひかり改革戦略」は次の4つの戦略からなります。"
+               "「ひかり改革戦略」は令和8年度末まで(計画期間)に成果を出します。\n\n"
+               "1. 窓口向上戦略\n\n窓口を改善します。\n\n"
+               "2. 財政健全化戦略\n\n歳出を見直します。\n\n"
+               "3. 人材育成戦略\n\n研修を拡充します。\n\n4. 市民協働戦略\n\n協働を進めます。\n")
+    main = [p for p in doc.plans if p.role.value == "main"]
+    assert [p.title for p in main] == ["ひかり改革戦略"]

@@ -33,7 +33,7 @@ from extract.plans.evidence import (
     score,
     with_lengths,
 )
-from extract.plans.names import vocab
+from extract.plans.names import kind_of, vocab
 from extract.plans.sections import Owners, cover_pairs, section_pairs
 from extract.structure.outline import Section
 from extract.structure.segment import sentences
@@ -88,6 +88,14 @@ def _main(found: Registry) -> Candidate | None:
 
     ranked = sorted((p for p in found.plans if {"title", "heading"} & p.how),
                     key=identity, reverse=True)
+    if ranked and "title" not in ranked[0].how and "sibling_part" in ranked[0].how:
+        # The parts' headings name no whole: the plan they belong to is the one of their kind
+        # the text names most often, when it names one more often than any part.
+        kind = kind_of(ranked[0].title)
+        whole = max((p for p in found.plans if "sibling_part" not in p.how
+                     and kind_of(p.title) == kind), key=lambda p: p.mentions, default=None)
+        if whole is not None and whole.mentions > max(p.mentions for p in ranked):
+            return whole
     return ranked[0] if ranked else None
 
 
