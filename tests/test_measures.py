@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from extract.measures import prose_measures
+from extract.measures.predicate import states
 from extract.pipeline import parse_bytes
 from extract.schema import Node, NodeKind, walk
 
@@ -145,3 +146,68 @@ def test_expected_effects_are_not_measures() -> None:
         "ひかり町総合戦略\n\n1 具体的な施策\n\n・空き家バンクの開設\n・お試し住宅の整備\n\n"
         "2 期待される主な効果\n\n・移住者の増加による地域の活性化\n・空き家の減少\n")
     assert [m.title for m in found] == ["空き家バンクの開設", "お試し住宅の整備"]
+
+
+def test_bracketed_headings_are_read_without_their_brackets() -> None:
+    # Hand-made: 【…】 and ［…］ around a whole heading do not hide what the section is about.
+    found = _doc_measures(
+        "ひかり町総合戦略\n\n1 移住の促進\n\n［現状と課題］\n\n空き家の活用が進んでいません。"
+        "空き家バンクの整備が課題です。\n\n［具体的な施策］\n\n・お試し住宅の整備\n"
+        "・移住相談窓口の設置\n\n【期待される効果】\n\n・移住者の増加による地域の活性化\n"
+        "・空き家の減少\n")
+    assert [m.title for m in found] == ["お試し住宅の整備", "移住相談窓口の設置"]
+
+
+@pytest.mark.parametrize(("text", "stated"), [
+    # Hand-made sentences: what the last predicate does decides.
+    ("施設の修繕計画を策定します。", False),
+    ("毎年度、点検を実施する。", False),
+    ("今後は委託の範囲を広げていく。", False),
+    ("料金の改定には住民への丁寧な説明が必要", False),
+    ("各課は、結果を事務局に報告するものとする。", False),
+    ("床上浸水とは、住家の床より上に浸水したものをいう。", True),
+    ("面積の単位はヘクタールとする。", True),
+    ("現在は職員2名で管理している。", True),
+    ("利用者は減少していくことが予想される。", True),
+    ("申込書を窓口に提出してください。", True),
+    ("市内に住所を有すること", True),
+    ("昨年度に新しい窓口を開設しました。", True),
+])
+def test_a_sentence_that_states_is_told_from_one_that_commits(text: str, stated: bool) -> None:
+    assert states(text) is stated
+
+
+def test_a_table_of_definitions_gives_no_measures() -> None:
+    # Hand-made: a plan's appendix table that defines terms; its cells are sentences that state.
+    found = _doc_measures(
+        "ひかり市防災計画\n\n資料 被害の判定基準\n\n"
+        "区分\t判定基準\n"
+        "全壊\t住家の損壊が甚だしく、補修しても再び使えないものをいう。\n"
+        "半壊\t補修すれば再び使える程度のものをいう。\n")
+    assert found == []
+
+
+@pytest.mark.parametrize(("header", "cell", "measure"), [
+    # Hand-made: a column word inside a compound about something else names no action.
+    ("事業名", "地域交通確保事業", True),
+    ("主な事業内容", "地域交通の確保", True),
+    ("事業所名", "ひかり運送株式会社", False),
+    ("協定内容", "災害時の物資の輸送", False),
+])
+def test_a_column_names_actions_only_by_its_own_word(header: str, cell: str,
+                                                     measure: bool) -> None:
+    found = _doc_measures(
+        "ひかり市地域計画\n\n計画期間は令和6年度から令和10年度までとします。\n\n"
+        f"1 主な取組\n\n番号\t{header}\t担当課\n1\t{cell}\t企画課\n"
+        f"2\t{cell}その2\t企画課\n")
+    assert bool([m for m in found if m.title.startswith(cell)]) is measure, found
+
+
+def test_a_section_about_the_actions_is_not_background() -> None:
+    # Hand-made: "…取組の概要" and "…の検討状況" end like background but are about the actions.
+    found = _doc_measures(
+        "ひかり町水道事業経営戦略\n\n1 今後検討予定の取組の概要\n\n"
+        "区分\t検討状況\n"
+        "修繕費\t修繕計画を策定し、費用の平準化を図ります。\n"
+        "委託料\t現在は2年契約で委託している。\n")
+    assert [m.title for m in found] == ["修繕計画を策定し、費用の平準化を図ります。"]

@@ -2,8 +2,10 @@
 
 A noun phrase ending in an action noun (導入, 見直し, 策定, …) that the sentence commits to
 ("…の導入を進めます", "…を導入し", "…の見直しを行う"), or the means of a "…による" clause.
-Aims ("…に向けて", "…のため", the object of "…による") are not measures. A target printed with
-the phrase ("職員数を30人削減") and the actor of the sentence ("総務課が") go with it.
+Aims ("…に向けて", "…のため", the object of "…による") are not measures, nor is anything in
+a sentence that only states ("…が予想される。", "…を計上している。": `predicate.py`). A target
+printed with the phrase ("職員数を30人削減") and the actor of the sentence ("総務課が") go with
+it.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from extract.measures.predicate import states
 from extract.measures.record import Measure
 from extract.measures.targets import phrase_target
 from extract.measures.vocab import vocab
@@ -190,8 +193,10 @@ def prose_measures(text: str, offset: int, page: int | None) -> list[Measure]:
             continue
         found.extend(_verb_form(text, tokens, k, end) or _noun_form(text, tokens, k, end))
         k = end + 1
+    stating = [(s, e) for s, e in sentences(text) if states(text[s:e])]
     measures = [Measure(title, (offset + s, offset + e), page, evidence=[how])
-                for title, s, e, how in found if len(title) >= MIN_MEASURE_CHARS]
+                for title, s, e, how in found if len(title) >= MIN_MEASURE_CHARS
+                and not any(a <= s < b for a, b in stating)]
     for m in vocab().target.finditer(text):
         for measure in measures:
             if measure.span[0] - offset <= m.end() and measure.span[1] - offset >= m.start():

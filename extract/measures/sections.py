@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 
+from extract.measures.predicate import states
 from extract.measures.prose import MIN_MEASURE_CHARS, prose_measures
 from extract.measures.record import Measure
-from extract.measures.tables import table_measures
+from extract.measures.tables import names_actions, table_measures
 from extract.measures.vocab import confidence, vocab
 from extract.schema import Target
 from extract.structure.outline import UNIT_LABEL, Section, letters
@@ -28,13 +29,26 @@ MIN_MEASURE_LETTERS = 2
 _TRAILING = re.compile(r"(?:など|等|ほか)$")
 
 
+# Brackets that wrap a whole heading: "[現状と課題]", "【期待される効果】", "<主な事業>".
+_WRAPPED = re.compile(r"^[\[［【<〈《〔(]\s*(.+?)\s*[\]］】>〉》〕)]$")
+
+
 def _bare_title(section: Section) -> str:
-    return re.sub(r"[〜~～].*$|\(.*\)$", "", section.title or "").strip()
+    """The heading's title without wrapping brackets, a subtitle (〜…〜, (…)) or a closing
+    等: "[期待される施策の主な効果]" → "期待される施策の主な効果", "検討状況等" → "検討状況"."""
+    title = (section.title or "").strip()
+    title = _WRAPPED.sub(r"\1", title)
+    title = re.sub(r"[〜~～].*$|\(.*\)$", "", title).strip()
+    return re.sub(r"等$", "", title)
 
 
 def is_background(section: Section) -> bool:
+    """A section about the situation, not the actions: "現状と課題", "策定の趣旨". A title that
+    names the actions themselves ("未反映の取組の概要", "今後の投資の検討状況") is not one."""
     title = _bare_title(section)
-    return bool(title) and title.endswith(vocab().background)
+    v = vocab()
+    return (bool(title) and title.endswith(v.background)
+            and not any(w in title for w in v.action_topics))
 
 
 def is_governance(section: Section) -> bool:
@@ -74,9 +88,10 @@ def _section_measures(section: Section, background: bool) -> tuple[list[Measure]
             continue
         short = len(text) <= MAX_ITEM_MEASURE_CHARS and "。" not in text
         if entry.role == "item" and (short or entry.label):  # lists count, background or not
-            # A numbered entry is the unit the plan itself counts, sentence or not.
+            # A numbered entry is the unit the plan itself counts, sentence or not; a
+            # sentence that states (a definition, a fact, a duty, a request) commits to nothing.
             title = _TRAILING.sub("", text).strip()
-            if len(title) >= MIN_MEASURE_CHARS:
+            if len(title) >= MIN_MEASURE_CHARS and not states(title):
                 how = "numbered_item" if entry.label else "list_item"
                 measures.append(Measure(title, entry.span, entry.page, entry.label,
                                         evidence=[how]))
@@ -115,8 +130,8 @@ def _dedupe(measures: list[Measure]) -> list[Measure]:
 def _has_actions(root: Section) -> bool:
     """True when the document has a table of actions: a row with a name column (事業名)."""
     v = vocab()
-    return any(e.role == "cell" and e.column is not None and any(w in e.column for w in
-               v.name_columns) for s in root.walk() for e in s.body)
+    return any(e.role == "cell" and names_actions(e.column, v.name_columns)
+               for s in root.walk() for e in s.body)
 
 
 def outline_measures(root: Section, has_plan: bool = True) -> dict[int, list[Measure]]:

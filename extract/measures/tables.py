@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from extract.measures.predicate import states
 from extract.measures.record import Measure
 from extract.measures.targets import kpi_target
 from extract.measures.vocab import vocab
@@ -25,6 +26,16 @@ _TRAILING = re.compile(r"(?:など|等|ほか)$")
 
 def _column_is(column: str | None, words: tuple[str, ...]) -> bool:
     return column is not None and any(w in column for w in words)
+
+
+def names_actions(column: str | None, words: tuple[str, ...]) -> bool:
+    """True when a column header names the actions: "事業名", "推進施策", "主な事業内容"; not
+    a word inside a compound about something else: "事業所名" (a place), "事業費" (a cost)."""
+    if column is None:
+        return False
+    compounds = vocab().column_compounds
+    return any(not column.startswith(compounds, m.end())
+               for w in words for m in re.finditer(re.escape(w), column))
 
 
 def _names(cell: str) -> list[str]:
@@ -62,7 +73,7 @@ def _row_measures(row: list[Entry], sentences: bool, labels: bool) -> list[Measu
     v = vocab()
     label = next((c.text.strip() for c in row if _column_is(c.column, v.label_columns)
                   and c.text.strip()), None)
-    named = [c for c in row if _column_is(c.column, v.name_columns)]
+    named = [c for c in row if names_actions(c.column, v.name_columns)]
     if named:  # 事業名 beside 主な事業内容: the name is the measure, the rest describes it
         return [m for c in named for m in _cell_measures(c, label or c.label)
                 if _note(m, "table_name_column")]
@@ -77,9 +88,10 @@ def _row_measures(row: list[Entry], sentences: bool, labels: bool) -> list[Measu
             continue
         if _YEARISH.fullmatch(text) or len(text) < MIN_CELL_CHARS:
             continue  # a year or a mark (○, →) in a schedule
-        how = ("table_measure_column" if _column_is(cell.column, v.measure_columns)
+        how = ("table_measure_column" if names_actions(cell.column, v.measure_columns)
                else "table_label" if cell.label and labels
-               else "table_sentence" if sentences and is_sentence(text) else None)
+               else "table_sentence" if sentences and is_sentence(text) and not states(text)
+               else None)
         if how is not None:
             out += [m for m in _cell_measures(cell, cell.label) if _note(m, how)]
     return out
