@@ -26,6 +26,12 @@ def _titles(sentence: str) -> list[str]:
     ("手続きを明確にするとともに、支援に取り組みます。", ["手続きの明確化"]),
     # what introduces a list (以下のとおり) is not part of the measure's name
     ("以下のとおり窓口業務の見直しを行います。", ["窓口業務の見直し"]),
+    # "…を図ります" commits as "…を行います" does
+    ("窓口業務の見直しを図ります。", ["窓口業務の見直し"]),
+    # a verb joined to the next by its continuative form ("活用し推進") still commits
+    ("窓口の混雑状況を活用し改善を進めます。", ["窓口の混雑状況の活用"]),
+    # a clause on any verb that names what the measure is ("…を持った", "…を果たせる")
+    ("専門性を持った職員配置に取り組みます。", ["専門性を持った職員配置"]),
 ])
 def test_measures_found(sentence: str, expected: list[str]) -> None:
     found = _titles(sentence)
@@ -44,6 +50,13 @@ def test_measures_found(sentence: str, expected: list[str]) -> None:
     ("社会情勢の変化に対応します。", "社会情勢の変化"),
     # a verb modifying a noun is a description, not an act
     ("トップマネジメントを支援する機能を強化します。", "トップマネジメントの支援"),
+    # what an action brings about ("…ことにより、" / "…の導入により、") is its result
+    ("窓口業務を委託することにより、さらに待ち時間の短縮に努めます。", "待ち時間の短縮"),
+    ("電子申請の導入により、いっそう市民の利便性の向上に努めます。", "市民の利便性の向上"),
+    # a compound particle (による, に関する) does not make a clause of the measure's name
+    ("電子申請の導入による利便性の向上を図ります。", "電子申請の導入による利便性の向上"),
+    # a sentence that only states commits to nothing
+    ("これまで窓口業務の見直しや電子申請の導入など、多くの改革を行ってきた。", "電子申請の導入"),
 ])
 def test_not_measures(sentence: str, absent: str) -> None:
     assert absent not in _titles(sentence)
