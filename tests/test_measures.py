@@ -6,8 +6,10 @@ import pytest
 
 from extract.measures import prose_measures
 from extract.measures.predicate import states
+from extract.measures.tables import table_measures
 from extract.pipeline import parse_bytes
 from extract.schema import Node, NodeKind, walk
+from extract.structure.outline import Entry
 
 
 def _titles(sentence: str) -> list[str]:
@@ -224,3 +226,23 @@ def test_a_section_about_the_actions_is_not_background() -> None:
         "修繕費\t修繕計画を策定し、費用の平準化を図ります。\n"
         "委託料\t現在は2年契約で委託している。\n")
     assert [m.title for m in found] == ["修繕計画を策定し、費用の平準化を図ります。"]
+
+
+def test_notes_and_background_lists_give_no_measures() -> None:
+    # Hand-made: a note (※) explains a term; a list under 現状と課題 names problems.
+    found = _doc_measures(
+        "ひかり市行政改革大綱\n\n1 現状と課題\n\n・窓口の混雑の解消\n・施設の老朽化への対応\n\n"
+        "2 取組\n\n窓口業務の民間委託を導入します。\n\n"
+        "※民間委託の導入とは、業務を民間事業者に任せることをいいます\n")
+    assert [m.title for m in found] == ["窓口業務の民間委託の導入"], found
+
+
+def test_a_cell_wrapped_after_a_particle_is_one_measure() -> None:
+    # Hand-made cells as a PDF table gives them: a narrow column wraps one action after a
+    # particle; a cell listing two actions breaks between them.
+    cells = [Entry(text, (0, len(text)), 1, "cell", column="取組", row=(0, n))
+             for n, text in enumerate(["高齢者が運転免許を\n返納しやすい環境整備",
+                                       "空き家バンクの開設\n移住相談窓口の設置"])]
+    found, _ = table_measures(cells, sentences=True)
+    assert [m.title for m in found] == ["高齢者が運転免許を返納しやすい環境整備",
+                                        "空き家バンクの開設", "移住相談窓口の設置"]

@@ -87,7 +87,7 @@ def _section_measures(section: Section, background: bool) -> tuple[list[Measure]
         if entry.role in ("row", "schedule", "cell"):
             continue
         short = len(text) <= MAX_ITEM_MEASURE_CHARS and "。" not in text
-        if entry.role == "item" and (short or entry.label):  # lists count, background or not
+        if entry.role == "item" and (short or entry.label) and not background:
             # A numbered entry is the unit the plan itself counts, sentence or not; a
             # sentence that states (a definition, a fact, a duty, a request) commits to nothing.
             title = _TRAILING.sub("", text).strip()
@@ -96,8 +96,8 @@ def _section_measures(section: Section, background: bool) -> tuple[list[Measure]
                 measures.append(Measure(title, entry.span, entry.page, entry.label,
                                         evidence=[how]))
             continue
-        if background:
-            continue
+        if background or text.startswith(vocab().note_marks):
+            continue  # a note (※…, *…) explains or qualifies; it commits to nothing
         heading = re.sub(r"\s", "", section.title or "")
         phrases = [m for m in prose_measures(text, entry.span[0], entry.page)
                    if re.sub(r"\s", "", m.title) not in heading]  # restates its heading

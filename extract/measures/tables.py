@@ -22,6 +22,8 @@ _FIGURE = re.compile(r"[\s\d.,%△▲()+\-－―]*")
 _YEARISH = re.compile(r"[\s\d年度令和平成.~〜→←○●◎・-]*")
 _CELL_SPLIT = re.compile(r"\s*[/／]\s*|\n")
 _TRAILING = re.compile(r"(?:など|等|ほか)$")
+# A line break after a particle is inside a phrase: the cell was wrapped, not listed.
+_RUN_ON = re.compile(r"(?<=[をがのにとへでや])\n")
 
 
 def _column_is(column: str | None, words: tuple[str, ...]) -> bool:
@@ -51,15 +53,22 @@ def _numeric_share(row: list[Entry]) -> float:
 
 
 def _cell_measures(entry: Entry, label: str | None) -> list[Measure]:
-    """The measures a table cell names: one sentence, or names split on "/"."""
+    """The measures a table cell names: one sentence, or names split on "/" and line ends;
+    a line ending in a particle runs on ("住民がデジタルを\n活用できる環境整備" is one)."""
     if "。" in entry.text:
         return [Measure(entry.text, entry.span, entry.page, label)]
     measures: list[Measure] = []
-    for part in _CELL_SPLIT.split(entry.text):
-        part = _TRAILING.sub("", part.strip())
-        if len(part) >= MIN_CELL_CHARS:
-            start = entry.span[0] + max(entry.text.find(part), 0)
-            measures.append(Measure(part, (start, start + len(part)), entry.page, label))
+    kept = [i for i in range(len(entry.text)) if not _RUN_ON.match(entry.text, i)]
+    joined = "".join(entry.text[i] for i in kept)  # kept[j]: where joined[j] was printed
+    at = 0
+    for part in _CELL_SPLIT.split(joined):
+        at = joined.find(part, at)
+        name = _TRAILING.sub("", part.strip())
+        if len(name) >= MIN_CELL_CHARS:
+            first = at + part.find(name)
+            span = (entry.span[0] + kept[first], entry.span[0] + kept[first + len(name) - 1] + 1)
+            measures.append(Measure(name, span, entry.page, label))
+        at += len(part)
     return measures
 
 

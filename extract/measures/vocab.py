@@ -31,6 +31,7 @@ class Vocab:
     governance_ends: tuple[str, ...]
     governance_starts: tuple[str, ...]
     commitments: tuple[str, ...]
+    note_marks: tuple[str, ...]
     statement_predicates: frozenset[str]
     statement_nouns: tuple[str, ...]
     units: tuple[str, ...]
@@ -63,6 +64,7 @@ def vocab() -> Vocab:
         governance_ends=tuple(raw["no_measure_section_ends"]),
         governance_starts=tuple(raw["no_measure_section_starts"]),
         commitments=tuple(raw["commitment_endings"]),
+        note_marks=tuple(raw["note_marks"]),
         statement_predicates=frozenset(raw["statement_predicates"]),
         statement_nouns=tuple(raw["statement_nouns"]),
         units=tuple(sorted(raw["target_units"].split("|"), key=len, reverse=True)),
