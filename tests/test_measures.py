@@ -246,3 +246,12 @@ def test_a_cell_wrapped_after_a_particle_is_one_measure() -> None:
     found, _ = table_measures(cells, sentences=True)
     assert [m.title for m in found] == ["高齢者が運転免許を返納しやすい環境整備",
                                         "空き家バンクの開設", "移住相談窓口の設置"]
+
+
+def test_the_caption_of_a_kpi_table_is_not_a_measure() -> None:
+    # Hand-made: a bulleted caption over the KPI table of the measure described above it.
+    found = _doc_measures(
+        "ひかり町総合戦略\n\n1 観光の振興\n\n観光案内所の設置を進めます。\n\n・成果の目標\n\n"
+        "評価指標\t現状値\t目標値\n観光客数\t年5,000人\t年8,000人\n")
+    assert [m.title for m in found] == ["観光案内所の設置"], found
+    assert found[0].target is not None and "8,000" in found[0].target

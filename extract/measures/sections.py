@@ -18,7 +18,7 @@ from extract.measures.record import Measure
 from extract.measures.tables import names_actions, table_measures
 from extract.measures.vocab import confidence, vocab
 from extract.schema import Target
-from extract.structure.outline import UNIT_LABEL, Section, letters
+from extract.structure.outline import UNIT_LABEL, Entry, Section, letters
 
 # A list item this short (and without a sentence end) is itself the name of a measure.
 MAX_ITEM_MEASURE_CHARS = 40
@@ -82,11 +82,13 @@ def _section_measures(section: Section, background: bool) -> tuple[list[Measure]
     by_year = any(e.role == "schedule" for e in section.body)
     measures, kpis = table_measures([e for e in section.body if e.role == "cell"], sentences,
                                     labels=not by_year)
-    for entry in section.body:
+    for at, entry in enumerate(section.body):
         text = entry.text
         if entry.role in ("row", "schedule", "cell"):
             continue
         short = len(text) <= MAX_ITEM_MEASURE_CHARS and "。" not in text
+        if entry.role == "item" and _heads_kpi_table(section.body[at + 1:at + 2]):
+            continue  # "◎施策の目標" over 指標 | 現状値 | 目標値: the table's caption
         if entry.role == "item" and (short or entry.label) and not background:
             # A numbered entry is the unit the plan itself counts, sentence or not; a
             # sentence that states (a definition, a fact, a duty, a request) commits to nothing.
@@ -109,6 +111,15 @@ def _section_measures(section: Section, background: bool) -> tuple[list[Measure]
         if kept:
             kept[-1].set_target(target, "kpi_row")
     return kept, [] if kept else kpis
+
+
+def _heads_kpi_table(following: list[Entry]) -> bool:
+    """True when the entry that follows is the first cell of a KPI table (指標, 現状値, 目標値
+    in its header or its text)."""
+    v = vocab()
+    words = v.indicator_columns + v.baseline_columns + v.goal_columns
+    return any(e.role == "cell" and any(w in f"{e.column or ''}{e.text}" for w in words)
+               for e in following)
 
 
 def _dedupe(measures: list[Measure]) -> list[Measure]:
