@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from extract.measures import prose_measures
+from extract.measures import prose_measures, section_measures
 from extract.measures.predicate import states
 from extract.measures.tables import table_measures
 from extract.pipeline import parse_bytes
 from extract.schema import Node, NodeKind, walk
-from extract.structure.outline import Entry
+from extract.structure.outline import Entry, Section
 
 
 def _titles(sentence: str) -> list[str]:
@@ -249,9 +249,15 @@ def test_a_cell_wrapped_after_a_particle_is_one_measure() -> None:
 
 
 def test_the_caption_of_a_kpi_table_is_not_a_measure() -> None:
-    # Hand-made: a bulleted caption over the KPI table of the measure described above it.
-    found = _doc_measures(
-        "ひかり町総合戦略\n\n1 観光の振興\n\n観光案内所の設置を進めます。\n\n・成果の目標\n\n"
-        "評価指標\t現状値\t目標値\n観光客数\t年5,000人\t年8,000人\n")
-    assert [m.title for m in found] == ["観光案内所の設置"], found
+    # Hand-made section as a PDF gives it: the action described, then a bulleted caption over
+    # the KPI table that measures it.
+    body = [Entry("観光案内所の設置を進めます。", (0, 14), 1, "paragraph"),
+            Entry("成果の目標", (15, 20), 1, "item"),
+            *[Entry(text, (21 + n, 22 + n), 1, "cell", column=column, row=(0, 1))
+              for n, (column, text) in enumerate([("評価指標", "観光客数"),
+                                                  ("現状値", "年5,000人"),
+                                                  ("目標値", "年8,000人")])]]
+    section = Section("観光の振興", "1", None, (0, 0), body=body)
+    found = section_measures(section)
+    assert [m.title for m in found] == ["観光案内所の設置"]
     assert found[0].target is not None and "8,000" in found[0].target
