@@ -261,3 +261,11 @@ def test_the_caption_of_a_kpi_table_is_not_a_measure() -> None:
     found = section_measures(section)
     assert [m.title for m in found] == ["観光案内所の設置"]
     assert found[0].target is not None and "8,000" in found[0].target
+
+
+def test_a_wrapped_verb_alone_is_not_a_commitment() -> None:
+    # Hand-made: a narrow column wrapped its sentence, leaving the verb on a line of its own.
+    body = [Entry("各課が自主的に取り組む事業の一覧を作成し、", (0, 20), 1, "paragraph"),
+            Entry("実施します。", (21, 27), 1, "paragraph")]
+    titles = [m.title for m in section_measures(Section("取組", "1", None, (0, 0), body=body))]
+    assert "実施します。" not in titles, titles

@@ -61,9 +61,11 @@ def is_governance(section: Section) -> bool:
 
 
 def _commitment(text: str) -> bool:
-    """One short sentence ending in a commitment: "施設の修繕計画を策定します。"."""
-    return (len(text) <= MAX_COMMITMENT_CHARS and text.count("。") == 1
-            and text.endswith(vocab().commitments))
+    """One short sentence ending in a commitment and naming what it commits to: "施設の修繕計画
+    を策定します。", not a line's wrapped verb alone ("実施します。")."""
+    ending = next((e for e in vocab().commitments if text.endswith(e)), None)
+    return (ending is not None and len(text) <= MAX_COMMITMENT_CHARS and text.count("。") == 1
+            and len(text) - len(ending) >= MIN_MEASURE_CHARS)
 
 
 def section_measures(section: Section, background: bool = False) -> list[Measure]:
