@@ -269,3 +269,13 @@ def test_a_wrapped_verb_alone_is_not_a_commitment() -> None:
             Entry("実施します。", (21, 27), 1, "paragraph")]
     titles = [m.title for m in section_measures(Section("取組", "1", None, (0, 0), body=body))]
     assert "実施します。" not in titles, titles
+
+
+def test_a_committing_sentence_of_a_longer_paragraph_is_a_measure() -> None:
+    # Hand-made: the second sentence commits without an action noun to name it by; the first
+    # states a fact, and a wrapped line's tail ("行いながら実施します。") is no sentence.
+    body = [Entry("窓口の利用者は年々増えています。総合的な相談窓口を福祉課が行います。",
+                  (0, 35), 1, "paragraph"),
+            Entry("行いながら実施します。", (36, 47), 1, "paragraph")]
+    titles = [m.title for m in section_measures(Section("取組", "1", None, (0, 0), body=body))]
+    assert titles == ["総合的な相談窓口を福祉課が行います。"]

@@ -19,6 +19,8 @@ from extract.measures.tables import names_actions, table_measures
 from extract.measures.vocab import confidence, vocab
 from extract.schema import Target
 from extract.structure.outline import UNIT_LABEL, Entry, Section, letters
+from extract.structure.segment import sentences as sentence_spans
+from extract.structure.segment import tokenize
 
 # A list item this short (and without a sentence end) is itself the name of a measure.
 MAX_ITEM_MEASURE_CHARS = 40
@@ -65,7 +67,14 @@ def _commitment(text: str) -> bool:
     を策定します。", not a line's wrapped verb alone ("実施します。")."""
     ending = next((e for e in vocab().commitments if text.endswith(e)), None)
     return (ending is not None and len(text) <= MAX_COMMITMENT_CHARS and text.count("。") == 1
-            and len(text) - len(ending) >= MIN_MEASURE_CHARS)
+            and len(text) - len(ending) >= MIN_MEASURE_CHARS and not _opens_mid_sentence(text))
+
+
+def _opens_mid_sentence(text: str) -> bool:
+    """True for text opening on a verb, an ending or a particle: the tail of a wrapped line
+    ("行いながら実施します。"), not a sentence of its own."""
+    first = next(iter(tokenize(text[:12])), None)
+    return first is not None and first.pos[0] in ("動詞", "助動詞", "助詞", "接尾辞")
 
 
 def section_measures(section: Section, background: bool = False) -> list[Measure]:
@@ -105,9 +114,13 @@ def _section_measures(section: Section, background: bool) -> tuple[list[Measure]
         heading = re.sub(r"\s", "", section.title or "")
         phrases = [m for m in prose_measures(text, entry.span[0], entry.page)
                    if re.sub(r"\s", "", m.title) not in heading]  # restates its heading
-        if not phrases and _commitment(text):  # no phrase to name it by: the sentence does
-            phrases = [Measure(text, entry.span, entry.page, evidence=["commitment_sentence"])]
         measures.extend(phrases)
+        for s, e in sentence_spans(text):  # a commitment no phrase names: its sentence does
+            start, end = entry.span[0] + s, entry.span[0] + e
+            if _commitment(text[s:e].strip()) and not any(
+                    start <= m.span[0] < end for m in phrases):
+                measures.append(Measure(text[s:e].strip(), (start, end), entry.page,
+                                        evidence=["commitment_sentence"]))
     kept = _dedupe(measures)
     for target in kpis:  # a KPI table under the measures it measures
         if kept:
