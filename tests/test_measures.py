@@ -279,3 +279,16 @@ def test_a_committing_sentence_of_a_longer_paragraph_is_a_measure() -> None:
             Entry("行いながら実施します。", (36, 47), 1, "paragraph")]
     titles = [m.title for m in section_measures(Section("取組", "1", None, (0, 0), body=body))]
     assert titles == ["総合的な相談窓口を福祉課が行います。"]
+
+
+def test_a_form_naming_one_undertaking_gives_no_measure() -> None:
+    # Hand-made: a form's field row says which undertaking it is about (事業名 beside 業種名);
+    # a table of projects names two or more.
+    form = _doc_measures(
+        "経営比較分析表\n\n業務名\t業種名\t事業名\t類似団体区分\n"
+        "法非適用\t水道事業\tひかり町簡易水道事業\tD4\n")
+    assert form == []
+    table = _doc_measures(
+        "主な事業\n\n業種名\t事業名\t担当課\n水道事業\t配水管更新事業\t水道課\n"
+        "下水道事業\t処理場改修事業\t下水道課\n")
+    assert [m.title for m in table] == ["配水管更新事業", "処理場改修事業"]

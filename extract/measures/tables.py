@@ -5,6 +5,7 @@ number (番号), responsible departments (担当課, 所管課, 推進者 …) a
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import replace
 
 from extract.measures.predicate import states
@@ -12,10 +13,12 @@ from extract.measures.record import Measure
 from extract.measures.targets import kpi_target
 from extract.measures.vocab import vocab
 from extract.schema import Target
-from extract.structure.outline import Entry, is_sentence
+from extract.structure.outline import UNIT_LABEL, Entry, is_sentence, letters
 
 # A cell shorter than this is a mark or a code, not an action.
 MIN_CELL_CHARS = 3
+# A name needs letters: "92.21" under 事業名 is a figure of a form's second header row.
+MIN_NAME_LETTERS = 2
 # A row more than half figures is data, whatever its first cell says.
 MAX_NUMERIC_SHARE = 0.5
 _FIGURE = re.compile(r"[\s\d.,%△▲()+\-－―]*")
@@ -161,4 +164,28 @@ def table_measures(cells: list[Entry], sentences: bool,
             elif printed is not None:
                 m.target = printed
         measures += found
-    return measures, orphans
+    return _without_form_fields(measures, rows), orphans
+
+
+def _without_form_fields(measures: list[Measure],
+                         rows: dict[tuple[int, int] | None, list[Entry]]) -> list[Measure]:
+    """`measures` less the name of a table that names one row only: "事業名 | 簡易水道事業"
+    beside 業種名 and 類似団体区分 is a form's field saying which undertaking the form is
+    about, not a list of the actions a plan commits to."""
+    cells = sorted((c.span[0], key) for key, row in rows.items() if key is not None
+                   for c in row)
+    starts = [start for start, _ in cells]
+
+    def row_of(m: Measure) -> tuple[int, int] | None:
+        at = bisect_right(starts, m.span[0]) - 1
+        return cells[at][1] if at >= 0 else None
+
+    named: dict[int, set[tuple[int, int]]] = {}
+    for m in measures:
+        key = row_of(m)
+        if ("table_name_column" in m.evidence and key is not None
+                and letters(m.title) >= MIN_NAME_LETTERS and not UNIT_LABEL.search(m.title)):
+            named.setdefault(key[0], set()).add(key)
+    single = {table for table, keys in named.items() if len(keys) == 1}
+    return [m for m in measures if not ("table_name_column" in m.evidence
+                                        and (row_of(m) or (-1, -1))[0] in single)]
