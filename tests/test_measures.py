@@ -292,3 +292,12 @@ def test_a_form_naming_one_undertaking_gives_no_measure() -> None:
         "主な事業\n\n業種名\t事業名\t担当課\n水道事業\t配水管更新事業\t水道課\n"
         "下水道事業\t処理場改修事業\t下水道課\n")
     assert [m.title for m in table] == ["配水管更新事業", "処理場改修事業"]
+
+
+def test_numbered_rows_of_a_background_table_are_facts() -> None:
+    # Hand-made: the current fees under 事業の現況, numbered ①②; they describe, not commit.
+    cells = [Entry(text, (n * 20, n * 20 + len(text)), 1, "cell", label=label, row=(0, n))
+             for n, (label, text) in enumerate([("①", "一般用 基本料金1,840円"),
+                                                ("②", "営業用 基本料金2,300円")])]
+    section = Section("事業の現況", "(1)", None, (0, 0), body=cells)
+    assert section_measures(section) == []

@@ -92,7 +92,7 @@ def _section_measures(section: Section, background: bool) -> tuple[list[Measure]
     # figures, not actions.
     by_year = any(e.role == "schedule" for e in section.body)
     measures, kpis = table_measures([e for e in section.body if e.role == "cell"], sentences,
-                                    labels=not by_year)
+                                    labels=not by_year and not background)
     for at, entry in enumerate(section.body):
         text = entry.text
         if entry.role in ("row", "schedule", "cell"):
