@@ -34,6 +34,8 @@ def _titles(sentence: str) -> list[str]:
     ("窓口の混雑状況を活用し改善を進めます。", ["窓口の混雑状況の活用"]),
     # a clause on any verb that names what the measure is ("…を持った", "…を果たせる")
     ("専門性を持った職員配置に取り組みます。", ["専門性を持った職員配置"]),
+    # a compound the dictionary keeps whole ends in its act (人材育成, 権限移譲)
+    ("各課への権限移譲を進めます。", ["各課への権限移譲"]),
 ])
 def test_measures_found(sentence: str, expected: list[str]) -> None:
     found = _titles(sentence)

@@ -28,8 +28,15 @@ MAX_PHRASE_TOKENS = 16
 def _is_head(tok: Token) -> bool:
     v = vocab()
     # 適正化, 委託化 are acts; a two-character word in 化 (変化, 文化, 進化) is not one.
+    # A compound the dictionary keeps whole (人材育成, 計画策定) ends in the act it names.
     return tok.is_noun and (tok.normalized in v.actions or tok.surface in v.actions
-                            or (tok.surface.endswith("化") and len(tok.surface) > 2))
+                            or (tok.surface.endswith("化") and len(tok.surface) > 2)
+                            or _ends_in_action(tok.surface))
+
+
+def _ends_in_action(word: str) -> bool:
+    return len(word) > 2 and any(word.endswith(a) and len(word) > len(a)
+                                 for a in vocab().actions if len(a) >= 2)
 
 
 def _nounish(tok: Token) -> bool:
