@@ -303,3 +303,14 @@ def test_numbered_rows_of_a_background_table_are_facts() -> None:
                                                 ("②", "営業用 基本料金2,300円")])]
     section = Section("事業の現況", "(1)", None, (0, 0), body=cells)
     assert section_measures(section) == []
+
+
+def test_numbered_lines_of_a_budget_table_are_not_measures() -> None:
+    # Hand-made: a budget's numbered lines, most rows printing an amount.
+    lines = [("1.", "需用費", "80"), ("2.", "役務費", "50"), ("3.", "委託料", "120")]
+    cells = [Entry(text, (n * 30 + k * 8, n * 30 + k * 8 + len(text)), 1, "cell",
+                   label=label if k == 0 else None, row=(0, n))
+             for n, (label, name, amount) in enumerate(lines)
+             for k, text in enumerate((name, amount))]
+    section = Section("支出", "2", None, (0, 0), body=cells)
+    assert section_measures(section) == []

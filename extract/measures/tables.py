@@ -147,12 +147,14 @@ def table_measures(cells: list[Entry], sentences: bool,
         rows.setdefault(cell.row, []).append(cell)
     measures: list[Measure] = []
     orphans: list[Target] = []
+    counted = _tables_of_figures(rows)
     for row in _headed(list(rows.values())):
         responsible = [n for c in row if _column_is(c.column, v.responsible_columns)
                        for n in _names(c.text)]
         printed = next((c.text for c in row if _column_is(c.column, v.target_columns)), None)
         kpi = kpi_target({c.column or "": c.text for c in row})
-        found = _row_measures(row, sentences, labels)
+        table = row[0].row[0] if row and row[0].row is not None else None
+        found = _row_measures(row, sentences, labels and table not in counted)
         if not found and kpi is not None:
             orphans.append(kpi)
         for m in found:
@@ -165,6 +167,19 @@ def table_measures(cells: list[Entry], sentences: bool,
                 m.target = printed
         measures += found
     return _without_form_fields(measures, rows), orphans
+
+
+def _tables_of_figures(rows: dict[tuple[int, int] | None, list[Entry]]) -> set[int]:
+    """Tables most of whose rows print a figure (an amount, a count): their numbered row labels
+    (1.雑収益, 9.役務費) name lines of a budget or a statistic, not actions."""
+    per_table: dict[int, list[bool]] = {}
+    for key, row in rows.items():
+        if key is not None:
+            per_table.setdefault(key[0], []).append(
+                any(_FIGURE.fullmatch(c.text) and any(ch.isdigit() for ch in c.text)
+                    for c in row))
+    return {table for table, figures in per_table.items()
+            if sum(figures) > len(figures) * MAX_NUMERIC_SHARE}
 
 
 def _without_form_fields(measures: list[Measure],
