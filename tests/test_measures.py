@@ -189,6 +189,9 @@ def test_bracketed_headings_are_read_without_their_brackets() -> None:
     ("申込書を窓口に提出してください。", True),
     ("市内に住所を有すること", True),
     ("昨年度に新しい窓口を開設しました。", True),
+    ("下水道法に規定する公共下水道に属するもの。", True),
+    ("下位の階級より多くなることを表す。", True),
+    ("詳しくは別表を参照。", True),
 ])
 def test_a_sentence_that_states_is_told_from_one_that_commits(text: str, stated: bool) -> None:
     assert states(text) is stated
