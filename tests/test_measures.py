@@ -59,6 +59,7 @@ def test_measures_found(sentence: str, expected: list[str]) -> None:
     ("電子申請の導入により、いっそう市民の利便性の向上に努めます。", "市民の利便性の向上"),
     # a compound particle (による, に関する) does not make a clause of the measure's name
     ("電子申請の導入による利便性の向上を図ります。", "電子申請の導入による利便性の向上"),
+    ("研修と業務量に応じた職員配置を行います。", "研修と業務量に応じた職員配置"),
     # a sentence that only states commits to nothing
     ("これまで窓口業務の見直しや電子申請の導入など、多くの改革を行ってきた。", "電子申請の導入"),
 ])

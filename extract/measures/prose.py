@@ -131,7 +131,8 @@ def _relative_clause_start(tokens: list[Token], k: int, limit: int) -> int:
 # Verbs that with に/と form a compound particle (による, に関する, における, に基づく, という):
 # what they join is a means or a topic, not a clause modifying the measure.
 _PARTICLE_VERBS = frozenset({"よる", "関する", "対する", "おく", "係る", "わたる", "基づく",
-                             "伴う", "向ける", "応じる", "通じる", "いう", "つく", "至る"})
+                             "伴う", "向ける", "応じる", "応ずる", "通じる", "いう", "つく",
+                             "至る"})
 # Case particles inside a clause that modifies a measure: Xを支援する, 市民が参加する, 市政へ.
 _CLAUSE_CASES = frozenset({"を", "が", "へ", "に", "と"})
 
