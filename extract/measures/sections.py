@@ -3,9 +3,11 @@
 Sources, each named in the measure's evidence: table rows (`tables.py`), list items (numbered
 or short), short sentences that commit to an action (`commitment_sentence`: "…を実施します。"),
 and action phrases in prose (`prose.py`). Sections about background (趣旨, 現状, 課題 …) give
-no prose measures, sections about the plan's own governance (推進体制, 進行管理, 点検, 評価;
-"計画の…") give none at all, and a summary that restates measures word for word adds none.
-A document with neither a plan nor a table of actions gets no measures.
+no prose, list or numbered-row measures, sections about the plan's own governance (推進体制,
+進行管理, 点検, 評価; "計画の…") or its expected effects give none at all, and a summary that
+restates measures word for word adds none. A sentence that states rather than commits
+(`predicate.py`), a note (※…) and the caption of a KPI table are not measures. A document
+with neither a plan nor a table of actions gets no measures.
 """
 
 from __future__ import annotations
