@@ -2,8 +2,10 @@
 
 A noun phrase ending in an action noun (導入, 見直し, 策定, …) that the sentence commits to
 ("…の導入を進めます", "…を導入し", "…の見直しを行う"), or the means of a "…による" clause.
-Aims ("…に向けて", "…のため", the object of "…による") are not measures. A target printed with
-the phrase ("職員数を30人削減") and the actor of the sentence ("総務課が") go with it.
+Aims ("…に向けて", "…のため", the object of "…による") are not measures, nor is anything in
+a sentence that only states ("…が予想される。", "…を計上している。": `predicate.py`). A target
+printed with the phrase ("職員数を30人削減") and the actor of the sentence ("総務課が") go with
+it.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from extract.measures.predicate import states
 from extract.measures.record import Measure
 from extract.measures.targets import phrase_target
 from extract.measures.vocab import vocab
@@ -25,8 +28,15 @@ MAX_PHRASE_TOKENS = 16
 def _is_head(tok: Token) -> bool:
     v = vocab()
     # 適正化, 委託化 are acts; a two-character word in 化 (変化, 文化, 進化) is not one.
+    # A compound the dictionary keeps whole (人材育成, 計画策定) ends in the act it names.
     return tok.is_noun and (tok.normalized in v.actions or tok.surface in v.actions
-                            or (tok.surface.endswith("化") and len(tok.surface) > 2))
+                            or (tok.surface.endswith("化") and len(tok.surface) > 2)
+                            or _ends_in_action(tok.surface))
+
+
+def _ends_in_action(word: str) -> bool:
+    return len(word) > 2 and any(word.endswith(a) and len(word) > len(a)
+                                 for a in vocab().actions if len(a) >= 2)
 
 
 def _nounish(tok: Token) -> bool:
@@ -86,31 +96,43 @@ _LIST_INTRO = frozenset({"とおり", "通り"})
 
 
 def _adnominal_verb(tokens: list[Token], k: int) -> int | None:
-    """Index of a する-verb modifying the noun at `k`: 支援する[機能], 参加するための[手続き]."""
+    """Index of the first word of a verb modifying the noun at `k`: its noun where it is one
+    (支援[する]機能, 参加[できる]仕組み, 参加[するための]手続き), else the verb itself
+    (責任を[果たせる]人材, 機動性を[持った]職員配置)."""
     at = k - 1
     if at >= 2 and tokens[at].surface == "の" and tokens[at - 1].surface == "ため":
         at -= 2
-    tok = tokens[at] if at >= 1 else None
-    if tok is None or tok.dictionary != "する" or not tok.pos[5].startswith("連体形"):
+    if at >= 2 and tokens[at].surface == "た" and tokens[at - 1].pos[0] == "動詞":
+        at -= 1  # 持っ[た]: the past form modifies as the verb does
+    elif at < 1 or not tokens[at].pos[5].startswith("連体形"):
         return None
-    return at if tokens[at - 1].is_noun else None
+    if tokens[at].pos[0] != "動詞" or tokens[at].dictionary in _PARTICLE_VERBS:
+        return None
+    if tokens[at - 1].is_noun:
+        return at - 1
+    return None if tokens[at].dictionary == "する" else at
 
 
 def _relative_clause_start(tokens: list[Token], k: int, limit: int) -> int:
     """`k` moved left over a short clause that names what the phrase is for: "トップマネジメント
-    を支援する機能の強化", "市民が市政へ参加するための手続きの明確化"; the clause ends at a
-    comma, a sentence start, or the phrase's length limit."""
-    verb = _adnominal_verb(tokens, k)
-    if verb is None:
+    を支援する機能の強化", "市民が市政へ参加するための手続きの明確化", "機動性を持った職員配置";
+    the clause ends at a comma, a sentence start, or the phrase's length limit."""
+    head = _adnominal_verb(tokens, k)
+    if head is None:
         return k
-    j = verb - 1  # the verb's noun (支援, 参加)
+    j = head
     while j - 2 >= limit and tokens[j - 1].surface in _CLAUSE_CASES and tokens[j - 2].is_noun:
         j -= 2
         while j - 1 >= limit and tokens[j - 1].is_noun:
             j -= 1
-    return j if j < verb - 1 else k
+    return j if j < head else k
 
 
+# Verbs that with に/と form a compound particle (による, に関する, における, に基づく, という):
+# what they join is a means or a topic, not a clause modifying the measure.
+_PARTICLE_VERBS = frozenset({"よる", "関する", "対する", "おく", "係る", "わたる", "基づく",
+                             "伴う", "向ける", "応じる", "応ずる", "通じる", "いう", "つく",
+                             "至る"})
 # Case particles inside a clause that modifies a measure: Xを支援する, 市民が参加する, 市政へ.
 _CLAUSE_CASES = frozenset({"を", "が", "へ", "に", "と"})
 
@@ -141,7 +163,7 @@ def _followed_by_aim(text: str, end: int) -> bool:
 @cache
 def _aim_after() -> re.Pattern[str]:
     aims = "|".join(map(re.escape, vocab().aims))
-    return re.compile(rf"(?:を図る|する|して|していく|し)?(?:{aims})|を図り|につなげ|につなが")
+    return re.compile(rf"(?:を図る|する|して|していく|し)?(?:{aims})|につなげ|につなが")
 
 
 def _negated(text: str, end: int) -> bool:
@@ -190,8 +212,11 @@ def prose_measures(text: str, offset: int, page: int | None) -> list[Measure]:
             continue
         found.extend(_verb_form(text, tokens, k, end) or _noun_form(text, tokens, k, end))
         k = end + 1
+    dropped = [(s, e) for s, e in sentences(text) if states(text[s:e])]
+    dropped += _outcome_spans(text, tokens)
     measures = [Measure(title, (offset + s, offset + e), page, evidence=[how])
-                for title, s, e, how in found if len(title) >= MIN_MEASURE_CHARS]
+                for title, s, e, how in found if len(title) >= MIN_MEASURE_CHARS
+                and not any(a <= s < b for a, b in dropped)]
     for m in vocab().target.finditer(text):
         for measure in measures:
             if measure.span[0] - offset <= m.end() and measure.span[1] - offset >= m.start():
@@ -204,6 +229,27 @@ def prose_measures(text: str, offset: int, page: int | None) -> list[Measure]:
                 measure.responsible = list(dict.fromkeys(actors))
                 measure.evidence.append("responsible_sentence")
     return measures
+
+
+def _outcome_spans(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
+    """Spans of what an action brings about: after "…の導入により、" or "…を図ることで、" up to
+    the clause's end (とともに, ほか, また, 。), the sentence names results, not actions:
+    "委託化を推進することにより、事務の効率化を図ります" gives 委託化の推進, not 事務の効率化.
+    A means that is not an action ("基本方針により、") leaves what follows alone."""
+    spans: list[tuple[int, int]] = []
+    for m in _OUTCOME.finditer(text):
+        before = next((t for t in reversed(tokens) if t.end <= m.start()
+                       and t.surface not in _TRAILING_JUNK), None)  # …の実施[など]により
+        if before is None or not (before.surface == "こと" or _is_head(before)):
+            continue
+        end = _CLAUSE_END.search(text, m.end())
+        spans.append((m.end(), end.start() if end else len(text)))
+    return spans
+
+
+# A means clause that closes with a comma; "ことで" only after こと (a noun + で is a copula).
+_OUTCOME = re.compile(r"(?:(?<=こと)で|により|によって)、")
+_CLAUSE_END = re.compile(r"とともに|ほか、|。|また、|さらに、")
 
 
 # "毎年度事務局において": the time said before an actor is not part of its name.
@@ -237,7 +283,8 @@ def _verb_form(text: str, tokens: list[Token], head: int, end: int,
         return []
     after = tokens[verb_at + 1] if verb_at + 1 < len(tokens) else None
     if after is not None and (after.surface == "こと" or after.pos[0] == "接尾辞" or (
-            after.is_noun and after.surface not in _CONNECTIVE_NOUNS)):
+            after.is_noun and after.surface not in _CONNECTIVE_NOUNS
+            and not nxt.pos[5].startswith("連用形"))):
         return []  # 支援する[機能], 活用する[こと]が重要: a modifier or a topic, not an act
     k = head - 1
     while k >= 0 and tokens[k].surface != "を" and _between_object_and_verb(tokens[k]):

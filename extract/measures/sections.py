@@ -3,21 +3,26 @@
 Sources, each named in the measure's evidence: table rows (`tables.py`), list items (numbered
 or short), short sentences that commit to an action (`commitment_sentence`: "…を実施します。"),
 and action phrases in prose (`prose.py`). Sections about background (趣旨, 現状, 課題 …) give
-no prose measures, sections about the plan's own governance (推進体制, 進行管理, 点検, 評価;
-"計画の…") give none at all, and a summary that restates measures word for word adds none.
-A document with neither a plan nor a table of actions gets no measures.
+no prose, list or numbered-row measures, sections about the plan's own governance (推進体制,
+進行管理, 点検, 評価; "計画の…") or its expected effects give none at all, and a summary that
+restates measures word for word adds none. A sentence that states rather than commits
+(`predicate.py`), a note (※…) and the caption of a KPI table are not measures. A document
+with neither a plan nor a table of actions gets no measures.
 """
 
 from __future__ import annotations
 
 import re
 
+from extract.measures.predicate import states
 from extract.measures.prose import MIN_MEASURE_CHARS, prose_measures
 from extract.measures.record import Measure
-from extract.measures.tables import table_measures
+from extract.measures.tables import names_actions, table_measures
 from extract.measures.vocab import confidence, vocab
 from extract.schema import Target
-from extract.structure.outline import UNIT_LABEL, Section, letters
+from extract.structure.outline import UNIT_LABEL, Entry, Section, letters
+from extract.structure.segment import sentences as sentence_spans
+from extract.structure.segment import tokenize
 
 # A list item this short (and without a sentence end) is itself the name of a measure.
 MAX_ITEM_MEASURE_CHARS = 40
@@ -28,13 +33,26 @@ MIN_MEASURE_LETTERS = 2
 _TRAILING = re.compile(r"(?:など|等|ほか)$")
 
 
+# Brackets that wrap a whole heading: "[現状と課題]", "【期待される効果】", "<主な事業>".
+_WRAPPED = re.compile(r"^[\[［【<〈《〔(]\s*(.+?)\s*[\]］】>〉》〕)]$")
+
+
 def _bare_title(section: Section) -> str:
-    return re.sub(r"[〜~～].*$|\(.*\)$", "", section.title or "").strip()
+    """The heading's title without wrapping brackets, a subtitle (〜…〜, (…)) or a closing
+    等: "[期待される施策の主な効果]" → "期待される施策の主な効果", "検討状況等" → "検討状況"."""
+    title = (section.title or "").strip()
+    title = _WRAPPED.sub(r"\1", title)
+    title = re.sub(r"[〜~～].*$|\(.*\)$", "", title).strip()
+    return re.sub(r"等$", "", title)
 
 
 def is_background(section: Section) -> bool:
+    """A section about the situation, not the actions: "現状と課題", "策定の趣旨". A title that
+    names the actions themselves ("未反映の取組の概要", "今後の投資の検討状況") is not one."""
     title = _bare_title(section)
-    return bool(title) and title.endswith(vocab().background)
+    v = vocab()
+    return (bool(title) and title.endswith(v.background)
+            and not any(w in title for w in v.action_topics))
 
 
 def is_governance(section: Section) -> bool:
@@ -47,9 +65,18 @@ def is_governance(section: Section) -> bool:
 
 
 def _commitment(text: str) -> bool:
-    """One short sentence ending in a commitment: "施設の修繕計画を策定します。"."""
-    return (len(text) <= MAX_COMMITMENT_CHARS and text.count("。") == 1
-            and text.endswith(vocab().commitments))
+    """One short sentence ending in a commitment and naming what it commits to: "施設の修繕計画
+    を策定します。", not a line's wrapped verb alone ("実施します。")."""
+    ending = next((e for e in vocab().commitments if text.endswith(e)), None)
+    return (ending is not None and len(text) <= MAX_COMMITMENT_CHARS and text.count("。") == 1
+            and len(text) - len(ending) >= MIN_MEASURE_CHARS and not _opens_mid_sentence(text))
+
+
+def _opens_mid_sentence(text: str) -> bool:
+    """True for text opening on a verb, an ending or a particle: the tail of a wrapped line
+    ("行いながら実施します。"), not a sentence of its own."""
+    first = next(iter(tokenize(text[:12])), None)
+    return first is not None and first.pos[0] in ("動詞", "助動詞", "助詞", "接尾辞")
 
 
 def section_measures(section: Section, background: bool = False) -> list[Measure]:
@@ -67,33 +94,49 @@ def _section_measures(section: Section, background: bool) -> tuple[list[Measure]
     # figures, not actions.
     by_year = any(e.role == "schedule" for e in section.body)
     measures, kpis = table_measures([e for e in section.body if e.role == "cell"], sentences,
-                                    labels=not by_year)
-    for entry in section.body:
+                                    labels=not by_year and not background)
+    for at, entry in enumerate(section.body):
         text = entry.text
         if entry.role in ("row", "schedule", "cell"):
             continue
         short = len(text) <= MAX_ITEM_MEASURE_CHARS and "。" not in text
-        if entry.role == "item" and (short or entry.label):  # lists count, background or not
-            # A numbered entry is the unit the plan itself counts, sentence or not.
+        if entry.role == "item" and _heads_kpi_table(section.body[at + 1:at + 2]):
+            continue  # "◎施策の目標" over 指標 | 現状値 | 目標値: the table's caption
+        if entry.role == "item" and (short or entry.label) and not background:
+            # A numbered entry is the unit the plan itself counts, sentence or not; a
+            # sentence that states (a definition, a fact, a duty, a request) commits to nothing.
             title = _TRAILING.sub("", text).strip()
-            if len(title) >= MIN_MEASURE_CHARS:
+            if len(title) >= MIN_MEASURE_CHARS and not states(title):
                 how = "numbered_item" if entry.label else "list_item"
                 measures.append(Measure(title, entry.span, entry.page, entry.label,
                                         evidence=[how]))
             continue
-        if background:
-            continue
+        if background or text.startswith(vocab().note_marks):
+            continue  # a note (※…, *…) explains or qualifies; it commits to nothing
         heading = re.sub(r"\s", "", section.title or "")
         phrases = [m for m in prose_measures(text, entry.span[0], entry.page)
                    if re.sub(r"\s", "", m.title) not in heading]  # restates its heading
-        if not phrases and _commitment(text):  # no phrase to name it by: the sentence does
-            phrases = [Measure(text, entry.span, entry.page, evidence=["commitment_sentence"])]
         measures.extend(phrases)
+        for s, e in sentence_spans(text):  # a commitment no phrase names: its sentence does
+            start, end = entry.span[0] + s, entry.span[0] + e
+            if _commitment(text[s:e].strip()) and not any(
+                    start <= m.span[0] < end for m in phrases):
+                measures.append(Measure(text[s:e].strip(), (start, end), entry.page,
+                                        evidence=["commitment_sentence"]))
     kept = _dedupe(measures)
     for target in kpis:  # a KPI table under the measures it measures
         if kept:
             kept[-1].set_target(target, "kpi_row")
     return kept, [] if kept else kpis
+
+
+def _heads_kpi_table(following: list[Entry]) -> bool:
+    """True when the entry that follows is the first cell of a KPI table (指標, 現状値, 目標値
+    in its header or its text)."""
+    v = vocab()
+    words = v.indicator_columns + v.baseline_columns + v.goal_columns
+    return any(e.role == "cell" and any(w in f"{e.column or ''}{e.text}" for w in words)
+               for e in following)
 
 
 def _dedupe(measures: list[Measure]) -> list[Measure]:
@@ -115,8 +158,8 @@ def _dedupe(measures: list[Measure]) -> list[Measure]:
 def _has_actions(root: Section) -> bool:
     """True when the document has a table of actions: a row with a name column (事業名)."""
     v = vocab()
-    return any(e.role == "cell" and e.column is not None and any(w in e.column for w in
-               v.name_columns) for s in root.walk() for e in s.body)
+    return any(e.role == "cell" and names_actions(e.column, v.name_columns)
+               for s in root.walk() for e in s.body)
 
 
 def outline_measures(root: Section, has_plan: bool = True) -> dict[int, list[Measure]]:

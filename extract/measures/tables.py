@@ -5,26 +5,42 @@ number (番号), responsible departments (担当課, 所管課, 推進者 …) a
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import replace
 
+from extract.measures.predicate import states
 from extract.measures.record import Measure
 from extract.measures.targets import kpi_target
 from extract.measures.vocab import vocab
 from extract.schema import Target
-from extract.structure.outline import Entry, is_sentence
+from extract.structure.outline import UNIT_LABEL, Entry, is_sentence, letters
 
 # A cell shorter than this is a mark or a code, not an action.
 MIN_CELL_CHARS = 3
+# A name needs letters: "92.21" under 事業名 is a figure of a form's second header row.
+MIN_NAME_LETTERS = 2
 # A row more than half figures is data, whatever its first cell says.
 MAX_NUMERIC_SHARE = 0.5
 _FIGURE = re.compile(r"[\s\d.,%△▲()+\-－―]*")
 _YEARISH = re.compile(r"[\s\d年度令和平成.~〜→←○●◎・-]*")
 _CELL_SPLIT = re.compile(r"\s*[/／]\s*|\n")
 _TRAILING = re.compile(r"(?:など|等|ほか)$")
+# A line break after a particle is inside a phrase: the cell was wrapped, not listed.
+_RUN_ON = re.compile(r"(?<=[をがのにとへでや])\n")
 
 
 def _column_is(column: str | None, words: tuple[str, ...]) -> bool:
     return column is not None and any(w in column for w in words)
+
+
+def names_actions(column: str | None, words: tuple[str, ...]) -> bool:
+    """True when a column header names the actions: "事業名", "推進施策", "主な事業内容"; not
+    a word inside a compound about something else: "事業所名" (a place), "事業費" (a cost)."""
+    if column is None:
+        return False
+    compounds = vocab().column_compounds
+    return any(not column.startswith(compounds, m.end())
+               for w in words for m in re.finditer(re.escape(w), column))
 
 
 def _names(cell: str) -> list[str]:
@@ -40,15 +56,22 @@ def _numeric_share(row: list[Entry]) -> float:
 
 
 def _cell_measures(entry: Entry, label: str | None) -> list[Measure]:
-    """The measures a table cell names: one sentence, or names split on "/"."""
+    """The measures a table cell names: one sentence, or names split on "/" and line ends;
+    a line ending in a particle runs on ("住民がデジタルを\n活用できる環境整備" is one)."""
     if "。" in entry.text:
         return [Measure(entry.text, entry.span, entry.page, label)]
     measures: list[Measure] = []
-    for part in _CELL_SPLIT.split(entry.text):
-        part = _TRAILING.sub("", part.strip())
-        if len(part) >= MIN_CELL_CHARS:
-            start = entry.span[0] + max(entry.text.find(part), 0)
-            measures.append(Measure(part, (start, start + len(part)), entry.page, label))
+    kept = [i for i in range(len(entry.text)) if not _RUN_ON.match(entry.text, i)]
+    joined = "".join(entry.text[i] for i in kept)  # kept[j]: where joined[j] was printed
+    at = 0
+    for part in _CELL_SPLIT.split(joined):
+        at = joined.find(part, at)
+        name = _TRAILING.sub("", part.strip())
+        if len(name) >= MIN_CELL_CHARS:
+            first = at + part.find(name)
+            span = (entry.span[0] + kept[first], entry.span[0] + kept[first + len(name) - 1] + 1)
+            measures.append(Measure(name, span, entry.page, label))
+        at += len(part)
     return measures
 
 
@@ -62,7 +85,7 @@ def _row_measures(row: list[Entry], sentences: bool, labels: bool) -> list[Measu
     v = vocab()
     label = next((c.text.strip() for c in row if _column_is(c.column, v.label_columns)
                   and c.text.strip()), None)
-    named = [c for c in row if _column_is(c.column, v.name_columns)]
+    named = [c for c in row if names_actions(c.column, v.name_columns)]
     if named:  # 事業名 beside 主な事業内容: the name is the measure, the rest describes it
         return [m for c in named for m in _cell_measures(c, label or c.label)
                 if _note(m, "table_name_column")]
@@ -77,9 +100,10 @@ def _row_measures(row: list[Entry], sentences: bool, labels: bool) -> list[Measu
             continue
         if _YEARISH.fullmatch(text) or len(text) < MIN_CELL_CHARS:
             continue  # a year or a mark (○, →) in a schedule
-        how = ("table_measure_column" if _column_is(cell.column, v.measure_columns)
+        how = ("table_measure_column" if names_actions(cell.column, v.measure_columns)
                else "table_label" if cell.label and labels
-               else "table_sentence" if sentences and is_sentence(text) else None)
+               else "table_sentence" if sentences and is_sentence(text) and not states(text)
+               else None)
         if how is not None:
             out += [m for m in _cell_measures(cell, cell.label) if _note(m, how)]
     return out
@@ -123,12 +147,14 @@ def table_measures(cells: list[Entry], sentences: bool,
         rows.setdefault(cell.row, []).append(cell)
     measures: list[Measure] = []
     orphans: list[Target] = []
+    counted = _tables_of_figures(rows)
     for row in _headed(list(rows.values())):
         responsible = [n for c in row if _column_is(c.column, v.responsible_columns)
                        for n in _names(c.text)]
         printed = next((c.text for c in row if _column_is(c.column, v.target_columns)), None)
         kpi = kpi_target({c.column or "": c.text for c in row})
-        found = _row_measures(row, sentences, labels)
+        table = row[0].row[0] if row and row[0].row is not None else None
+        found = _row_measures(row, sentences, labels and table not in counted)
         if not found and kpi is not None:
             orphans.append(kpi)
         for m in found:
@@ -140,4 +166,41 @@ def table_measures(cells: list[Entry], sentences: bool,
             elif printed is not None:
                 m.target = printed
         measures += found
-    return measures, orphans
+    return _without_form_fields(measures, rows), orphans
+
+
+def _tables_of_figures(rows: dict[tuple[int, int] | None, list[Entry]]) -> set[int]:
+    """Tables most of whose rows print a figure (an amount, a count): their numbered row labels
+    (1.雑収益, 9.役務費) name lines of a budget or a statistic, not actions."""
+    per_table: dict[int, list[bool]] = {}
+    for key, row in rows.items():
+        if key is not None:
+            per_table.setdefault(key[0], []).append(
+                any(_FIGURE.fullmatch(c.text) and any(ch.isdigit() for ch in c.text)
+                    for c in row))
+    return {table for table, figures in per_table.items()
+            if sum(figures) > len(figures) * MAX_NUMERIC_SHARE}
+
+
+def _without_form_fields(measures: list[Measure],
+                         rows: dict[tuple[int, int] | None, list[Entry]]) -> list[Measure]:
+    """`measures` less the name of a table that names one row only: "事業名 | 簡易水道事業"
+    beside 業種名 and 類似団体区分 is a form's field saying which undertaking the form is
+    about, not a list of the actions a plan commits to."""
+    cells = sorted((c.span[0], key) for key, row in rows.items() if key is not None
+                   for c in row)
+    starts = [start for start, _ in cells]
+
+    def row_of(m: Measure) -> tuple[int, int] | None:
+        at = bisect_right(starts, m.span[0]) - 1
+        return cells[at][1] if at >= 0 else None
+
+    named: dict[int, set[tuple[int, int]]] = {}
+    for m in measures:
+        key = row_of(m)
+        if ("table_name_column" in m.evidence and key is not None
+                and letters(m.title) >= MIN_NAME_LETTERS and not UNIT_LABEL.search(m.title)):
+            named.setdefault(key[0], set()).add(key)
+    single = {table for table, keys in named.items() if len(keys) == 1}
+    return [m for m in measures if not ("table_name_column" in m.evidence
+                                        and (row_of(m) or (-1, -1))[0] in single)]

@@ -17,6 +17,7 @@ class Vocab:
     aims: tuple[str, ...]
     means: tuple[str, ...]
     measure_columns: tuple[str, ...]
+    column_compounds: tuple[str, ...]
     name_columns: tuple[str, ...]
     label_columns: tuple[str, ...]
     responsible_columns: tuple[str, ...]
@@ -26,9 +27,13 @@ class Vocab:
     baseline_columns: tuple[str, ...]
     year_columns: tuple[str, ...]
     background: tuple[str, ...]
+    action_topics: tuple[str, ...]
     governance_ends: tuple[str, ...]
     governance_starts: tuple[str, ...]
     commitments: tuple[str, ...]
+    note_marks: tuple[str, ...]
+    statement_predicates: frozenset[str]
+    statement_nouns: tuple[str, ...]
     units: tuple[str, ...]
     weights: dict[str, float]
     target: re.Pattern[str]
@@ -45,6 +50,7 @@ def vocab() -> Vocab:
         aims=tuple(raw["aim_markers"]),
         means=tuple(raw["means_markers"]),
         measure_columns=tuple(raw["measure_columns"]),
+        column_compounds=tuple(raw["column_compounds"]),
         name_columns=tuple(raw["name_columns"]),
         label_columns=tuple(raw["label_columns"]),
         responsible_columns=tuple(raw["responsible_columns"]),
@@ -54,9 +60,13 @@ def vocab() -> Vocab:
         baseline_columns=tuple(raw["baseline_columns"]),
         year_columns=tuple(raw["year_columns"]),
         background=tuple(raw["background_sections"]),
+        action_topics=tuple(raw["action_topics"]),
         governance_ends=tuple(raw["no_measure_section_ends"]),
         governance_starts=tuple(raw["no_measure_section_starts"]),
         commitments=tuple(raw["commitment_endings"]),
+        note_marks=tuple(raw["note_marks"]),
+        statement_predicates=frozenset(raw["statement_predicates"]),
+        statement_nouns=tuple(raw["statement_nouns"]),
         units=tuple(sorted(raw["target_units"].split("|"), key=len, reverse=True)),
         weights={k: float(v) for k, v in raw["weights"].items()},
         actor=re.compile(
