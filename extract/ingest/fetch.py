@@ -211,7 +211,8 @@ def public_address(address: str) -> bool:
 
 
 class HostGate:
-    """Spaces the requests to one host `delay` seconds apart, `per_host` at a time."""
+    """Spaces the requests to one host `delay` seconds apart (from one's start and from one's
+    end to the next one's start), `per_host` at a time."""
 
     def __init__(self, per_host: int, delay: float) -> None:
         self.delay = delay
@@ -232,7 +233,12 @@ class HostGate:
                 if wait > 0:
                     await asyncio.sleep(wait)
                 self._next = loop.time() + self.delay
-            yield
+            try:
+                yield
+            finally:
+                # Counted from each request's end too: however late the server took a request
+                # in, the next one reaches it no sooner than `delay` after.
+                self._next = max(self._next, asyncio.get_running_loop().time() + self.delay)
 
 
 def retry_after(value: str | None) -> float | None:
