@@ -1,0 +1,95 @@
+"""Byte-for-byte check that a change to the PDF path leaves every corpus PDF's JSON as it was.
+
+Runs `extract parse FILE --pdf-engine ENGINE -o OUT` (OCR on, as by default) for every corpus
+PDF on both engines, in parallel worker processes, and either writes the outputs as the
+reference or compares new outputs with the reference, byte for byte. Only the OCR issue's seconds are
+blanked before comparing. A speed change that alters any output is a behaviour change, not an optimisation.
+
+    python bench/pdf_same.py write /tmp/before-pdfspeed     # reference, before the change
+    python bench/pdf_same.py compare /tmp/before-pdfspeed   # after it: prints differences
+    python bench/pdf_same.py compare /tmp/before-pdfspeed --engine pdfium --only kampo
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus" / "pdf"
+ENGINES = ("pdfium", "pdfplumber")
+EXTRACT = Path(sys.executable).parent / "extract"
+# The only field that is a time: the OCR issue's seconds spent in Tesseract.
+_OCR_SECONDS = re.compile(rb"(text recognition \(Tesseract;[^)]*?, )\d+(?:\.\d+)? s\)")
+
+
+def comparable(data: bytes) -> bytes:
+    """The output with its times blanked out."""
+    return _OCR_SECONDS.sub(rb"\1- s)", data)
+
+
+def out_name(pdf: Path, engine: str) -> str:
+    """One flat file name per (PDF, engine): the corpus path with its slashes replaced."""
+    return pdf.relative_to(CORPUS).as_posix().replace("/", "__") + f".{engine}.json"
+
+
+def parse(pdf: Path, engine: str, out: Path) -> str:
+    """Run the CLI on one PDF; returns its stderr when it exited with an error (exit 1 is a
+    failed document, still written)."""
+    run = subprocess.run([str(EXTRACT), "parse", str(pdf), "--pdf-engine", engine, "-o",
+                          str(out)], capture_output=True, text=True, cwd=ROOT)
+    return run.stderr if run.returncode not in (0, 1) or not out.exists() else ""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("mode", choices=("write", "compare"))
+    parser.add_argument("reference", type=Path)
+    parser.add_argument("--engine", action="append", choices=ENGINES)
+    parser.add_argument("--only", action="append", help="keep PDFs whose path contains this")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args()
+    if not CORPUS.is_dir():
+        sys.exit(f"no corpus at {CORPUS}")
+    pdfs = sorted(CORPUS.rglob("*.pdf"))
+    if args.only:
+        pdfs = [p for p in pdfs if any(o in str(p) for o in args.only)]
+    engines = args.engine or list(ENGINES)
+    work = [(pdf, engine) for pdf in pdfs for engine in engines]
+    args.reference.mkdir(parents=True, exist_ok=True)
+    target = args.reference if args.mode == "write" else Path(tempfile.mkdtemp("-pdf-same"))
+
+    def one(item: tuple[Path, str]) -> tuple[str, str]:
+        pdf, engine = item
+        name = out_name(pdf, engine)
+        return name, parse(pdf, engine, target / name)
+
+    errors = 0
+    differ = 0
+    with ThreadPoolExecutor(args.jobs) as pool:
+        for name, error in pool.map(one, work):
+            if error:
+                errors += 1
+                print(f"ERROR {name}: {error.strip().splitlines()[-1:]}")
+                continue
+            if args.mode == "compare":
+                ref = args.reference / name
+                if not ref.exists():
+                    print(f"NO REFERENCE {name}")
+                    differ += 1
+                elif comparable(ref.read_bytes()) != comparable((target / name).read_bytes()):
+                    print(f"DIFFERS {name}  (new: {target / name})")
+                    differ += 1
+    print(f"{len(work)} outputs, {differ} differ, {errors} errors"
+          + (f"; new outputs in {target}" if args.mode == "compare" else ""))
+    sys.exit(1 if differ or errors else 0)
+
+
+if __name__ == "__main__":
+    main()
