@@ -2,8 +2,9 @@
 
 Runs `extract parse FILE --pdf-engine ENGINE -o OUT` (OCR on, as by default) for every corpus
 PDF on both engines, in parallel worker processes, and either writes the outputs as the
-reference or compares new outputs with the reference, byte for byte. Only the OCR issue's seconds are
-blanked before comparing. A speed change that alters any output is a behaviour change, not an optimisation.
+reference or compares new outputs with the reference, byte for byte (only the OCR issue's
+seconds are blanked first). A speed change that alters any output is a behaviour change, not an
+optimisation.
 
     python bench/pdf_same.py write /tmp/before-pdfspeed     # reference, before the change
     python bench/pdf_same.py compare /tmp/before-pdfspeed   # after it: prints differences
