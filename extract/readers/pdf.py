@@ -8,7 +8,7 @@ Stages (each in its own module):
 2. glyphs    per page, characters → clean glyphs in their writing frame   (pdf_glyphs)
 3. quality   per page, the share of undecodable characters; a page with no text at all
              is rendered and read by Tesseract when it can run            (ocr)
-4. tables    ruled grids → rows of cell texts                            (pdf_tables)
+4. tables    ruling lines → grids of cells (pdf_grids) → rows of cell texts (pdf_tables)
 5. layout    glyphs → segments → lines and tables in reading order        (pdf_layout)
              — every page is closed as soon as it is read, so memory stays flat
 6. furniture running headers, footers, page numbers, contents pages out   (pdf_furniture)
@@ -39,6 +39,7 @@ from extract.readers.pdf_blocks import (
 )
 from extract.readers.pdf_furniture import PageLines, find_furniture, heading_key
 from extract.readers.pdf_glyphs import Frame, Glyph, from_frame, page_glyphs, to_frame
+from extract.readers.pdf_grids import find_grids
 from extract.readers.pdf_layout import (
     BoxIndex,
     Line,
@@ -58,7 +59,7 @@ from extract.readers.pdf_pages import (
     plumber_objects,
 )
 from extract.readers.pdf_pdfium import metadata_title, open_pdfium, read_page
-from extract.readers.pdf_tables import TableGrid, find_grids, grid_to_table
+from extract.readers.pdf_tables import TableGrid, grid_to_table
 
 # PDFium's memory grows with every page read until the document is closed: it is reopened
 # after this many pages (148 pages: 113 MB → 51 MB; reopening costs a few milliseconds).
