@@ -1,9 +1,10 @@
 """Byte-for-byte check that a change to the PDF path leaves every corpus PDF's JSON as it was.
 
 Runs `extract parse FILE --pdf-engine ENGINE -o OUT` (OCR on, as by default) for every corpus
-PDF on both engines, in parallel worker processes, and either writes the outputs as the
-reference or compares new outputs with the reference, byte for byte (only the OCR issue's
-seconds are blanked first). A speed change that alters any output is a behaviour change, not an
+PDF on both engines, in parallel worker processes on a copy of the package taken at the start
+(edit the source meanwhile freely), and either writes the outputs as the reference or compares
+new outputs with the reference, byte for byte (only the OCR issue's seconds are blanked
+first). A speed change that alters any output is a behaviour change, not an
 optimisation.
 
     python bench/pdf_same.py write /tmp/before-pdfspeed     # reference, before the change
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -25,7 +27,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus" / "pdf"
 ENGINES = ("pdfium", "pdfplumber")
-EXTRACT = Path(sys.executable).parent / "extract"
 # The only field that is a time: the OCR issue's seconds spent in Tesseract.
 _OCR_SECONDS = re.compile(rb"(text recognition \(Tesseract;[^)]*?, )\d+(?:\.\d+)? s\)")
 
@@ -40,11 +41,22 @@ def out_name(pdf: Path, engine: str) -> str:
     return pdf.relative_to(CORPUS).as_posix().replace("/", "__") + f".{engine}.json"
 
 
-def parse(pdf: Path, engine: str, out: Path) -> str:
-    """Run the CLI on one PDF; returns its stderr when it exited with an error (exit 1 is a
-    failed document, still written)."""
-    run = subprocess.run([str(EXTRACT), "parse", str(pdf), "--pdf-engine", engine, "-o",
-                          str(out)], capture_output=True, text=True, cwd=ROOT)
+def snapshot() -> Path:
+    """A copy of the package as it is now, which the runs import: the source can be edited
+    while they go on."""
+    where = Path(tempfile.mkdtemp("-pdf-same-code"))
+    shutil.copytree(ROOT / "extract", where / "extract",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    return where
+
+
+def parse(code: Path, pdf: Path, engine: str, out: Path) -> str:
+    """Run the CLI (`python -m extract`, the package in `code`) on one PDF; returns its stderr
+    when it exited with an error (exit 1 is a failed document, still written)."""
+    env = {**os.environ, "PYTHONPATH": str(code)}
+    run = subprocess.run([sys.executable, "-m", "extract", "parse", str(pdf), "--pdf-engine",
+                          engine, "-o", str(out)], capture_output=True, text=True, cwd=code,
+                         env=env)
     return run.stderr if run.returncode not in (0, 1) or not out.exists() else ""
 
 
@@ -65,11 +77,12 @@ def main() -> None:
     work = [(pdf, engine) for pdf in pdfs for engine in engines]
     args.reference.mkdir(parents=True, exist_ok=True)
     target = args.reference if args.mode == "write" else Path(tempfile.mkdtemp("-pdf-same"))
+    code = snapshot()
 
     def one(item: tuple[Path, str]) -> tuple[str, str]:
         pdf, engine = item
         name = out_name(pdf, engine)
-        return name, parse(pdf, engine, target / name)
+        return name, parse(code, pdf, engine, target / name)
 
     errors = 0
     differ = 0
@@ -89,6 +102,7 @@ def main() -> None:
                     differ += 1
     print(f"{len(work)} outputs, {differ} differ, {errors} errors"
           + (f"; new outputs in {target}" if args.mode == "compare" else ""))
+    shutil.rmtree(code)
     sys.exit(1 if differ or errors else 0)
 
 
