@@ -273,6 +273,7 @@ def _chars(api: _Api, textpage: Any, turn: _Turn) -> list[dict[str, Any]]:
     rect_at, matrix_at = ctypes.addressof(rect), ctypes.addressof(matrix)
     origin = _Floats(ctypes.c_double, 2)
     origin_at, origin_xy = origin.at, origin.values
+    xy, box = _Floats(ctypes.c_float, 2), _Floats(ctypes.c_float, 4)
     loose, address, pen = api.loose_box, api.text_object, api.char_origin
     flat = turn.rotate == 0 and turn.left == 0 and turn.bottom == 0
     height = turn.height
@@ -296,7 +297,7 @@ def _chars(api: _Api, textpage: Any, turn: _Turn) -> list[dict[str, Any]]:
             if name is None:
                 name = fonts[font] = _font_name(api, font) if font else ""
             upright = m[0] * m[3] > 0 and m[1] * m[2] <= 0
-            facts = objects[key] = (size, name, m, upright, not _clipped_out(api, key))
+            facts = objects[key] = (size, name, m, upright, not _clipped_out(api, key, xy, box))
             font_of[key] = font
         if not facts[4]:
             continue
@@ -338,16 +339,16 @@ def _chars(api: _Api, textpage: Any, turn: _Turn) -> list[dict[str, Any]]:
     return out
 
 
-def _clipped_out(api: _Api, obj: int | None) -> bool:
+def _clipped_out(api: _Api, obj: int | None, xy: _Floats, box: _Floats) -> bool:
     """True when a text object lies wholly outside its clipping path, so nothing of it is
     painted. The clip is the intersection of its paths; both it and the object's bounds are in
-    the space of the object's own content stream (a form's, inside a form XObject)."""
+    the space of the object's own content stream (a form's, inside a form XObject). `xy` and
+    `box`: two and four C floats for PDFium to write into."""
     if not obj:
         return False
     clip = api.clip_path(obj)
     if not clip:
         return False
-    xy = _Floats(ctypes.c_float, 2)
     area: list[float] | None = None
     for p in range(api.clip_paths(clip)):
         xs: list[float] = []
@@ -365,7 +366,6 @@ def _clipped_out(api: _Api, obj: int | None) -> bool:
                     min(area[2], max(xs)), min(area[3], max(ys))]
     if area is None:
         return False
-    box = _Floats(ctypes.c_float, 4)
     if not api.object_bounds(obj, *box.at):
         return False
     left, bottom, right, top = (float(v) for v in box.values)
@@ -438,9 +438,14 @@ def _path_points(api: _Api, obj: int, m: Matrix, turn: _Turn, budget: list[int],
 
 def _shape(points: list[tuple[float, float]]) -> tuple[str, dict[str, Any]]:
     """"line", "rect" or "curve" and its pdfplumber dict, for one subpath."""
-    xs = [p[0] for p in points]
-    ys = [p[1] for p in points]
-    x0, x1, top, bottom = min(xs), max(xs), min(ys), max(ys)
+    if len(points) == 2:  # most subpaths: the two ends of a rule, compared without lists
+        (ax, ay), (bx, by) = points
+        x0, x1 = (bx, ax) if bx < ax else (ax, bx if bx > ax else ax)
+        top, bottom = (by, ay) if by < ay else (ay, by if by > ay else ay)
+    else:
+        xs = [p[0] for p in points]
+        ys = [p[1] for p in points]
+        x0, x1, top, bottom = min(xs), max(xs), min(ys), max(ys)
     obj: dict[str, Any] = {"x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top,
                            "width": x1 - x0, "height": bottom - top, "y0": -bottom, "y1": -top,
                            "pts": points}
@@ -449,14 +454,20 @@ def _shape(points: list[tuple[float, float]]) -> tuple[str, dict[str, Any]]:
     else:
         ring = points[:-1] if len(points) == 5 and _same(points[0], points[-1]) else points
         kind = "rect" if len(ring) == 4 and x1 - x0 > SAME_POINT_PT \
-            and bottom - top > SAME_POINT_PT \
-            and all(_near(p[0], x0, x1) and _near(p[1], top, bottom) for p in ring) else "curve"
+            and bottom - top > SAME_POINT_PT and _on_box(ring, x0, top, x1, bottom) else "curve"
     obj["object_type"] = kind
     return kind, obj
 
 
-def _near(v: float, low: float, high: float) -> bool:
-    return abs(v - low) <= SAME_POINT_PT or abs(v - high) <= SAME_POINT_PT
+def _on_box(ring: list[tuple[float, float]], x0: float, top: float, x1: float, bottom: float
+            ) -> bool:
+    """True when every point lies on a corner of the box (within SAME_POINT_PT each way)."""
+    near = SAME_POINT_PT
+    for x, y in ring:
+        if not (abs(x - x0) <= near or abs(x - x1) <= near) \
+                or not (abs(y - top) <= near or abs(y - bottom) <= near):
+            return False
+    return True
 
 
 def _same(p: tuple[float, float], q: tuple[float, float]) -> bool:
