@@ -17,9 +17,11 @@ Stages (each in its own module):
 
 from __future__ import annotations
 
+import gc
 import re
 import time
-from contextlib import nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -245,6 +247,29 @@ def pdf_to_blocks(source: Path | bytes, options: PdfOptions | None = None) -> Re
     bad = check_header(data)
     if bad is not None:
         return bad
+    with _collector_paused():
+        return _read(data, options)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while a PDF is read, on again after (if it was).
+
+    Reading allocates a few container objects per character (a page of 2,000 characters,
+    thousands of dicts and tuples), and each 700 allocations start a collection that walks the
+    young objects, every tenth one the older ones too: 8% of the reading time on the corpus,
+    for almost no cyclic garbage (peak memory on the 148-page budget PDF is the same).
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
+def _read(data: bytes, options: PdfOptions) -> ReadResult:
     problems: list[Problem] = []
     quiet = parser_messages(problems) if options.engine == "pdfplumber" else nullcontext()
     with quiet:
