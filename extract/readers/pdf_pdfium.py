@@ -381,25 +381,43 @@ def _multiply(m: Matrix, n: Matrix) -> Matrix:
 
 
 def _objects(api: _Api, page: int) -> Iterator[tuple[int, int, Matrix]]:
-    """Every page object with its type and its form matrices (form XObjects opened)."""
+    """Every page object with its type and its form matrices (form XObjects opened, depth
+    first, where they stand among the page's objects)."""
     identity: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
     matrix = _raw().FS_MATRIX()
-    matrix_at = ctypes.addressof(matrix)
-    stack: list[tuple[int, int, int, Matrix]] = [(page, api.count_objects(page), 0, identity)]
-    while stack:
-        parent, count, k, outer = stack.pop()
-        if k >= count:
-            continue
-        stack.append((parent, count, k + 1, outer))
-        obj = api.page_object(parent, k) if len(stack) == 1 else api.form_object(parent, k)
+    for k in range(api.count_objects(page)):
+        obj = api.page_object(page, k)
         kind = api.object_type(obj)
         if kind == _FORM:
-            api.object_matrix(obj, matrix_at)
-            inner = _multiply((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f),
-                              outer)
-            stack.append((obj, api.count_form_objects(obj), 0, inner))
+            yield from _form_objects(api, obj, identity, matrix)
         else:
-            yield obj, kind, outer
+            yield obj, kind, identity
+
+
+def _form_objects(api: _Api, form: int, outer: Matrix, matrix: Any
+                  ) -> Iterator[tuple[int, int, Matrix]]:
+    """The objects of a form XObject, nested forms opened (without recursion: forms nest
+    deeply in some files), each with the product of the form matrices around it."""
+    matrix_at = ctypes.addressof(matrix)
+    stack: list[tuple[int, int, int, Matrix]] = []
+
+    def open_form(obj: int, around: Matrix) -> None:
+        api.object_matrix(obj, matrix_at)
+        inner = _multiply((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), around)
+        stack.append((obj, api.count_form_objects(obj), 0, inner))
+
+    open_form(form, outer)
+    while stack:
+        parent, count, k, around = stack.pop()
+        if k >= count:
+            continue
+        stack.append((parent, count, k + 1, around))
+        obj = api.form_object(parent, k)
+        kind = api.object_type(obj)
+        if kind == _FORM:
+            open_form(obj, around)
+        else:
+            yield obj, kind, around
 
 
 def _path_points(api: _Api, obj: int, m: Matrix, turn: _Turn, budget: list[int], xy: _Floats
