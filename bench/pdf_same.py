@@ -25,7 +25,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT.parent / "shared" / "corpus" / "pdf"
+# Run as `python bench/pdf_same.py`: the project root on the path instead of bench/, where
+# bench/html.py would shadow the standard library's html module.
+if sys.path and Path(sys.path[0]).resolve() == ROOT / "bench":
+    sys.path[0] = str(ROOT)
+
+from bench.pdf import CORPUS, corpus_pdfs  # noqa: E402
+
 ENGINES = ("pdfium", "pdfplumber")
 # The only field that is a time: the OCR issue's seconds spent in Tesseract.
 _OCR_SECONDS = re.compile(rb"(text recognition \(Tesseract;[^)]*?, )\d+(?:\.\d+)? s\)")
@@ -68,11 +74,7 @@ def main() -> None:
     parser.add_argument("--only", action="append", help="keep PDFs whose path contains this")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
-    if not CORPUS.is_dir():
-        sys.exit(f"no corpus at {CORPUS}")
-    pdfs = sorted(CORPUS.rglob("*.pdf"))
-    if args.only:
-        pdfs = [p for p in pdfs if any(o in str(p) for o in args.only)]
+    pdfs = corpus_pdfs(args.only)
     engines = args.engine or list(ENGINES)
     work = [(pdf, engine) for pdf in pdfs for engine in engines]
     args.reference.mkdir(parents=True, exist_ok=True)
