@@ -91,7 +91,7 @@ def _sentence_pairs(text: str, sentence: tuple[int, int], exprs: list[TimeExpr],
     body = text[s:e]
     refs = [Mention(owners.main, (s + m.start(), s + m.end()), "self_reference")
             for ref in v.self_refs for m in re.finditer(re.escape(ref), body)
-            ] if owners.main is not None else []
+            if owners.main is not None]
     named = sorted(mentions + refs, key=lambda m: m.span[0])
     if not named and body.lstrip().startswith(v.period_words):
         owner = owners.at(s)  # "計画期間：令和3年度～令和7年度" under a plan's heading
