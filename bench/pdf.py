@@ -123,17 +123,22 @@ def peak_rss_mb(side: str, path: Path) -> float:
     return int(out.stdout.strip().splitlines()[-1]) / 1024
 
 
+def corpus_pdfs(only: list[str] | None) -> list[Path]:
+    """The corpus PDFs, those whose path contains one of `only` when given; exits without
+    the corpus."""
+    if not CORPUS.is_dir():
+        sys.exit(f"no corpus at {CORPUS}")
+    paths = sorted(CORPUS.rglob("*.pdf"))
+    return [p for p in paths if any(o in str(p) for o in only)] if only else paths
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--only", action="append", help="keep PDFs whose path contains this")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     args = parser.parse_args()
-    if not CORPUS.is_dir():
-        sys.exit(f"no corpus at {CORPUS}")
-    paths = sorted(CORPUS.rglob("*.pdf"))
-    if args.only:
-        paths = [p for p in paths if any(o in str(p) for o in args.only)]
+    paths = corpus_pdfs(args.only)
     pages = {p: plumber_chars(p) for p in paths}  # also warms the OS file cache and imports
     for side in SIDES:
         run_side(side, paths[0])

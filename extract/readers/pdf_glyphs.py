@@ -23,7 +23,7 @@ import unicodedata
 from dataclasses import dataclass
 from enum import IntEnum
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from extract.rules import load
 
@@ -54,9 +54,18 @@ class Frame(IntEnum):
     UP = 2  # turned counter-clockwise (a landscape table on a portrait page): reads bottom to top
 
 
-@dataclass(frozen=True, slots=True)
-class Glyph:
-    """One visible character in its frame: x grows along the line, y from line to line."""
+# The members as module names: `Frame.PAGE` looks the member up through the enum's metaclass,
+# fifteen times slower than a global, and these are read for every glyph.
+_PAGE, _DOWN, _UP = Frame.PAGE, Frame.DOWN, Frame.UP
+
+
+class Glyph(NamedTuple):
+    """One visible character in its frame: x grows along the line, y from line to line.
+
+    A named tuple, not a frozen dataclass: pages make hundreds of thousands of them, and a
+    tuple is built in a fifth of the time (a frozen dataclass sets each field through
+    `object.__setattr__`).
+    """
 
     text: str
     x0: float
@@ -125,17 +134,17 @@ def font_family(name: str) -> str:
 def _frame(char: dict[str, Any]) -> Frame:
     if not char["upright"]:
         b = char["matrix"][1]
-        return Frame.UP if b > 0 else Frame.DOWN
-    return Frame.DOWN if char.get("adv", 1.0) < 0 else Frame.PAGE
+        return _UP if b > 0 else _DOWN
+    return _DOWN if char.get("adv", 1.0) < 0 else _PAGE
 
 
 def to_frame(box: tuple[float, float, float, float], frame: Frame, width: float,
              height: float) -> tuple[float, float, float, float]:
     """A page box (x0, top, x1, bottom) in the coordinates of `frame`."""
     x0, top, x1, bottom = box
-    if frame is Frame.DOWN:
+    if frame is _DOWN:
         return top, width - x1, bottom, width - x0
-    if frame is Frame.UP:
+    if frame is _UP:
         return height - bottom, x0, height - top, x1
     return box
 
@@ -144,25 +153,20 @@ def from_frame(box: tuple[float, float, float, float], frame: Frame, width: floa
                height: float) -> tuple[float, float, float, float]:
     """A box in the coordinates of `frame` back in page coordinates."""
     a0, b0, a1, b1 = box
-    if frame is Frame.DOWN:
+    if frame is _DOWN:
         return width - b1, a0, width - b0, a1
-    if frame is Frame.UP:
+    if frame is _UP:
         return b0, height - a1, b1, height - a0
     return box
 
 
-def _step(prev: dict[str, Any], char: dict[str, Any]) -> str:
-    """How the pen moved from one character to the next: "down", "right" or ""."""
-    em = max(prev["size"], char["size"], 0.1)
-    dy = char["top"] - prev["bottom"]
-    dx = char["x0"] - prev["x1"]
-    if abs(char["x0"] - prev["x0"]) < STACK_ALIGN_EM * em and -STACK_OVERLAP_EM * em <= dy \
-            < STACK_GAP_EM * em:
-        return "down"
-    if abs(char["top"] - prev["top"]) < STACK_ALIGN_EM * em and -STACK_OVERLAP_EM * em <= dx \
-            < STACK_GAP_EM * em:
-        return "right"
-    return ""
+def _below(prev: dict[str, Any], char: dict[str, Any]) -> bool:
+    """True when the pen moved down from one character to the next: the next starts under the
+    previous one (x within STACK_ALIGN_EM), just below it (gap within the stack limits)."""
+    em: float = max(prev["size"], char["size"], 0.1)
+    dx: float = char["x0"] - prev["x0"]
+    dy: float = char["top"] - prev["bottom"]
+    return abs(dx) < STACK_ALIGN_EM * em and -STACK_OVERLAP_EM * em <= dy < STACK_GAP_EM * em
 
 
 def _stacked(chars: list[dict[str, Any]]) -> set[int]:
@@ -172,7 +176,7 @@ def _stacked(chars: list[dict[str, Any]]) -> set[int]:
     out: set[int] = set()
     run: list[int] = []
     for k in range(1, len(chars) + 1):
-        if k < len(chars) and chars[k]["upright"] and _step(chars[k - 1], chars[k]) == "down":
+        if k < len(chars) and chars[k]["upright"] and _below(chars[k - 1], chars[k]):
             run = run or [k - 1]
             run.append(k)
             continue
@@ -191,24 +195,24 @@ def is_bad_text(text: str) -> bool:
     return text == "\ufffd" or bool(_CID.match(text))
 
 
+def _near_cells(value: float, cell: int, tol: float) -> tuple[int, ...]:
+    """The index bucket of a coordinate and the one beside it when it lies within `tol` of
+    that bucket's edge (the lower one first)."""
+    if value - cell * _CELL_PT <= tol:
+        return cell, cell - 1
+    if (cell + 1) * _CELL_PT - value <= tol:
+        return cell, cell + 1
+    return (cell,)
+
+
 def _duplicate(kept: list[dict[str, Any]], index: dict[tuple[str, int, int], list[int]],
                text: str, x0: float, top: float, tol: float, cx: int, cy: int) -> int | None:
     """The kept character `text` printed within `tol` of (x0, top), or None.
 
     Buckets next to the glyph's own are searched only when it lies within `tol` of their edge.
     """
-    xs = [cx]
-    if x0 - cx * _CELL_PT <= tol:
-        xs.append(cx - 1)
-    elif (cx + 1) * _CELL_PT - x0 <= tol:
-        xs.append(cx + 1)
-    ys = [cy]
-    if top - cy * _CELL_PT <= tol:
-        ys.append(cy - 1)
-    elif (cy + 1) * _CELL_PT - top <= tol:
-        ys.append(cy + 1)
-    for bx in xs:
-        for by in ys:
+    for bx in _near_cells(x0, cx, tol):
+        for by in _near_cells(top, cy, tol):
             for k in index.get((text, bx, by), ()):
                 other = kept[k]
                 if abs(other["x0"] - x0) <= tol and abs(other["top"] - top) <= tol:
@@ -221,6 +225,7 @@ def page_glyphs(chars: list[dict[str, Any]], width: float, height: float) -> Pag
     kept: list[dict[str, Any]] = []
     copies: list[int] = []
     index: dict[tuple[str, int, int], list[int]] = {}
+    texts: set[str] = set()  # of the kept characters: a new one cannot be a copy
     visible = bad = 0
     for char in chars:
         text: str = char["text"]
@@ -233,12 +238,15 @@ def page_glyphs(chars: list[dict[str, Any]], width: float, height: float) -> Pag
         if text == "\ufffd" or text.startswith("(cid:"):
             bad += 1
             continue
-        tol = min(FAKE_BOLD_MAX_OFFSET_PT, FAKE_BOLD_OFFSET_EM * char["size"])
         cx, cy = int(x0 // _CELL_PT), int(top // _CELL_PT)
-        duplicate = _duplicate(kept, index, text, x0, top, tol, cx, cy)
-        if duplicate is not None:
-            copies[duplicate] += 1
-            continue
+        if text in texts:
+            tol = min(FAKE_BOLD_MAX_OFFSET_PT, FAKE_BOLD_OFFSET_EM * char["size"])
+            duplicate = _duplicate(kept, index, text, x0, top, tol, cx, cy)
+            if duplicate is not None:
+                copies[duplicate] += 1
+                continue
+        else:
+            texts.add(text)
         key = (text, cx, cy)
         if key in index:
             index[key].append(len(kept))
@@ -246,18 +254,29 @@ def page_glyphs(chars: list[dict[str, Any]], width: float, height: float) -> Pag
             index[key] = [len(kept)]
         kept.append(char)
         copies.append(1)
+    return PageGlyphs(_glyphs(kept, copies, width, height), visible, bad,
+                      sum(copies) - len(copies))
+
+
+def _glyphs(kept: list[dict[str, Any]], copies: list[int], width: float, height: float
+            ) -> list[Glyph]:
+    """The kept characters as glyphs in their frames; a character printed more than once
+    is bold."""
     stacked = _stacked(kept)
+    fonts: dict[Any, tuple[str, bool]] = {}
     glyphs: list[Glyph] = []
     append = glyphs.append
     for k, char in enumerate(kept):
-        frame = Frame.DOWN if k in stacked else _frame(char)
+        frame = _DOWN if k in stacked else _frame(char)
         box = (char["x0"], char["top"], char["x1"], char["bottom"])
-        x0, top, x1, bottom = box if frame is Frame.PAGE else to_frame(box, frame, width, height)
-        font = font_name(str(char["fontname"]))
+        x0, top, x1, bottom = box if frame is _PAGE else to_frame(box, frame, width, height)
+        face = fonts.get(char["fontname"])
+        if face is None:
+            font = font_name(str(char["fontname"]))
+            face = fonts[char["fontname"]] = (font, font_is_bold(font))
         text = char["text"]
         if len(text) > 1 or "\u2e80" <= text <= "\u2fdf":
             text = _clean_text(text)
-        append(Glyph(text, x0, top, x1, bottom, float(char["size"]), font,
-                     copies[k] > 1 or font_is_bold(font) or "doubled" in char, frame,
-                     char.get("conf")))
-    return PageGlyphs(glyphs, visible, bad, sum(copies) - len(copies))
+        append(Glyph(text, x0, top, x1, bottom, float(char["size"]), face[0],
+                     copies[k] > 1 or face[1] or "doubled" in char, frame, char.get("conf")))
+    return glyphs

@@ -93,7 +93,14 @@ class Segment:
 
 
 def _median(values: Iterable[float]) -> float:
-    return statistics.median(values)
+    """`statistics.median`, the same value, without its type checks (called once a segment)."""
+    data = sorted(values)
+    n = len(data)
+    if n % 2:
+        return data[n // 2]
+    if not n:
+        raise statistics.StatisticsError("no median for empty data")
+    return (data[n // 2 - 1] + data[n // 2]) / 2
 
 
 def segment_text(glyphs: Sequence[Glyph]) -> str:
@@ -135,15 +142,15 @@ def _split_row(row: list[Glyph], homes: dict[int, int]) -> list[list[Glyph]]:
     """The glyphs of one row (sorted by x) cut at box edges and at gaps far wider than
     their neighbours."""
     gaps = [b.x0 - a.x1 for a, b in itertools.pairwise(row)]
+    last = len(gaps) - 1
     pieces: list[list[Glyph]] = [[row[0]]]
     for k, gap in enumerate(gaps):
         em = max(row[k].size, row[k + 1].size)
-        near = [g for g in (gaps[k - 1] if k else None, gaps[k + 1] if k + 1 < len(gaps)
-                            else None) if g is not None]
         # With no gap beside it (a two-glyph run: 職　員) only the absolute width tells.
-        wide = gap > SEGMENT_GAP_EM * em or (
-            bool(near) and gap > SEGMENT_GAP_MIN_EM * em
-            and gap > SEGMENT_GAP_RATIO * max(max(near), 0.1 * em))
+        wide = gap > SEGMENT_GAP_EM * em
+        if not wide and last and gap > SEGMENT_GAP_MIN_EM * em:
+            near = [gaps[j] for j in (k - 1, k + 1) if 0 <= j <= last]
+            wide = gap > SEGMENT_GAP_RATIO * max(max(near), 0.1 * em)
         # A box edge parts two glyphs only where a gap shows it: text merely overlapping a
         # decorative box stays whole.
         edge = gap > BOX_GAP_EM * em and homes.get(id(row[k]), -1) != homes.get(
@@ -158,23 +165,25 @@ def _rows(glyphs: list[Glyph]) -> list[list[Glyph]]:
     """Glyphs grouped into rows by vertical overlap, each row sorted left to right."""
     ordered = sorted(glyphs, key=lambda g: (g.top + g.bottom) / 2)
     rows: list[list[Glyph]] = []
-    bands: list[tuple[float, float]] = []
+    tops: list[float] = []  # each row's band: its first glyph's extent
+    bottoms: list[float] = []
     open_from = 0
     for g in ordered:
-        h = max(g.bottom - g.top, 0.1)
-        while open_from < len(bands) and bands[open_from][1] < g.top:
+        top, bottom = g.top, g.bottom
+        h = max(bottom - top, 0.1)
+        while open_from < len(bottoms) and bottoms[open_from] < top:
             open_from += 1
         best = -1
         best_overlap = 0.0
-        for k in range(open_from, len(bands)):
-            top, bottom = bands[k]
-            overlap = min(bottom, g.bottom) - max(top, g.top)
-            need = ROW_OVERLAP * min(h, bottom - top)
-            if overlap >= need and overlap > best_overlap:
+        for k in range(open_from, len(bottoms)):
+            band_top, band_bottom = tops[k], bottoms[k]
+            overlap = min(band_bottom, bottom) - max(band_top, top)
+            if overlap >= ROW_OVERLAP * min(h, band_bottom - band_top) and overlap > best_overlap:
                 best, best_overlap = k, overlap
         if best < 0:
             rows.append([g])
-            bands.append((g.top, g.bottom))
+            tops.append(top)
+            bottoms.append(bottom)
         else:
             rows[best].append(g)
     for row in rows:
@@ -193,8 +202,9 @@ def glyphs_to_segments(glyphs: list[Glyph], index: BoxIndex | None = None) -> li
     out: list[Segment] = []
     for row in _rows(glyphs):
         for piece in _split_row(row, homes):
-            box = (min(g.x0 for g in piece), min(g.top for g in piece),
-                   max(g.x1 for g in piece), max(g.bottom for g in piece))
+            # A row is sorted by x0: its first glyph has the smallest.
+            box = (piece[0].x0, min(g.top for g in piece), max(g.x1 for g in piece),
+                   max(g.bottom for g in piece))
             home = index.around(box) if index is not None and homes else -1
             out.append(Segment(piece, segment_text(piece), *box,
                                _median(g.size for g in piece), home))

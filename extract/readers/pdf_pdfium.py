@@ -55,6 +55,65 @@ def _raw() -> Any:
     return raw
 
 
+class _Api:
+    """The PDFium calls made per character, per page object and per path segment, declared to
+    take and return plain addresses (ints). pypdfium2's own bindings check each argument's
+    pointer type and build a ctypes pointer object for every handle they return, which costs
+    several times the call itself when a page has thousands of path segments."""
+
+    def __init__(self) -> None:
+        raw = _raw()
+        ptr, num, dbl, size = ctypes.c_void_p, ctypes.c_int, ctypes.c_double, ctypes.c_ulong
+
+        def bind(name: str, restype: Any, *argtypes: Any) -> Any:
+            return ctypes.cast(getattr(raw, name), ctypes.CFUNCTYPE(restype, *argtypes))
+
+        self.text_object = bind("FPDFText_GetTextObject", ptr, ptr, num)
+        self.loose_box = bind("FPDFText_GetLooseCharBox", num, ptr, num, ptr)
+        self.char_origin = bind("FPDFText_GetCharOrigin", num, ptr, num, ptr, ptr)
+        self.char_matrix = bind("FPDFText_GetMatrix", num, ptr, num, ptr)
+        self.font_size = bind("FPDFText_GetFontSize", dbl, ptr, num)
+        self.text_font = bind("FPDFTextObj_GetFont", ptr, ptr)
+        self.font_name = bind("FPDFFont_GetBaseFontName", size, ptr, ptr, size)
+        self.object_text = bind("FPDFTextObj_GetText", size, ptr, ptr, ptr, size)
+        self.count_objects = bind("FPDFPage_CountObjects", num, ptr)
+        self.page_object = bind("FPDFPage_GetObject", ptr, ptr, num)
+        self.count_form_objects = bind("FPDFFormObj_CountObjects", num, ptr)
+        self.form_object = bind("FPDFFormObj_GetObject", ptr, ptr, size)
+        self.object_type = bind("FPDFPageObj_GetType", num, ptr)
+        self.object_matrix = bind("FPDFPageObj_GetMatrix", num, ptr, ptr)
+        self.object_bounds = bind("FPDFPageObj_GetBounds", num, ptr, ptr, ptr, ptr, ptr)
+        self.clip_path = bind("FPDFPageObj_GetClipPath", ptr, ptr)
+        self.clip_paths = bind("FPDFClipPath_CountPaths", num, ptr)
+        self.clip_segments = bind("FPDFClipPath_CountPathSegments", num, ptr, num)
+        self.clip_segment = bind("FPDFClipPath_GetPathSegment", ptr, ptr, num, num)
+        self.path_segments = bind("FPDFPath_CountSegments", num, ptr)
+        self.path_segment = bind("FPDFPath_GetPathSegment", ptr, ptr, num)
+        self.segment_point = bind("FPDFPathSegment_GetPoint", num, ptr, ptr, ptr)
+        self.segment_type = bind("FPDFPathSegment_GetType", num, ptr)
+        self.segment_close = bind("FPDFPathSegment_GetClose", num, ptr)
+
+
+@cache
+def _api() -> _Api:
+    return _Api()
+
+
+def _address(handle: Any) -> int | None:
+    """The address of a pypdfium2 handle (None for a null one)."""
+    value: int | None = ctypes.cast(handle, ctypes.c_void_p).value
+    return value
+
+
+class _Floats:
+    """`n` C numbers of one type with their addresses, for PDFium's out-parameters."""
+
+    def __init__(self, kind: Any, n: int) -> None:
+        self.values = (kind * n)()
+        step = ctypes.sizeof(kind)
+        self.at = [ctypes.addressof(self.values) + k * step for k in range(n)]
+
+
 def open_pdfium(data: bytes, problems: list[Problem]) -> Any:
     """The opened pypdfium2 document (info problems added), or a failed result."""
     import pypdfium2 as pdfium
@@ -142,9 +201,9 @@ def _turn(page: Any) -> _Turn:
     return _Turn(page.get_rotation() % 360, left, bottom, right - left, top - bottom)
 
 
-def _font_name(raw: Any, font: Any) -> str:
+def _font_name(api: _Api, font: int) -> str:
     buffer = ctypes.create_string_buffer(_FONT_NAME_BYTES)
-    size = raw.FPDFFont_GetBaseFontName(font, buffer, _FONT_NAME_BYTES)
+    size = api.font_name(font, ctypes.addressof(buffer), _FONT_NAME_BYTES)
     value = buffer.raw[:max(size - 1, 0)]
     try:
         return value.decode("utf-8")
@@ -152,7 +211,7 @@ def _font_name(raw: Any, font: Any) -> str:
         return value.decode("cp932", errors="replace")
 
 
-def _doubled(raw: Any, textpage: Any, kept: list[Any], dropped: list[Any]) -> set[int]:
+def _doubled(api: _Api, textpage: int, kept: list[int], dropped: list[int]) -> set[int]:
     """Addresses of the `kept` text objects printed again, with the same text, by one of the
     `dropped` ones (text objects with no character in the text page) at nearly the same place.
 
@@ -161,13 +220,14 @@ def _doubled(raw: Any, textpage: Any, kept: list[Any], dropped: list[Any]) -> se
     are still page objects, so they are found here to mark the kept one bold.
     """
     tol = FAKE_BOLD_MAX_OFFSET_PT
-    box = [ctypes.c_float() for _ in range(4)]
+    box = _Floats(ctypes.c_float, 4)
 
-    def bounds(obj: Any) -> tuple[float, float, float, float]:
-        raw.FPDFPageObj_GetBounds(obj, *box)
-        return box[0].value, box[1].value, box[2].value, box[3].value
+    def bounds(obj: int) -> tuple[float, float, float, float]:
+        api.object_bounds(obj, *box.at)
+        v = box.values
+        return v[0], v[1], v[2], v[3]
 
-    grid: dict[tuple[int, int], list[tuple[Any, tuple[float, float, float, float]]]] = {}
+    grid: dict[tuple[int, int], list[tuple[int, tuple[float, float, float, float]]]] = {}
     for obj in kept:
         b = bounds(obj)
         grid.setdefault((int(b[0] // tol), int(b[1] // tol)), []).append((obj, b))
@@ -179,28 +239,16 @@ def _doubled(raw: Any, textpage: Any, kept: list[Any], dropped: list[Any]) -> se
             for dy in (-1, 0, 1):
                 for other, o in grid.get((cx + dx, cy + dy), ()):
                     if all(abs(p - q) <= tol for p, q in zip(b, o, strict=True)) \
-                            and _text(raw, textpage, obj) == _text(raw, textpage, other):
-                        address = ctypes.cast(other, ctypes.c_void_p).value
-                        if address:
-                            out.add(address)
+                            and _text(api, textpage, obj) == _text(api, textpage, other):
+                        out.add(other)
     return out
 
 
-def _text(raw: Any, textpage: Any, obj: Any) -> str:
-    size = raw.FPDFTextObj_GetText(obj, textpage, None, 0)
+def _text(api: _Api, textpage: int, obj: int) -> str:
+    size = api.object_text(obj, textpage, None, 0)
     units = (ctypes.c_ushort * (size // 2 + 1))()
-    raw.FPDFTextObj_GetText(obj, textpage, units, size)
+    api.object_text(obj, textpage, ctypes.addressof(units), size)
     return bytes(units)[:max(size - 2, 0)].decode("utf-16-le", "replace")
-
-
-@cache
-def _object_address() -> Any:
-    """FPDFText_GetTextObject returning the object's address as an int: characters are
-    grouped by it, and a ctypes pointer object plus a cast per character would cost more
-    than the rest of the character's reading."""
-    raw = _raw()
-    proto = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
-    return ctypes.cast(raw.FPDFText_GetTextObject, proto)
 
 
 def _codes(raw: Any, textpage: Any, count: int) -> list[int]:
@@ -214,15 +262,19 @@ def _codes(raw: Any, textpage: Any, count: int) -> list[int]:
     return [raw.FPDFText_GetUnicode(textpage, i) for i in range(count)]
 
 
-def _chars(raw: Any, textpage: Any, turn: _Turn) -> list[dict[str, Any]]:
+def _chars(api: _Api, textpage: Any, turn: _Turn) -> list[dict[str, Any]]:
+    raw = _raw()
+    page = _address(textpage)
     out: list[dict[str, Any]] = []
     objects: dict[int | None, tuple[float, str, Matrix, bool, bool]] = {}
     fonts: dict[int | None, str] = {}
     rect = raw.FS_RECTF()
     matrix = raw.FS_MATRIX()
-    loose, address = raw.FPDFText_GetLooseCharBox, _object_address()
-    origin = raw.FPDFText_GetCharOrigin
-    void = ctypes.c_void_p
+    rect_at, matrix_at = ctypes.addressof(rect), ctypes.addressof(matrix)
+    origin = _Floats(ctypes.c_double, 2)
+    origin_at, origin_xy = origin.at, origin.values
+    xy, box = _Floats(ctypes.c_float, 2), _Floats(ctypes.c_float, 4)
+    loose, address, pen = api.loose_box, api.text_object, api.char_origin
     flat = turn.rotate == 0 and turn.left == 0 and turn.bottom == 0
     height = turn.height
     # The spaces and line breaks PDFium inserts between words and lines are whitespace,
@@ -230,30 +282,26 @@ def _chars(raw: Any, textpage: Any, turn: _Turn) -> list[dict[str, Any]]:
     first: dict[int | None, tuple[float, float] | None] = {}
     vertical: set[int | None] = set()
     font_of: dict[int | None, int | None] = {}
-    keys: list[int | None] = []
-    origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
     for i, code in enumerate(_codes(raw, textpage, raw.FPDFText_CountChars(textpage))):
         if code <= 0x20 or 0x7F <= code <= 0x9F or chr(code).isspace():
             continue
-        key = address(textpage, i)
+        key = address(page, i)
         facts = objects.get(key)
         if facts is None:
-            raw.FPDFText_GetMatrix(textpage, i, matrix)
+            api.char_matrix(page, i, matrix_at)
             m = turn.matrix((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f))
             scale = math.hypot(m[2], m[3]) or 1.0
-            size = raw.FPDFText_GetFontSize(textpage, i) * scale
-            obj = raw.FPDFText_GetTextObject(textpage, i)
-            font = raw.FPDFTextObj_GetFont(obj) if obj else None
-            font_key = ctypes.cast(font, void).value if font else None
-            name = fonts.get(font_key)
+            size = api.font_size(page, i) * scale
+            font = api.text_font(key) if key else None
+            name = fonts.get(font)
             if name is None:
-                name = fonts[font_key] = _font_name(raw, font) if font else ""
+                name = fonts[font] = _font_name(api, font) if font else ""
             upright = m[0] * m[3] > 0 and m[1] * m[2] <= 0
-            facts = objects[key] = (size, name, m, upright, not _clipped_out(raw, obj))
-            font_of[key] = font_key
+            facts = objects[key] = (size, name, m, upright, not _clipped_out(api, key, xy, box))
+            font_of[key] = font
         if not facts[4]:
             continue
-        loose(textpage, i, rect)
+        loose(page, i, rect_at)
         if flat:
             x0, top, x1, bottom = rect.left, height - rect.top, rect.right, height - rect.bottom
         else:
@@ -262,8 +310,8 @@ def _chars(raw: Any, textpage: Any, turn: _Turn) -> list[dict[str, Any]]:
             # PDFium's box is the ink where a font lacks metrics ("、" a dot) and varies from
             # glyph to glyph, so one line's characters would not share a row. pdfminer's em
             # box stands on the pen's baseline; CJK faces put a tenth of the em below it.
-            origin(textpage, i, origin_x, origin_y)
-            here = (origin_x.value, origin_y.value)
+            pen(page, i, *origin_at)
+            here = (origin_xy[0], origin_xy[1])
             bottom = (height - here[1] if flat else turn.point(*here)[1]) + EM_DESCENT * facts[0]
             top = bottom - facts[0]
             # The pen's step from a text object's first character to its second tells
@@ -276,39 +324,39 @@ def _chars(raw: Any, textpage: Any, turn: _Turn) -> list[dict[str, Any]]:
                 if start[1] - here[1] > abs(here[0] - start[0]):
                     vertical.add(key)
         size, name, m, upright, _ = facts
-        keys.append(key)
         text = "-" if code == SOFT_HYPHEN else chr(code)
         out.append({"text": text, "x0": x0, "top": top, "x1": x1, "bottom": bottom,
-                    "size": size, "fontname": name, "upright": upright, "matrix": m})
+                    "size": size, "fontname": name, "upright": upright, "matrix": m,
+                    "object": key})
     # An object of one character cannot show its step: it writes as its font does elsewhere.
     vertical_fonts = {font_of[key] for key in vertical}
     vertical.update(key for key, start in first.items()
                     if start is not None and font_of[key] in vertical_fonts)
-    for char, key in zip(out, keys, strict=True):
-        char["object"] = key
-        if key in vertical:
-            char["adv"] = -char["size"]
+    if vertical:
+        for char in out:
+            if char["object"] in vertical:
+                char["adv"] = -char["size"]
     return out
 
 
-def _clipped_out(raw: Any, obj: Any) -> bool:
+def _clipped_out(api: _Api, obj: int | None, xy: _Floats, box: _Floats) -> bool:
     """True when a text object lies wholly outside its clipping path, so nothing of it is
     painted. The clip is the intersection of its paths; both it and the object's bounds are in
-    the space of the object's own content stream (a form's, inside a form XObject)."""
+    the space of the object's own content stream (a form's, inside a form XObject). `xy` and
+    `box`: two and four C floats for PDFium to write into."""
     if not obj:
         return False
-    clip = raw.FPDFPageObj_GetClipPath(obj)
+    clip = api.clip_path(obj)
     if not clip:
         return False
-    x, y = ctypes.c_float(), ctypes.c_float()
     area: list[float] | None = None
-    for p in range(raw.FPDFClipPath_CountPaths(clip)):
+    for p in range(api.clip_paths(clip)):
         xs: list[float] = []
         ys: list[float] = []
-        for s in range(raw.FPDFClipPath_CountPathSegments(clip, p)):
-            raw.FPDFPathSegment_GetPoint(raw.FPDFClipPath_GetPathSegment(clip, p, s), x, y)
-            xs.append(x.value)
-            ys.append(y.value)
+        for s in range(api.clip_segments(clip, p)):
+            api.segment_point(api.clip_segment(clip, p, s), *xy.at)
+            xs.append(xy.values[0])
+            ys.append(xy.values[1])
         if not xs:
             continue
         if area is None:
@@ -318,10 +366,9 @@ def _clipped_out(raw: Any, obj: Any) -> bool:
                     min(area[2], max(xs)), min(area[3], max(ys))]
     if area is None:
         return False
-    box = [ctypes.c_float() for _ in range(4)]
-    if not raw.FPDFPageObj_GetBounds(obj, *box):
+    if not api.object_bounds(obj, *box.at):
         return False
-    left, bottom, right, top = (b.value for b in box)
+    left, bottom, right, top = (float(v) for v in box.values)
     return left >= area[2] or right <= area[0] or bottom >= area[3] or top <= area[1]
 
 
@@ -333,38 +380,56 @@ def _multiply(m: Matrix, n: Matrix) -> Matrix:
             e * p + f * r + t, e * q + f * s + u)
 
 
-def _objects(raw: Any, page: Any) -> Iterator[tuple[Any, int, Matrix]]:
-    """Every page object with its type and its form matrices (form XObjects opened)."""
+def _objects(api: _Api, page: int) -> Iterator[tuple[int, int, Matrix]]:
+    """Every page object with its type and its form matrices (form XObjects opened, depth
+    first, where they stand among the page's objects)."""
     identity: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-    matrix = raw.FS_MATRIX()
-    stack: list[tuple[Any, int, int, Matrix]] = [(page.raw, raw.FPDFPage_CountObjects(page.raw),
-                                                  0, identity)]
+    matrix = _raw().FS_MATRIX()
+    for k in range(api.count_objects(page)):
+        obj = api.page_object(page, k)
+        kind = api.object_type(obj)
+        if kind == _FORM:
+            yield from _form_objects(api, obj, identity, matrix)
+        else:
+            yield obj, kind, identity
+
+
+def _form_objects(api: _Api, form: int, outer: Matrix, matrix: Any
+                  ) -> Iterator[tuple[int, int, Matrix]]:
+    """The objects of a form XObject, nested forms opened (without recursion: forms nest
+    deeply in some files), each with the product of the form matrices around it."""
+    matrix_at = ctypes.addressof(matrix)
+    stack: list[tuple[int, int, int, Matrix]] = []
+
+    def open_form(obj: int, around: Matrix) -> None:
+        api.object_matrix(obj, matrix_at)
+        inner = _multiply((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), around)
+        stack.append((obj, api.count_form_objects(obj), 0, inner))
+
+    open_form(form, outer)
     while stack:
-        parent, count, k, outer = stack.pop()
+        parent, count, k, around = stack.pop()
         if k >= count:
             continue
-        stack.append((parent, count, k + 1, outer))
-        obj = raw.FPDFPage_GetObject(parent, k) if len(stack) == 1 else \
-            raw.FPDFFormObj_GetObject(parent, k)
-        kind = raw.FPDFPageObj_GetType(obj)
+        stack.append((parent, count, k + 1, around))
+        obj = api.form_object(parent, k)
+        kind = api.object_type(obj)
         if kind == _FORM:
-            raw.FPDFPageObj_GetMatrix(obj, matrix)
-            inner = _multiply((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f),
-                              outer)
-            stack.append((obj, raw.FPDFFormObj_CountObjects(obj), 0, inner))
+            open_form(obj, around)
         else:
-            yield obj, kind, outer
+            yield obj, kind, around
 
 
-def _path_points(raw: Any, obj: Any, m: Matrix, turn: _Turn, budget: list[int]
+def _path_points(api: _Api, obj: int, m: Matrix, turn: _Turn, budget: list[int], xy: _Floats
                  ) -> list[list[tuple[float, float]]]:
-    """The subpaths of a path object as lists of displayed-page points."""
-    x, y = ctypes.c_float(), ctypes.c_float()
-    count = raw.FPDFPath_CountSegments(obj)
+    """The subpaths of a path object as lists of displayed-page points (`xy`: two C floats
+    PDFium writes each point into)."""
+    x_at, y_at = xy.at
+    values = xy.values
+    count = api.path_segments(obj)
     budget[0] -= count
     a, b, c, d, e, f = m
-    get, point_of, kind_of = (raw.FPDFPath_GetPathSegment, raw.FPDFPathSegment_GetPoint,
-                              raw.FPDFPathSegment_GetType)
+    get, point_of, kind_of = api.path_segment, api.segment_point, api.segment_type
     segments = [get(obj, k) for k in range(count)]
     kinds = [kind_of(s) for s in segments]
     subpaths: list[list[tuple[float, float]]] = []
@@ -372,8 +437,8 @@ def _path_points(raw: Any, obj: Any, m: Matrix, turn: _Turn, budget: list[int]
     flat = turn.rotate == 0 and turn.left == 0 and turn.bottom == 0
     height, place = turn.height, turn.point
     for k, segment in enumerate(segments):
-        point_of(segment, x, y)
-        px, py = x.value, y.value
+        point_of(segment, x_at, y_at)
+        px, py = values[0], values[1]
         if flat:
             point = (a * px + c * py + e, height - (b * px + d * py + f))
         else:
@@ -384,16 +449,21 @@ def _path_points(raw: Any, obj: Any, m: Matrix, turn: _Turn, budget: list[int]
             subpaths[-1].append(point)
         # "h" closes a subpath: only its last segment can carry the flag.
         last = k + 1 == count or kinds[k + 1] == _MOVETO
-        if last and raw.FPDFPathSegment_GetClose(segment) and subpaths[-1][0] != point:
+        if last and api.segment_close(segment) and subpaths[-1][0] != point:
             subpaths[-1].append(subpaths[-1][0])
     return subpaths
 
 
 def _shape(points: list[tuple[float, float]]) -> tuple[str, dict[str, Any]]:
     """"line", "rect" or "curve" and its pdfplumber dict, for one subpath."""
-    xs = [p[0] for p in points]
-    ys = [p[1] for p in points]
-    x0, x1, top, bottom = min(xs), max(xs), min(ys), max(ys)
+    if len(points) == 2:  # most subpaths: the two ends of a rule, compared without lists
+        (ax, ay), (bx, by) = points
+        x0, x1 = (bx, ax) if bx < ax else (ax, bx if bx > ax else ax)
+        top, bottom = (by, ay) if by < ay else (ay, by if by > ay else ay)
+    else:
+        xs = [p[0] for p in points]
+        ys = [p[1] for p in points]
+        x0, x1, top, bottom = min(xs), max(xs), min(ys), max(ys)
     obj: dict[str, Any] = {"x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top,
                            "width": x1 - x0, "height": bottom - top, "y0": -bottom, "y1": -top,
                            "pts": points}
@@ -402,14 +472,20 @@ def _shape(points: list[tuple[float, float]]) -> tuple[str, dict[str, Any]]:
     else:
         ring = points[:-1] if len(points) == 5 and _same(points[0], points[-1]) else points
         kind = "rect" if len(ring) == 4 and x1 - x0 > SAME_POINT_PT \
-            and bottom - top > SAME_POINT_PT \
-            and all(_near(p[0], x0, x1) and _near(p[1], top, bottom) for p in ring) else "curve"
+            and bottom - top > SAME_POINT_PT and _on_box(ring, x0, top, x1, bottom) else "curve"
     obj["object_type"] = kind
     return kind, obj
 
 
-def _near(v: float, low: float, high: float) -> bool:
-    return abs(v - low) <= SAME_POINT_PT or abs(v - high) <= SAME_POINT_PT
+def _on_box(ring: list[tuple[float, float]], x0: float, top: float, x1: float, bottom: float
+            ) -> bool:
+    """True when every point lies on a corner of the box (within SAME_POINT_PT each way)."""
+    near = SAME_POINT_PT
+    for x, y in ring:
+        if not (abs(x - x0) <= near or abs(x - x1) <= near) \
+                or not (abs(y - top) <= near or abs(y - bottom) <= near):
+            return False
+    return True
 
 
 def _same(p: tuple[float, float], q: tuple[float, float]) -> bool:
@@ -421,40 +497,42 @@ def page_objects(page: Any) -> PageObjects:
     raw = _raw()
     textpage = raw.FPDFText_LoadPage(page.raw)
     try:
-        return _page_objects(raw, page, textpage)
+        return _page_objects(_api(), page, textpage)
     finally:
         if textpage:
             raw.FPDFText_ClosePage(textpage)
 
 
-def _page_objects(raw: Any, page: Any, textpage: Any) -> PageObjects:
+def _page_objects(api: _Api, page: Any, textpage: Any) -> PageObjects:
     turn = _turn(page)
     width, height = turn.size
-    chars = _chars(raw, textpage, turn) if textpage else []
+    chars = _chars(api, textpage, turn) if textpage else []
     out = PageObjects(width, height, chars)
-    matrix = raw.FS_MATRIX()
+    matrix = _raw().FS_MATRIX()
+    matrix_at = ctypes.addressof(matrix)
     budget = [MAX_PATH_SEGMENTS]
+    xy = _Floats(ctypes.c_float, 2)
     in_text = {c["object"] for c in chars}
-    kept: list[Any] = []
-    dropped: list[Any] = []
-    void = ctypes.c_void_p
-    for obj, kind, outer in _objects(raw, page):
+    kept: list[int] = []
+    dropped: list[int] = []
+    for obj, kind, outer in _objects(api, _address(page.raw) or 0):
         if kind == _TEXT and chars:
-            (kept if ctypes.cast(obj, void).value in in_text else dropped).append(obj)
+            (kept if obj in in_text else dropped).append(obj)
         elif kind == _IMAGE:
             out.images += 1
         elif kind == _PATH:
             out.drawings += 1
         if kind == _PATH and chars and budget[0] > 0:
-            raw.FPDFPageObj_GetMatrix(obj, matrix)
+            api.object_matrix(obj, matrix_at)
             m = _multiply((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), outer)
-            for points in _path_points(raw, obj, m, turn, budget):
+            for points in _path_points(api, obj, m, turn, budget, xy):
                 if len(points) < 2:
                     continue
                 kind_name, shape = _shape(points)
                 {"line": out.lines, "rect": out.rects, "curve": out.curves}[kind_name].append(
                     shape)
-    doubled = _doubled(raw, textpage, kept, dropped) if dropped and kept else set()
+    doubled = _doubled(api, _address(textpage) or 0, kept, dropped) if dropped and kept \
+        else set()
     if doubled:
         for char in chars:
             if char["object"] in doubled:

@@ -1,11 +1,12 @@
-"""Ruled tables: pdfplumber finds the grid, our glyphs fill the cells.
+"""Ruled tables: `pdf_grids` finds the grid, our glyphs fill the cells.
 
-pdfplumber's table finder reads the ruling lines; the cell text is rebuilt here from the
-cleaned glyphs (no fake-bold doubles, no justification spaces: "所 属 長" → "所属長"), with a
-line break kept where a cell lists several entries ("総務課長\\n所属長") and wrapped lines of one
-sentence joined. Rows and columns are found from the cell boxes in the frame the table's text
-reads in, so a landscape table printed sideways on a portrait page reads the right way.
-Grids of one column or one cell are boxes, not tables: the layout reads them as containers.
+`pdf_grids` (pdfplumber's table finder) reads the ruling lines; the cell text is rebuilt
+here from the cleaned glyphs (no fake-bold doubles, no justification spaces: "所 属 長" →
+"所属長"), with a line break kept where a cell lists several entries ("総務課長\\n所属長") and
+wrapped lines of one sentence joined. Rows and columns are found from the cell boxes in the
+frame the table's text reads in, so a landscape table printed sideways on a portrait page reads
+the right way. Grids of one column or one cell are boxes, not tables: the layout reads them as
+containers.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ import bisect
 import itertools
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from extract.readers.pdf_glyphs import Frame, Glyph, from_frame, to_frame
+from extract.readers.pdf_grids import Grid
 from extract.readers.pdf_layout import (
     BoxIndex,
     Segment,
@@ -24,12 +25,7 @@ from extract.readers.pdf_layout import (
     is_cjk,
     join_segments,
 )
-from extract.readers.pdf_pages import PageObjects
 
-# Rects smaller than this (points, both sides) are dots of a leader line or a pattern, not rules.
-MIN_RULE_PT = 2.0
-# Pages need at least this many ruling objects before the table finder is worth running.
-MIN_RULES = 4
 # Cell edges closer than this (points) are the same row or column edge.
 EDGE_TOLERANCE_PT = 2.5
 # A cell line reaching this close (in ems) to the cell's right edge wraps into the next line.
@@ -61,101 +57,6 @@ class TableGrid:
     size: float  # median font size of its text
     header: bool = False
     ocr_confidence: float | None = None  # mean, when its text was read by OCR
-
-
-def _is_rule(obj: dict[str, Any]) -> bool:
-    return max(float(obj["width"]), float(obj["height"])) >= MIN_RULE_PT
-
-
-class _Ruled:
-    """What pdfplumber's table finder reads of a page: its edges and its box."""
-
-    def __init__(self, edges: list[dict[str, Any]], bbox: Box) -> None:
-        self.edges = edges
-        self.bbox = bbox
-
-
-def ruled_page(page: PageObjects) -> Any:
-    """What pdfplumber's table finder reads of `page`, or None with too few rules for a table:
-    edges made from the page's objects (whichever engine read them), as pdfplumber makes them
-    from its own: every side of a rect, every line, every step of a curve."""
-    rules = [r for r in page.rects if _is_rule(r)]
-    if len(rules) + len(page.lines) + len(page.curves) < MIN_RULES:
-        return None
-    from pdfplumber.utils.geometry import curve_to_edges, line_to_edge, rect_to_edges
-
-    edges = [line_to_edge(line) for line in page.lines]
-    edges += [e for r in rules for e in rect_to_edges(r)]
-    edges += [e for c in page.curves for e in curve_to_edges(c)]
-    return _Ruled(edges, (0.0, 0.0, page.width, page.height))
-
-
-def find_grids(page: PageObjects) -> list[Any]:
-    """pdfplumber tables of a page (`ruled_page`), leader dots ignored."""
-    ruled = ruled_page(page)
-    if ruled is None:
-        return []
-    from pdfplumber.table import (
-        Table,
-        TableFinder,
-        TableSettings,
-        cells_to_tables,
-        edges_to_intersections,
-    )
-
-    # TableFinder's own steps, its cell search replaced by `smallest_cells` (same cells).
-    finder = TableFinder.__new__(TableFinder)
-    finder.page, finder.settings = ruled, TableSettings.resolve(None)
-    crossings = edges_to_intersections(finder.get_edges(),
-                                       finder.settings.intersection_x_tolerance,
-                                       finder.settings.intersection_y_tolerance)
-    return [Table(ruled, group) for group in cells_to_tables(smallest_cells(crossings))]
-
-
-def smallest_cells(crossings: dict[tuple[float, float], dict[str, list[dict[str, Any]]]]
-                   ) -> list[Box]:
-    """The smallest cell whose top-left corner is each crossing, as pdfplumber's
-    `intersections_to_cells` finds them, without its rescans of every later point and its
-    per-test sets: each point's edges are read once, and the points below and to the right of
-    a point are its column and its row, already in order.
-    """
-    def sides(point: tuple[float, float], way: str) -> set[tuple[float, ...]]:
-        return {(e["x0"], e["top"], e["x1"], e["bottom"]) for e in crossings[point][way]}
-
-    points = sorted(crossings)
-    vertical = {p: sides(p, "v") for p in points}
-    horizontal = {p: sides(p, "h") for p in points}
-    columns: dict[float, list[tuple[float, float]]] = {}
-    rows: dict[float, list[tuple[float, float]]] = {}
-    for p in points:  # sorted by x, then y: each column top to bottom, each row left to right
-        columns.setdefault(p[0], []).append(p)
-        rows.setdefault(p[1], []).append(p)
-    out: list[Box] = []
-    for pt in points:
-        below = [q for q in columns[pt[0]] if q[1] > pt[1]]
-        right = [q for q in rows[pt[1]] if q[0] > pt[0]]
-        cell = _smallest(pt, below, right, vertical, horizontal)
-        if cell is not None:
-            out.append(cell)
-    return out
-
-
-def _smallest(pt: tuple[float, float], below: list[tuple[float, float]],
-              right: list[tuple[float, float]],
-              vertical: dict[tuple[float, float], set[tuple[float, ...]]],
-              horizontal: dict[tuple[float, float], set[tuple[float, ...]]]) -> Box | None:
-    """The first cell from `pt` whose four sides are drawn, in pdfplumber's search order."""
-    for down in below:
-        if vertical[pt].isdisjoint(vertical[down]):
-            continue
-        for side in right:
-            if horizontal[pt].isdisjoint(horizontal[side]):
-                continue
-            corner = (side[0], down[1])
-            if corner in vertical and not vertical[corner].isdisjoint(vertical[side]) \
-                    and not horizontal[corner].isdisjoint(horizontal[down]):
-                return (pt[0], pt[1], corner[0], corner[1])
-    return None
 
 
 def _cluster(values: list[float]) -> list[float]:
@@ -221,11 +122,11 @@ def _majority_frame(glyphs: list[Glyph]) -> Frame:
     return max(counts, key=lambda f: counts[f])
 
 
-def grid_to_table(grid: Any, glyphs: list[Glyph], page: int, width: float,
+def grid_to_table(grid: Grid, glyphs: list[Glyph], page: int, width: float,
                   height: float) -> TableGrid | None:
-    """The rows of one pdfplumber table filled from `glyphs` (those inside it), or None."""
+    """The rows of one ruled grid filled from `glyphs` (those inside it), or None."""
     frame = _majority_frame(glyphs) if glyphs else Frame.PAGE
-    cells = [to_frame(tuple(c), frame, width, height) for c in grid.cells]
+    cells = [to_frame(c, frame, width, height) for c in grid.cells]
     if not cells:
         return None
     tops = _cluster([c[1] for c in cells])
