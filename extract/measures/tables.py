@@ -39,8 +39,13 @@ def names_actions(column: str | None, words: tuple[str, ...]) -> bool:
     if column is None:
         return False
     compounds = vocab().column_compounds
-    return any(not column.startswith(compounds, m.end())
-               for w in words for m in re.finditer(re.escape(w), column))
+    for w in words:
+        at = column.find(w) if w else -1
+        while at >= 0:
+            if not column.startswith(compounds, at + len(w)):
+                return True
+            at = column.find(w, at + len(w))
+    return False
 
 
 def _names(cell: str) -> list[str]:
