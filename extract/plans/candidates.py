@@ -147,21 +147,32 @@ def _bill_subject(text: str, title: str | None) -> str | None:
     return lines[0].strip() if lines and lines[0].strip() else None
 
 
-def _sibling_parts(root: Section) -> set[int]:
-    """Sections (by id) whose numbered heading names a plan of one kind and one numbering family
-    with other numbers of that family (1.X戦略, 2.Y戦略, 3.Z戦略): the parts of a plan, not the
-    plan a document defines."""
-    runs: dict[tuple[str | None, str], list[tuple[int, int]]] = {}
+def _heading_mentions(text: str, root: Section, found: Registry,
+                     mentions: list[Mention]) -> None:
+    """Plans named by headings. Those of one kind whose headings number a run of one family
+    (1.X戦略, 2.Y戦略, 3.Z戦略) are marked `sibling_part`: the parts of a plan, not the plan a
+    document defines."""
+    runs: dict[tuple[str | None, str], list[tuple[Candidate | None, int]]] = {}
     for section in root.walk()[1:]:
-        if not section.title or section.table is not None or section.num is None \
-                or section.family is None:
+        if not section.title or section.table is not None:
             continue
         named = heading_name(section.title)
-        if named is not None:
+        if named is None:
+            continue
+        plan = None
+        if section.span is not None:
+            at = text.find(named[0], *section.span)
+            span = (at, at + len(named[0])) if at >= 0 else section.span
+            plan = found.add(named[0], named[1], span, "heading")
+            mentions.append(Mention(plan, span, "heading"))
+        if section.num is not None and section.family is not None:
             runs.setdefault((kind_of(named[0]), section.family), []).append(
-                (id(section), section.num))
-    return {ident for run in runs.values() if len({num for _, num in run}) > 1
-            for ident, _ in run}
+                (plan, section.num))
+    for run in runs.values():
+        if len({num for _, num in run}) > 1:
+            for part, _ in run:
+                if part is not None:
+                    part.how.add("sibling_part")
 
 
 def find_mentions(text: str, title: str | None, root: Section) -> tuple[Registry, list[Mention]]:
@@ -170,18 +181,7 @@ def find_mentions(text: str, title: str | None, root: Section) -> tuple[Registry
     mentions: list[Mention] = []
     for name, aliases in title_names(_bill_subject(text, title) or title or ""):
         found.add(name, aliases, (0, 0), "title")
-    parts = _sibling_parts(root)
-    for section in root.walk()[1:]:
-        if not section.title or section.span is None or section.table is not None:
-            continue
-        named = heading_name(section.title)
-        if named is not None:
-            at = text.find(named[0], *section.span)
-            span = (at, at + len(named[0])) if at >= 0 else section.span
-            plan = found.add(named[0], named[1], span, "heading")
-            mentions.append(Mention(plan, span, "heading"))
-            if id(section) in parts:
-                plan.how.add("sibling_part")
+    _heading_mentions(text, root, found, mentions)
     quoted: list[tuple[int, int]] = []
     for m in _QUOTED.finditer(text):
         group = 1 if m.group(1) is not None else 2
