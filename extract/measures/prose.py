@@ -115,7 +115,7 @@ def _adnominal_verb(tokens: list[Token], k: int) -> int | None:
 
 def _relative_clause_start(tokens: list[Token], k: int, limit: int) -> int:
     """`k` moved left over a short clause that names what the phrase is for: "トップマネジメント
-    を支援する機能の強化", "市民が市政へ参加するための手続きの明確化", "機動性を持った職員配置";
+    を支援する機能の強化", "市民が意見を寄せるための窓口の明確化", "機動性を持った職員配置";
     the clause ends at a comma, a sentence start, or the phrase's length limit."""
     head = _adnominal_verb(tokens, k)
     if head is None:

@@ -62,7 +62,7 @@ def _numeric_share(row: list[Entry]) -> float:
 
 def _cell_measures(entry: Entry, label: str | None) -> list[Measure]:
     """The measures a table cell names: one sentence, or names split on "/" and line ends;
-    a line ending in a particle runs on ("住民がデジタルを\n活用できる環境整備" is one)."""
+    a line ending in a particle runs on ("高齢者がスマートフォンを\n使える講座の開催" is one)."""
     if "。" in entry.text:
         return [Measure(entry.text, entry.span, entry.page, label)]
     measures: list[Measure] = []

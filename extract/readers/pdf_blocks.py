@@ -397,7 +397,7 @@ def _is_heading(k: int, drafts: list[_Draft], style: DocStyle, listed: set[int],
     if kind != "label" and (rules.fragment_end.search(text) or starts_with_caption_word(text)):
         return False
     if kind is None and re.search(r"\S[:：]\S", text):
-        return False  # 団体名：音威子府村: a form's label and value
+        return False  # 団体名：ひかり市: a form's label and value
     if re.search(r"\S\s*[⇒→]\s*\S", text):
         return False  # 選出 ⇒ 育成 ⇒ 策定: a flow of steps, not a title
     ratio = draft.size / style.body_size

@@ -266,7 +266,7 @@ def bracketed(ctx: Context, i: int) -> bool:
 
 def in_bullet_run(ctx: Context, i: int) -> bool:
     """A bulleted line next to another with the same bullet: a list, not a heading.
-    Matches "・広報紙" after "・ホームページ"; not "■ 基本方針" over a paragraph."""
+    Matches "・回覧板" after "・ホームページ"; not "■ 基本方針" over a paragraph."""
     marker = ctx.markers[i]
     if marker is None or not marker.family.startswith("bullet"):
         return False
@@ -359,7 +359,7 @@ def cut_mid_sentence(ctx: Context, i: int) -> bool:
 def runs_on(ctx: Context, i: int) -> bool:
     """A long line (25 characters or more) the next line carries on mid-word: the next, on the
     same page, unnumbered and outside a table, opens with hiragana, as the rest of a word
-    or an inflection does ("3 給与費については、…給与費が含ま" over "れているが、…。"). Not: a
+    or an inflection does ("2 各課の経費については、…職員の手当が含ま" over "れており、…。"). Not: a
     heading over a sentence that opens with a word ("1 はじめに" over "本計画は…")."""
     title = ctx.title(i)
     if len(title) < RUN_ON_CHARS or title[-1] in _CLOSERS or i + 1 >= len(ctx.lines):
@@ -372,7 +372,7 @@ def runs_on(ctx: Context, i: int) -> bool:
 def carries_on(ctx: Context, i: int) -> bool:
     """Opens with hiragana right after a line on the same page, outside a table, that does not
     close and is long (25 characters or more) or ends on a particle: the rest of a sentence
-    the layout cut ("…問題を避けるため" over "に、連続する漢字列のみを単語とし"). Not:
+    the layout cut ("…表記の揺れを避けるため" over "に、用語を一つに揃え"). Not:
     "まちづくりの推進" after a sentence that ends with "。"."""
     line = ctx.lines[i]
     if i == 0 or ctx.markers[i] is not None or not "ぁ" <= line.text[:1] <= "ゖ":
@@ -384,7 +384,7 @@ def carries_on(ctx: Context, i: int) -> bool:
 
 def spaced_labels(ctx: Context, i: int) -> bool:
     """Three short labels side by side, as a chart's legend or a table's column heads print
-    them: "音威子府村 類似団体平均 全国町村平均". Not: "基本方針 ~行政から経営へ~", a title
+    them: "ひかり市 県平均 全国平均". Not: "基本方針 ~行政から経営へ~", a title
     with one space, nor a letter-spaced word ("全 職 員")."""
     parts = ctx.title(i).split()
     return len(parts) >= LEGEND_PARTS and "。" not in ctx.title(i) \
@@ -392,7 +392,7 @@ def spaced_labels(ctx: Context, i: int) -> bool:
 
 
 def field_value(ctx: Context, i: int) -> bool:
-    """A form's label and its value: "電話:048-536-2465", "団体名:音威子府村". Not:
+    """A form's label and its value: "電話:000-000-0000", "団体名:ひかり市". Not:
     "基本方針 ~行政から経営へ~"."""
     return bool(_FIELD_VALUE.match(ctx.title(i)))
 
@@ -540,7 +540,7 @@ def repeated(ctx: Context, i: int) -> bool:
 
 def running_header(ctx: Context, i: int) -> bool:
     """Printed on half the pages or more, three at least: a running header or footer the
-    furniture pass left ("第1章 国土交通分野における…" atop each page of a chapter). Not: a
+    furniture pass left ("第2章 交通分野の取組…" atop each page of a chapter). Not: a
     subhead printed in each of four sections of a 13-page plan ("[現状と課題]")."""
     return ctx.lines[i].repeats >= max(REPEATED_TIMES, RUNNING_SHARE * ctx.pages)
 
