@@ -48,6 +48,10 @@ class Registry:
     def __init__(self) -> None:
         self.plans: list[Candidate] = []
         self._by_key: dict[str, Candidate] = {}
+        # Every ending of every name's key (MIN_SHORT_NAME_CHARS or more) → the one candidate
+        # with a name ending so, or None when several have: a short name is found in one look-up
+        # instead of a pass over all candidates (which made a text naming many plans quadratic).
+        self._by_ending: dict[str, Candidate | None] = {}
 
     def find(self, name: str) -> Candidate | None:
         k = key(name)
@@ -56,8 +60,7 @@ class Registry:
             return plan
         # "人口ビジョン" names "みらい町人口ビジョン", "行政改革大綱" the plan whose alias is
         # "新行政改革大綱": the one candidate whose name ends with it.
-        ending = [p for p in self.plans if any(key(n).endswith(k) for n in p.names())]
-        return ending[0] if len(ending) == 1 else None
+        return self._by_ending.get(k)
 
     def add(self, name: str, aliases: list[str], span: tuple[int, int], how: str) -> Candidate:
         plan = self.find(name)
@@ -65,15 +68,25 @@ class Registry:
             plan = Candidate(name, kind_of(name), span=span)
             self.plans.append(plan)
             self._by_key[key(name)] = plan
+            self._index_endings(key(name), plan)
         if plan.span == (0, 0):
             plan.span = span
         for alias in aliases:
             if key(alias) not in self._by_key:
                 plan.aliases.append(alias)
                 self._by_key[key(alias)] = plan
+                self._index_endings(key(alias), plan)
         plan.how.add(how)
         plan.mentions += 1
         return plan
+
+    def _index_endings(self, name_key: str, plan: Candidate) -> None:
+        for at in range(len(name_key) - MIN_SHORT_NAME_CHARS + 1):
+            ending = name_key[at:]
+            if ending not in self._by_ending:
+                self._by_ending[ending] = plan
+            elif self._by_ending[ending] is not plan:
+                self._by_ending[ending] = None
 
 
 T = TypeVar("T")
