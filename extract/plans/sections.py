@@ -133,7 +133,16 @@ def _row_plan(body: list[Entry], found: Registry) -> Candidate | None:
 def _aside(text: str, x: TimeExpr) -> bool:
     """True for a range in brackets ("国の計画(令和2年度~令和6年度)との整合"): the years of
     what stands before it, not of the section's plan."""
-    return text[:x.span[0]].rstrip().endswith("(") and text[x.span[1]:].lstrip().startswith(")")
+    # Steps back over spaces instead of text[:start].rstrip(), which copies all the text
+    # before the range, for each range (quadratic in the text's length).
+    before = x.span[0]
+    while before > 0 and text[before - 1].isspace():
+        before -= 1
+    return before > 0 and text[before - 1] == "(" and _CLOSING.match(text, x.span[1]) is not None
+
+
+# A closing bracket after nothing but spaces (`\s` is what str.strip takes off).
+_CLOSING = re.compile(r"\s*\)")
 
 
 def _with_ancestors(root: Section) -> list[tuple[Section, list[str]]]:
