@@ -104,9 +104,14 @@ def lists(text: str, mentions: list[Mention]) -> list[list[Mention]]:
     return groups
 
 
-def _period_words(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    pattern = "|".join(map(re.escape, vocab().period_words))
-    return [m.span() for m in re.finditer(pattern, text[start:end])]
+@cache
+def _period_word_pattern() -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, vocab().period_words)))
+
+
+def period_words(text: str, sentence: tuple[int, int]) -> list[tuple[int, int]]:
+    """Where the sentence holds a period word (計画期間, 期間), as offsets into the text."""
+    return [m.span() for m in _period_word_pattern().finditer(text, *sentence)]
 
 
 # What stands between a range and the period word it is given to: "XからYまでを計画期間",
@@ -157,13 +162,11 @@ def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(0, b[0] - a[1], a[0] - b[1])
 
 
-def pair_evidence(text: str, sentence: tuple[int, int], group: tuple[int, int], expr: TimeExpr,
-                  printed: Printed, groups: list[tuple[int, int]]) -> list[str]:
+def pair_evidence(text: str, words: list[tuple[int, int]], group: tuple[int, int],
+                  expr: TimeExpr, printed: Printed, groups: list[tuple[int, int]]) -> list[str]:
     """The evidence for and against `expr` (its parts `printed`) being the period of the
-    names at `group`."""
-    s, e = sentence
+    names at `group`, in a sentence whose period words stand at `words` (`period_words`)."""
     out = ["same_sentence"]
-    words = [(s + a, s + b) for a, b in _period_words(text, s, e)]
     if words:
         out.append("period_word")
     gs, ge = group

@@ -30,6 +30,7 @@ from extract.plans.evidence import (
     attached_word,
     lists,
     pair_evidence,
+    period_words,
     score,
     with_lengths,
 )
@@ -124,13 +125,14 @@ def _sentence_pairs(text: str, sentence: tuple[int, int], exprs: list[TimeExpr],
         return []
     groups = lists(text, named)
     spans = [(g[0].span[0], g[-1].span[1]) for g in groups]
+    words = period_words(text, sentence)  # once a sentence, not once a pair
     pairs: list[Pair] = []
     for group, span in zip(groups, spans, strict=True):
         extra = ["listed"] if len(group) > 1 else []
         if span[0] in owners.period_sections:
             extra.append("period_section")  # "基本構想 令和3年度~令和12年度" under 計画期間
         for x, printed in ranges:
-            evidence = pair_evidence(text, sentence, span, x, printed, spans) + extra
+            evidence = pair_evidence(text, words, span, x, printed, spans) + extra
             for m in group:
                 how = [m.how] if m.how in ("self_reference", "section_owner") else []
                 names = evidence + how
