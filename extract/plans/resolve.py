@@ -106,6 +106,9 @@ def _sentence_pairs(text: str, sentence: tuple[int, int], exprs: list[TimeExpr],
     s, e = sentence
     v = vocab()
     body = text[s:e]
+    no_period = any(p in body for p in v.no_period)
+    if not exprs and not no_period:
+        return []  # no range to pair and no plan to fix: most sentences end here
     refs = [Mention(owners.main, (s + m.start(), s + m.end()), "self_reference")
             for m in _self_reference_pattern().finditer(body) if owners.main is not None]
     named = sorted(mentions + refs, key=lambda m: m.span[0])
@@ -117,7 +120,7 @@ def _sentence_pairs(text: str, sentence: tuple[int, int], exprs: list[TimeExpr],
         if at is not None:
             named = [Mention(owner, (at, at), "section_owner")]
     _adoptions(text, exprs, named, e, adopted)
-    if any(p in body for p in v.no_period) and named:
+    if no_period and named:
         fixed.add(id(named[0].plan))
         return []
     ranges = [(x, printed) for x, printed in with_lengths(text, exprs) if x.start or x.end]
