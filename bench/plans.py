@@ -5,7 +5,8 @@ plans stage (reading, outline, periods) runs once per size, untimed; `find_plans
 several times and the median kept. Linear work shows ratios close to the size factor (5×, 10×);
 quadratic work shows their squares. `--invented` repeats instead a chapter of invented text
 that names new plans each time (a district's plan in a heading, a section titled 計画期間, two
-plans in a sentence), so the candidates grow with the text too.
+plans in a sentence), so the candidates grow with the text too. `--sizes 1000000,5000000`
+takes instead the texts `bench/scale.py` builds of those sizes (the seed plans joined).
 
 Corpus (`--corpus`): every corpus PDF is parsed once (PDFium engine) and the arguments of its
 plans stage kept; `find_plans` is then timed on each, medians of `--repeats` runs, summed. With
@@ -15,7 +16,8 @@ inputs, and the plans both find are compared.
 
 Times are this process's CPU seconds.
 
-    .venv/bin/python bench/plans.py [FILE | --invented] [--repeats N] [--baseline DIR]
+    .venv/bin/python bench/plans.py [FILE | --invented | --sizes N,N] [--repeats N]
+                                    [--baseline DIR]
     .venv/bin/python bench/plans.py --corpus [--only NAME ...] [--repeats N] [--baseline DIR]
 """
 
@@ -130,13 +132,10 @@ def _same(sides: dict[str, FindPlans], args: Args) -> bool:
     return len({repr(run(*args)) for run in sides.values()}) == 1
 
 
-def growth(file: Path | None, sides: dict[str, FindPlans], repeats: int) -> None:
-    """Time the sides on `file` repeated, or on invented chapters when `file` is None."""
-    raw = file.read_bytes() if file is not None else b""
+def growth(texts: list[bytes], sides: dict[str, FindPlans], repeats: int) -> None:
+    """Time the sides on each text; ratios are to the first."""
     base: dict[str, float] = {}
-    for factor in FACTORS:
-        data = invented(INVENTED_CHAPTERS * factor) if file is None else b"\n".join(
-            [raw] * factor)
+    for data in texts:
         args = _text_args(data)
         medians = _medians(sides, args, repeats)
         cells = []
@@ -144,7 +143,7 @@ def growth(file: Path | None, sides: dict[str, FindPlans], repeats: int) -> None
             base.setdefault(name, seconds)
             cells.append(f"{name} {seconds * 1000:8.1f} ms (ratio {seconds / base[name]:5.1f})")
         same = "" if _same(sides, args) else "  PLANS DIFFER"
-        print(f"{factor:>3}× text  {len(args[0]):>9,} chars  " + "  ".join(cells) + same)
+        print(f"{len(data):>9,} bytes  {len(args[0]):>9,} chars  " + "  ".join(cells) + same)
 
 
 def corpus(only: list[str] | None, sides: dict[str, FindPlans], repeats: int) -> None:
@@ -164,12 +163,24 @@ def corpus(only: list[str] | None, sides: dict[str, FindPlans], repeats: int) ->
     print(f"plans differ on {len(differ)}: {', '.join(differ) or 'none'}")
 
 
+def _texts(args: argparse.Namespace) -> list[bytes]:
+    if args.sizes:
+        from scale import build_text  # bench/scale.py, beside this file
+
+        return [build_text(int(size)) for size in args.sizes.split(",")]
+    if args.invented:
+        return [invented(INVENTED_CHAPTERS * factor) for factor in FACTORS]
+    raw = args.file.read_bytes()
+    return [b"\n".join([raw] * factor) for factor in FACTORS]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("file", nargs="?", type=Path, default=DEFAULT)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--invented", action="store_true",
                         help="repeat invented chapters naming new plans instead of FILE")
+    parser.add_argument("--sizes", help="texts of these many bytes as bench/scale.py builds them")
     parser.add_argument("--corpus", action="store_true", help="time on the corpus PDFs' texts")
     parser.add_argument("--only", nargs="*", help="corpus PDFs whose path contains one of these")
     parser.add_argument("--baseline", type=Path, help="another checkout to time beside this one")
@@ -180,7 +191,7 @@ def main() -> None:
     if args.corpus:
         corpus(args.only, sides, args.repeats)
     else:
-        growth(None if args.invented else args.file, sides, args.repeats)
+        growth(_texts(args), sides, args.repeats)
 
 
 if __name__ == "__main__":
