@@ -71,9 +71,17 @@ def find_plans(text: str, title: str | None, root: Section,
     fixed: set[int] = set()
     adopted: dict[int, str] = {}
     by_expr, by_mention = expr_index(exprs), mention_index(mentions)
+    # Only a sentence holding a time expression or a no-period phrase can give or fix a period
+    # (`_sentence_pairs`): one walk along where those start passes over the others.
+    marks = sorted([x.span[0] for x in exprs]
+                   + [m.start() for m in _no_period_starts().finditer(text)])
+    k = 0
     for s, e in sentences(text):
-        pairs += _sentence_pairs(text, (s, e), by_expr.between(s, e), by_mention.between(s, e),
-                                 owners, fixed, adopted)
+        while k < len(marks) and marks[k] < s:
+            k += 1
+        if k < len(marks) and marks[k] < e:
+            pairs += _sentence_pairs(text, (s, e), by_expr.between(s, e),
+                                     by_mention.between(s, e), owners, fixed, adopted)
     pairs += section_pairs(text, root, exprs, found, owners)
     pairs += cover_pairs(text, title, root, exprs, main)
     return _emit(found, main, pairs, fixed, adopted)
@@ -147,6 +155,12 @@ def _opens_with_period_word(body: str) -> bool:
     """True for "計画期間：…", "期間 …" and "計画の期間 …" at the start of a sentence."""
     body = body.lstrip()
     return body.removeprefix("計画の").startswith(vocab().period_words)
+
+
+@cache
+def _no_period_starts() -> re.Pattern[str]:
+    """Where a no-period phrase (期間を定めない) starts, overlapping ones too."""
+    return re.compile("(?=" + "|".join(map(re.escape, vocab().no_period)) + ")")
 
 
 @cache
