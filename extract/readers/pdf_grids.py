@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 import itertools
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from extract.readers.pdf_pages import PageObjects
@@ -72,28 +73,32 @@ def page_edges(page: PageObjects) -> tuple[list[Edge], list[Edge]] | None:
         return None
     vertical: list[Edge] = []
     horizontal: list[Edge] = []
+    least = PREFILTER_MIN_PT  # tested as each edge is made, not on lists made in full
     for line in page.lines:
         x0, top, x1, bottom = line["x0"], line["top"], line["x1"], line["bottom"]
         if top == bottom:
-            horizontal.append((x0, top, x1, bottom, line["width"]))
-        else:  # a slanted line too, as pdfplumber has it
+            if line["width"] >= least:
+                horizontal.append((x0, top, x1, bottom, line["width"]))
+        elif line["height"] >= least:  # a slanted line too, as pdfplumber has it
             vertical.append((x0, top, x1, bottom, line["height"]))
     for r in rules:
         x0, top, x1, bottom, width, height = (r["x0"], r["top"], r["x1"], r["bottom"],
                                               r["width"], r["height"])
-        horizontal.append((x0, top, x1, top, width))
-        horizontal.append((x0, top + height, x1, bottom, width))
-        vertical.append((x0, top, x0, bottom, height))
-        vertical.append((x1, top, x1, bottom, height))
+        if width >= least:
+            horizontal.append((x0, top, x1, top, width))
+            horizontal.append((x0, top + height, x1, bottom, width))
+        if height >= least:
+            vertical.append((x0, top, x0, bottom, height))
+            vertical.append((x1, top, x1, bottom, height))
     for curve in page.curves:
         pts = curve["pts"]
         for (ax, ay), (bx, by) in itertools.pairwise(pts):
             if ax == bx:
-                vertical.append((ax, min(ay, by), ax, max(ay, by), abs(ay - by)))
-            elif ay == by:
+                if abs(ay - by) >= least:
+                    vertical.append((ax, min(ay, by), ax, max(ay, by), abs(ay - by)))
+            elif ay == by and abs(ax - bx) >= least:
                 horizontal.append((min(ax, bx), ay, max(ax, bx), ay, abs(ax - bx)))
-    return ([e for e in vertical if e[4] >= PREFILTER_MIN_PT],
-            [e for e in horizontal if e[4] >= PREFILTER_MIN_PT])
+    return vertical, horizontal
 
 
 def _snap(edges: list[Edge], at: int) -> dict[float, list[Edge]]:
@@ -113,14 +118,15 @@ def _snap(edges: list[Edge], at: int) -> dict[float, list[Edge]]:
         members[cluster[e[at]]].append(e)
     out: dict[float, list[Edge]] = {}
     for group in members:
-        average = sum(e[at] for e in group) / len(group)
-        for e in group:
-            shift = average - e[at]
-            if at == 0:
-                moved = (e[0] + shift, e[1], e[2] + shift, e[3], e[4])
-            else:
-                moved = (e[0], e[1] + shift, e[2], e[3] + shift, e[4])
-            out.setdefault(moved[at], []).append(moved)
+        average = sum([e[at] for e in group]) / len(group)
+        if at == 0:
+            moved = [(e[0] + (average - e[0]), e[1], e[2] + (average - e[0]), e[3], e[4])
+                     for e in group]
+        else:
+            moved = [(e[0], e[1] + (average - e[1]), e[2], e[3] + (average - e[1]), e[4])
+                     for e in group]
+        for m in moved:
+            out.setdefault(m[at], []).append(m)
     return out
 
 
@@ -128,8 +134,10 @@ def _join(group: list[Edge], vertical: bool) -> list[Edge]:
     """Collinear edges (one snapped line) joined across gaps up to JOIN_PT: pdfplumber's
     `join_edge_group`, with its float steps (a vertical edge's new length is its old length
     plus the growth of its bottom)."""
+    if len(group) == 1:  # most lines: one edge, nothing to join
+        return group
     start, end = (1, 3) if vertical else (0, 2)
-    ordered = sorted(group, key=lambda e: e[start])
+    ordered = sorted(group, key=itemgetter(start))
     joined = [ordered[0]]
     for e in ordered[1:]:
         last = joined[-1]
