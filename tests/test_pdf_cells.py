@@ -13,10 +13,10 @@ from typing import Any
 
 import pdfplumber
 import pytest
-from pdfplumber.table import TableFinder
+from pdfplumber.table import TableFinder, cells_to_tables
 from pdfplumber.utils.geometry import curve_to_edges, line_to_edge, rect_to_edges
 
-from extract.readers.pdf_grids import _is_rule, find_grids
+from extract.readers.pdf_grids import _is_rule, cells_to_grids, find_grids
 from extract.readers.pdf_pages import PageObjects, plumber_objects
 from extract.readers.pdf_pdfium import open_pdfium, read_page
 from tests.pdf_helpers import corpus_names, corpus_pdf
@@ -149,3 +149,22 @@ def test_grids_match_pdfplumber_on_random_layouts() -> None:
             assert ours == theirs, f"layout {number}"
         found += len(ours)
     assert found > 200
+
+
+def test_cells_grouped_as_pdfplumber_groups_them() -> None:
+    """Grouping by connected components keeps pdfplumber's groups and their cell order, on
+    many invented cell lists in shuffled order (cells on a coarse lattice share corners; no
+    cell twice, as the finder makes at most one cell per corner)."""
+    rng = random.Random(11)
+    grouped = 0
+    for number in range(400):
+        cells: list[tuple[float, float, float, float]] = []
+        for _ in range(rng.randint(0, 40)):
+            x, y = rng.randint(0, 8) * 10.0, rng.randint(0, 8) * 10.0
+            cells.append((x, y, x + rng.randint(1, 3) * 10.0, y + rng.randint(1, 2) * 10.0))
+        cells = list(dict.fromkeys(cells))
+        rng.shuffle(cells)
+        ours = [grid.cells for grid in cells_to_grids(cells)]
+        assert ours == cells_to_tables(list(cells)), f"cell list {number}"
+        grouped += sum(len(cells) > 2 for cells in ours)
+    assert grouped > 100

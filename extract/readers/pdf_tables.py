@@ -128,7 +128,6 @@ def grid_to_table(grid: Grid, glyphs: list[Glyph], page: int, width: float,
                   height: float) -> TableGrid | None:
     """The rows of one ruled grid filled from `glyphs` (those inside it), or None."""
     frame = _majority_frame(glyphs) if glyphs else Frame.PAGE
-    mine = [g for g in glyphs if g.frame is frame]
     cells = [to_frame(c, frame, width, height) for c in grid.cells]
     if not cells:
         return None
@@ -141,7 +140,7 @@ def grid_to_table(grid: Grid, glyphs: list[Glyph], page: int, width: float,
     index = BoxIndex(cells)
     by_cell: dict[int, list[Segment]] = {}
     home = index.home
-    for seg in glyphs_to_segments(mine, index):
+    for seg in glyphs_to_segments([g for g in glyphs if g.frame is frame], index):
         first = seg.glyphs[0]
         k = home((first.x0 + first.x1) / 2, (first.top + first.bottom) / 2)
         if k >= 0:
