@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 import itertools
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from extract.readers.pdf_pages import PageObjects
@@ -42,7 +43,8 @@ Box = tuple[float, float, float, float]
 # of a horizontal one, which is not always recomputed from the ends).
 Edge = tuple[float, float, float, float, float]
 Point = tuple[float, float]
-Sides = set[Box]
+# Each crossing's vertical edges and its horizontal edges, as bit sets of their indices.
+Crossings = tuple[dict[Point, int], dict[Point, int]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,28 +73,32 @@ def page_edges(page: PageObjects) -> tuple[list[Edge], list[Edge]] | None:
         return None
     vertical: list[Edge] = []
     horizontal: list[Edge] = []
+    least = PREFILTER_MIN_PT  # tested as each edge is made, not on lists made in full
     for line in page.lines:
         x0, top, x1, bottom = line["x0"], line["top"], line["x1"], line["bottom"]
         if top == bottom:
-            horizontal.append((x0, top, x1, bottom, line["width"]))
-        else:  # a slanted line too, as pdfplumber has it
+            if line["width"] >= least:
+                horizontal.append((x0, top, x1, bottom, line["width"]))
+        elif line["height"] >= least:  # a slanted line too, as pdfplumber has it
             vertical.append((x0, top, x1, bottom, line["height"]))
     for r in rules:
         x0, top, x1, bottom, width, height = (r["x0"], r["top"], r["x1"], r["bottom"],
                                               r["width"], r["height"])
-        horizontal.append((x0, top, x1, top, width))
-        horizontal.append((x0, top + height, x1, bottom, width))
-        vertical.append((x0, top, x0, bottom, height))
-        vertical.append((x1, top, x1, bottom, height))
+        if width >= least:
+            horizontal.append((x0, top, x1, top, width))
+            horizontal.append((x0, top + height, x1, bottom, width))
+        if height >= least:
+            vertical.append((x0, top, x0, bottom, height))
+            vertical.append((x1, top, x1, bottom, height))
     for curve in page.curves:
         pts = curve["pts"]
         for (ax, ay), (bx, by) in itertools.pairwise(pts):
             if ax == bx:
-                vertical.append((ax, min(ay, by), ax, max(ay, by), abs(ay - by)))
-            elif ay == by:
+                if abs(ay - by) >= least:
+                    vertical.append((ax, min(ay, by), ax, max(ay, by), abs(ay - by)))
+            elif ay == by and abs(ax - bx) >= least:
                 horizontal.append((min(ax, bx), ay, max(ax, bx), ay, abs(ax - bx)))
-    return ([e for e in vertical if e[4] >= PREFILTER_MIN_PT],
-            [e for e in horizontal if e[4] >= PREFILTER_MIN_PT])
+    return vertical, horizontal
 
 
 def _snap(edges: list[Edge], at: int) -> dict[float, list[Edge]]:
@@ -112,14 +118,15 @@ def _snap(edges: list[Edge], at: int) -> dict[float, list[Edge]]:
         members[cluster[e[at]]].append(e)
     out: dict[float, list[Edge]] = {}
     for group in members:
-        average = sum(e[at] for e in group) / len(group)
-        for e in group:
-            shift = average - e[at]
-            if at == 0:
-                moved = (e[0] + shift, e[1], e[2] + shift, e[3], e[4])
-            else:
-                moved = (e[0], e[1] + shift, e[2], e[3] + shift, e[4])
-            out.setdefault(moved[at], []).append(moved)
+        average = sum([e[at] for e in group]) / len(group)
+        if at == 0:
+            moved = [(e[0] + (average - e[0]), e[1], e[2] + (average - e[0]), e[3], e[4])
+                     for e in group]
+        else:
+            moved = [(e[0], e[1] + (average - e[1]), e[2], e[3] + (average - e[1]), e[4])
+                     for e in group]
+        for m in moved:
+            out.setdefault(m[at], []).append(m)
     return out
 
 
@@ -127,8 +134,10 @@ def _join(group: list[Edge], vertical: bool) -> list[Edge]:
     """Collinear edges (one snapped line) joined across gaps up to JOIN_PT: pdfplumber's
     `join_edge_group`, with its float steps (a vertical edge's new length is its old length
     plus the growth of its bottom)."""
+    if len(group) == 1:  # most lines: one edge, nothing to join
+        return group
     start, end = (1, 3) if vertical else (0, 2)
-    ordered = sorted(group, key=lambda e: e[start])
+    ordered = sorted(group, key=itemgetter(start))
     joined = [ordered[0]]
     for e in ordered[1:]:
         last = joined[-1]
@@ -154,69 +163,72 @@ def merged_edges(vertical: list[Edge], horizontal: list[Edge]) -> tuple[list[Edg
     return out[0], out[1]
 
 
-def crossings(vertical: list[Edge], horizontal: list[Edge]) -> dict[Point, tuple[Sides, Sides]]:
-    """Each point where a vertical and a horizontal edge meet within CROSS_PT, with the boxes of
-    the vertical and the horizontal edges through it: pdfplumber's `edges_to_intersections`
-    (its tests, its points), looking only at horizontal edges whose top is near the vertical
-    edge's span."""
+def crossings(vertical: list[Edge], horizontal: list[Edge]) -> Crossings:
+    """Each point where a vertical and a horizontal edge meet within CROSS_PT, with the
+    vertical and the horizontal edges through it: pdfplumber's `edges_to_intersections` (its
+    tests, its points), looking only at horizontal edges whose top is near the vertical edge's
+    span. The edges through a point are a bit set (an int, bit k for the k-th edge): merged
+    edges never share a box, so a shared bit is pdfplumber's shared edge, and an int costs
+    neither a set per point nor the garbage collector's attention."""
     tol = CROSS_PT
-    by_top = sorted(horizontal, key=lambda e: e[1])
-    tops = [e[1] for e in by_top]
-    out: dict[Point, tuple[Sides, Sides]] = {}
-    for v in vertical:
+    order = sorted(range(len(horizontal)), key=lambda k: horizontal[k][1])
+    tops = [horizontal[k][1] for k in order]
+    down: dict[Point, int] = {}
+    across: dict[Point, int] = {}
+    for n, v in enumerate(vertical):
         x, v_top, v_bottom = v[0], v[1], v[3]
+        bit = 1 << n
         # A window a point wider than the tolerance; the exact tests below decide.
         first = bisect.bisect_left(tops, v_top - tol - 1.0)
         last = bisect.bisect_right(tops, v_bottom + tol + 1.0)
-        for h in by_top[first:last]:
+        for k in order[first:last]:
+            h = horizontal[k]
             top = h[1]
             if v_top <= top + tol and v_bottom >= top - tol and x >= h[0] - tol \
                     and x <= h[2] + tol:
                 point = (x, top)
-                sides = out.get(point)
-                if sides is None:
-                    sides = out[point] = (set(), set())
-                sides[0].add(v[:4])
-                sides[1].add(h[:4])
-    return out
+                down[point] = down.get(point, 0) | bit
+                across[point] = across.get(point, 0) | 1 << k
+    return down, across
 
 
-def smallest_cells(points: dict[Point, tuple[Sides, Sides]]) -> list[Box]:
+def smallest_cells(points: Crossings) -> list[Box]:
     """The smallest cell whose top-left corner is each crossing, as pdfplumber's
     `intersections_to_cells` finds them, without its rescans of every later point and its
     per-test sets: each point's edges are read once, and the points below and to the right of
-    a point are its column and its row, already in order.
+    a point are the rest of its column and of its row, already in order (a slice, not a scan).
     """
-    ordered = sorted(points)
+    ordered = sorted(points[0])
     columns: dict[float, list[Point]] = {}
     rows: dict[float, list[Point]] = {}
+    place: list[tuple[list[Point], int, list[Point], int]] = []
     for p in ordered:  # sorted by x, then y: each column top to bottom, each row left to right
-        columns.setdefault(p[0], []).append(p)
-        rows.setdefault(p[1], []).append(p)
+        column = columns.setdefault(p[0], [])
+        row = rows.setdefault(p[1], [])
+        place.append((column, len(column) + 1, row, len(row) + 1))
+        column.append(p)
+        row.append(p)
     out: list[Box] = []
-    for pt in ordered:
-        below = [q for q in columns[pt[0]] if q[1] > pt[1]]
-        right = [q for q in rows[pt[1]] if q[0] > pt[0]]
-        cell = _smallest(pt, below, right, points)
+    for pt, (column, below, row, right) in zip(ordered, place, strict=True):
+        cell = _smallest(pt, column[below:], row[right:], points)
         if cell is not None:
             out.append(cell)
     return out
 
 
-def _smallest(pt: Point, below: list[Point], right: list[Point],
-              points: dict[Point, tuple[Sides, Sides]]) -> Box | None:
+def _smallest(pt: Point, below: list[Point], right: list[Point], points: Crossings) -> Box | None:
     """The first cell from `pt` whose four sides are drawn, in pdfplumber's search order."""
-    down_sides, across_sides = points[pt]
-    for down in below:
-        if down_sides.isdisjoint(points[down][0]):
+    down, across = points
+    down_sides, across_sides = down[pt], across[pt]
+    for d in below:
+        if not down_sides & down[d]:
             continue
         for side in right:
-            if across_sides.isdisjoint(points[side][1]):
+            if not across_sides & across[side]:
                 continue
-            corner = (side[0], down[1])
-            found = points.get(corner)
-            if found is not None and not found[0].isdisjoint(points[side][0]) \
-                    and not found[1].isdisjoint(points[down][1]):
+            corner = (side[0], d[1])
+            found = down.get(corner)
+            if found is not None and found & down[side] and across[corner] & across[d]:
                 return (pt[0], pt[1], corner[0], corner[1])
     return None
 
@@ -226,33 +238,61 @@ def _corners(cell: Box) -> tuple[Point, Point, Point, Point]:
     return ((x0, top), (x0, bottom), (x1, top), (x1, bottom))
 
 
+def _components(corners: list[tuple[Point, Point, Point, Point]]) -> list[list[int]]:
+    """Indices of cells linked through shared corners, one list per group (union-find), the
+    groups in the order of their first cell, each in list order."""
+    parent = list(range(len(corners)))
+
+    def root(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    first: dict[Point, int] = {}
+    for k, own in enumerate(corners):
+        for c in own:
+            j = first.setdefault(c, k)
+            if j != k:
+                a, b = root(j), root(k)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+    groups: dict[int, list[int]] = {}
+    for k in range(len(corners)):
+        groups.setdefault(root(k), []).append(k)
+    return list(groups.values())
+
+
 def cells_to_grids(cells: list[Box]) -> list[Grid]:
     """Cells sharing corners grouped into grids, as pdfplumber's `cells_to_tables` groups them
     (the same passes over the remaining cells, so the same cells in the same order), top to
-    bottom then left to right; a grid of one cell is dropped."""
-    remaining = list(cells)
+    bottom then left to right; a grid of one cell is dropped.
+
+    pdfplumber's passes grow one group from the first remaining cell until a pass adds
+    nothing, so each group is a connected component; the components are found first, and
+    the passes run over one component's cells only (cells of others never join it).
+    """
+    corners = [_corners(cell) for cell in cells]
     groups: list[list[Box]] = []
-    current: list[Box] = []
-    corners: set[Point] = set()
-    while remaining:
-        grown = False
-        kept: list[Box] = []
-        for cell in remaining:
-            own = _corners(cell)
-            if not current or any(c in corners for c in own):
-                corners.update(own)
-                current.append(cell)
-                grown = True
-            else:
-                kept.append(cell)
-        remaining = kept
-        if not grown:
-            groups.append(current)
-            current, corners = [], set()
-    if current:
+    for component in _components(corners):
+        if len(component) < 2:
+            continue  # dropped below; leaving it out here keeps the others' order
+        remaining = component
+        current: list[Box] = []
+        seen: set[Point] = set()
+        while remaining:
+            kept: list[int] = []
+            for k in remaining:
+                own = corners[k]
+                if not current or any(c in seen for c in own):
+                    seen.update(own)
+                    current.append(cells[k])
+                else:
+                    kept.append(k)
+            remaining = kept
         groups.append(current)
     groups.sort(key=lambda g: min((c[1], c[0]) for c in g))
-    return [Grid(g) for g in groups if len(g) > 1]
+    return [Grid(g) for g in groups]
 
 
 def find_grids(page: PageObjects) -> list[Grid]:

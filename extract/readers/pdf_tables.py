@@ -14,7 +14,9 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from collections import Counter
 from dataclasses import dataclass
+from operator import attrgetter
 
 from extract.readers.pdf_glyphs import Frame, Glyph, from_frame, to_frame
 from extract.readers.pdf_grids import Grid
@@ -41,6 +43,7 @@ JOIN_TOLERANCE_PT = 4.0
 
 Box = tuple[float, float, float, float]
 _NUMERIC = re.compile(r"^[\d０-９,，.．%％△▲\-－()（）\s]+$")
+_frame_of = attrgetter("frame")
 
 
 @dataclass(slots=True)
@@ -75,8 +78,8 @@ def _index(edges: list[float], value: float) -> int:
 
 def cell_text(segments: list[Segment], right: float) -> str:
     """Text of the segments of one cell: wrapped lines joined, separate entries on new lines."""
-    if not segments:
-        return ""
+    if len(segments) < 2:  # most cells: the one segment's text as it is
+        return segments[0].text if segments else ""
     segments = sorted(segments, key=lambda s: (s.top, s.x0))
     lines: list[list[Segment]] = []
     for seg in segments:
@@ -116,10 +119,9 @@ def _letter_spaced(line: list[Segment]) -> bool:
 
 
 def _majority_frame(glyphs: list[Glyph]) -> Frame:
-    counts = {f: 0 for f in Frame}
-    for g in glyphs:
-        counts[g.frame] += 1
-    return max(counts, key=lambda f: counts[f])
+    """The frame most of `glyphs` are in (the first of `Frame` on a tie)."""
+    counts = Counter(map(_frame_of, glyphs))
+    return max(Frame, key=lambda f: counts[f])
 
 
 def grid_to_table(grid: Grid, glyphs: list[Glyph], page: int, width: float,
@@ -137,19 +139,19 @@ def grid_to_table(grid: Grid, glyphs: list[Glyph], page: int, width: float,
     # stays whole in the cell it starts in.
     index = BoxIndex(cells)
     by_cell: dict[int, list[Segment]] = {}
+    home = index.home
     for seg in glyphs_to_segments([g for g in glyphs if g.frame is frame], index):
         first = seg.glyphs[0]
-        home = index.home((first.x0 + first.x1) / 2, (first.top + first.bottom) / 2)
-        if home >= 0:
-            by_cell.setdefault(home, []).append(seg)
+        k = home((first.x0 + first.x1) / 2, (first.top + first.bottom) / 2)
+        if k >= 0:
+            by_cell.setdefault(k, []).append(seg)
     matrix = [["" for _ in lefts] for _ in tops]
-    sizes: list[float] = []
     for k, segs in by_cell.items():
         x0, top, x1, _ = index.boxes[k]
         r, c = _index(tops, top), _index(lefts, x0)
         text = cell_text(segs, x1)
         matrix[r][c] = f"{matrix[r][c]}\n{text}" if matrix[r][c] else text
-        sizes.extend(g.size for seg in segs for g in seg.glyphs)
+    sizes = [g.size for segs in by_cell.values() for seg in segs for g in seg.glyphs]
     keep = [k for k, row in enumerate(matrix) if any(row)]
     if not keep:
         return None
