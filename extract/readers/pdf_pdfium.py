@@ -68,6 +68,9 @@ class _Api:
         def bind(name: str, restype: Any, *argtypes: Any) -> Any:
             return ctypes.cast(getattr(raw, name), ctypes.CFUNCTYPE(restype, *argtypes))
 
+        def fast(name: str, restype: Any) -> Any:
+            return ctypes.cast(getattr(raw, name), ctypes.PYFUNCTYPE(restype))
+
         self.text_object = bind("FPDFText_GetTextObject", ptr, ptr, num)
         self.loose_box = bind("FPDFText_GetLooseCharBox", num, ptr, num, ptr)
         self.char_origin = bind("FPDFText_GetCharOrigin", num, ptr, num, ptr, ptr)
@@ -92,6 +95,21 @@ class _Api:
         self.segment_point = bind("FPDFPathSegment_GetPoint", num, ptr, ptr, ptr)
         self.segment_type = bind("FPDFPathSegment_GetType", num, ptr)
         self.segment_close = bind("FPDFPathSegment_GetClose", num, ptr)
+        # The calls made for every character and path segment, declared without argument
+        # types and keeping the GIL: ctypes then passes the C pointer objects and ints it is
+        # given as they are, about a third cheaper per call than checking declared types.
+        self.char_object = fast("FPDFText_GetTextObject", ptr)
+        self.char_loose_box = fast("FPDFText_GetLooseCharBox", num)
+        self.char_pen = fast("FPDFText_GetCharOrigin", num)
+        self.segment_at = fast("FPDFPath_GetPathSegment", _Handle)
+        self.point_of = fast("FPDFPathSegment_GetPoint", num)
+        self.kind_of = fast("FPDFPathSegment_GetType", num)
+        self.closes = fast("FPDFPathSegment_GetClose", num)
+
+
+class _Handle(ctypes.c_void_p):
+    """A handle PDFium returns, kept as a C pointer object (a subclass of c_void_p is not
+    turned into an int) so it can be passed straight back to calls without argument types."""
 
 
 @cache
@@ -270,11 +288,14 @@ def _chars(api: _Api, textpage: Any, turn: _Turn) -> list[dict[str, Any]]:
     fonts: dict[int | None, str] = {}
     rect = raw.FS_RECTF()
     matrix = raw.FS_MATRIX()
-    rect_at, matrix_at = ctypes.addressof(rect), ctypes.addressof(matrix)
+    matrix_at = ctypes.addressof(matrix)
     origin = _Floats(ctypes.c_double, 2)
-    origin_at, origin_xy = origin.at, origin.values
+    origin_xy = origin.values
     xy, box = _Floats(ctypes.c_float, 2), _Floats(ctypes.c_float, 4)
-    loose, address, pen = api.loose_box, api.text_object, api.char_origin
+    # The per-character calls take C pointer objects made once here (see `_Api`).
+    handle, rect_ptr = ctypes.c_void_p(page), ctypes.c_void_p(ctypes.addressof(rect))
+    x_ptr, y_ptr = (ctypes.c_void_p(at) for at in origin.at)
+    loose, address, pen = api.char_loose_box, api.char_object, api.char_pen
     flat = turn.rotate == 0 and turn.left == 0 and turn.bottom == 0
     height = turn.height
     # The spaces and line breaks PDFium inserts between words and lines are whitespace,
@@ -285,7 +306,7 @@ def _chars(api: _Api, textpage: Any, turn: _Turn) -> list[dict[str, Any]]:
     for i, code in enumerate(_codes(raw, textpage, raw.FPDFText_CountChars(textpage))):
         if code <= 0x20 or 0x7F <= code <= 0x9F or chr(code).isspace():
             continue
-        key = address(page, i)
+        key = address(handle, i)
         facts = objects.get(key)
         if facts is None:
             api.char_matrix(page, i, matrix_at)
@@ -301,7 +322,7 @@ def _chars(api: _Api, textpage: Any, turn: _Turn) -> list[dict[str, Any]]:
             font_of[key] = font
         if not facts[4]:
             continue
-        loose(page, i, rect_at)
+        loose(handle, i, rect_ptr)
         if flat:
             x0, top, x1, bottom = rect.left, height - rect.top, rect.right, height - rect.bottom
         else:
@@ -310,7 +331,7 @@ def _chars(api: _Api, textpage: Any, turn: _Turn) -> list[dict[str, Any]]:
             # PDFium's box is the ink where a font lacks metrics ("、" a dot) and varies from
             # glyph to glyph, so one line's characters would not share a row. pdfminer's em
             # box stands on the pen's baseline; CJK faces put a tenth of the em below it.
-            pen(page, i, *origin_at)
+            pen(handle, i, x_ptr, y_ptr)
             here = (origin_xy[0], origin_xy[1])
             bottom = (height - here[1] if flat else turn.point(*here)[1]) + EM_DESCENT * facts[0]
             top = bottom - facts[0]
@@ -424,20 +445,21 @@ def _path_points(api: _Api, obj: int, m: Matrix, turn: _Turn, budget: list[int],
                  ) -> list[list[tuple[float, float]]]:
     """The subpaths of a path object as lists of displayed-page points (`xy`: two C floats
     PDFium writes each point into)."""
-    x_at, y_at = xy.at
     values = xy.values
+    x_ptr, y_ptr = (ctypes.c_void_p(at) for at in xy.at)
+    handle = ctypes.c_void_p(obj)
     count = api.path_segments(obj)
     budget[0] -= count
     a, b, c, d, e, f = m
-    get, point_of, kind_of = api.path_segment, api.segment_point, api.segment_type
-    segments = [get(obj, k) for k in range(count)]
+    get, point_of, kind_of = api.segment_at, api.point_of, api.kind_of
+    segments = [get(handle, k) for k in range(count)]
     kinds = [kind_of(s) for s in segments]
     subpaths: list[list[tuple[float, float]]] = []
     # An unturned page at the origin maps a point by flipping y: done inline, it is most pages.
     flat = turn.rotate == 0 and turn.left == 0 and turn.bottom == 0
     height, place = turn.height, turn.point
     for k, segment in enumerate(segments):
-        point_of(segment, x_at, y_at)
+        point_of(segment, x_ptr, y_ptr)
         px, py = values[0], values[1]
         if flat:
             point = (a * px + c * py + e, height - (b * px + d * py + f))
@@ -449,7 +471,7 @@ def _path_points(api: _Api, obj: int, m: Matrix, turn: _Turn, budget: list[int],
             subpaths[-1].append(point)
         # "h" closes a subpath: only its last segment can carry the flag.
         last = k + 1 == count or kinds[k + 1] == _MOVETO
-        if last and api.segment_close(segment) and subpaths[-1][0] != point:
+        if last and api.closes(segment) and subpaths[-1][0] != point:
             subpaths[-1].append(subpaths[-1][0])
     return subpaths
 
