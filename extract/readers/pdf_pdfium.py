@@ -130,6 +130,7 @@ class _Floats:
         self.values = (kind * n)()
         step = ctypes.sizeof(kind)
         self.at = [ctypes.addressof(self.values) + k * step for k in range(n)]
+        self.pointers = [ctypes.c_void_p(at) for at in self.at]
 
 
 def open_pdfium(data: bytes, problems: list[Problem]) -> Any:
@@ -294,7 +295,7 @@ def _chars(api: _Api, textpage: Any, turn: _Turn) -> list[dict[str, Any]]:
     xy, box = _Floats(ctypes.c_float, 2), _Floats(ctypes.c_float, 4)
     # The per-character calls take C pointer objects made once here (see `_Api`).
     handle, rect_ptr = ctypes.c_void_p(page), ctypes.c_void_p(ctypes.addressof(rect))
-    x_ptr, y_ptr = (ctypes.c_void_p(at) for at in origin.at)
+    x_ptr, y_ptr = origin.pointers
     loose, address, pen = api.char_loose_box, api.char_object, api.char_pen
     flat = turn.rotate == 0 and turn.left == 0 and turn.bottom == 0
     height = turn.height
@@ -446,7 +447,7 @@ def _path_points(api: _Api, obj: int, m: Matrix, turn: _Turn, budget: list[int],
     """The subpaths of a path object as lists of displayed-page points (`xy`: two C floats
     PDFium writes each point into)."""
     values = xy.values
-    x_ptr, y_ptr = (ctypes.c_void_p(at) for at in xy.at)
+    x_ptr, y_ptr = xy.pointers
     handle = ctypes.c_void_p(obj)
     count = api.path_segments(obj)
     budget[0] -= count
@@ -537,6 +538,7 @@ def _page_objects(api: _Api, page: Any, textpage: Any) -> PageObjects:
     in_text = {c["object"] for c in chars}
     kept: list[int] = []
     dropped: list[int] = []
+    lists = {"line": out.lines, "rect": out.rects, "curve": out.curves}
     for obj, kind, outer in _objects(api, _address(page.raw) or 0):
         if kind == _TEXT and chars:
             (kept if obj in in_text else dropped).append(obj)
@@ -551,8 +553,7 @@ def _page_objects(api: _Api, page: Any, textpage: Any) -> PageObjects:
                 if len(points) < 2:
                     continue
                 kind_name, shape = _shape(points)
-                {"line": out.lines, "rect": out.rects, "curve": out.curves}[kind_name].append(
-                    shape)
+                lists[kind_name].append(shape)
     doubled = _doubled(api, _address(textpage) or 0, kept, dropped) if dropped and kept \
         else set()
     if doubled:
