@@ -56,6 +56,15 @@ def _plain_api() -> pdf_pdfium._Api:
     def point_of(segment: Any, x: Any, y: Any) -> int:
         return int(raw.FPDFPathSegment_GetPoint(segment, _typed(x, floats), _typed(y, floats)))
 
+    def page_object(page: Any, index: int) -> Any:
+        obj = raw.FPDFPage_GetObject(_typed(page, raw.FPDF_PAGE), index)
+        return pdf_pdfium._Handle(ctypes.cast(obj, ctypes.c_void_p).value)
+
+    def object_type(obj: Any) -> int:
+        return int(raw.FPDFPageObj_GetType(_typed(obj, raw.FPDF_PAGEOBJECT)))
+
+    api.page_object = page_object
+    api.object_type = object_type
     api.char_object = char_object
     api.char_loose_box = char_loose_box
     api.char_pen = char_pen

@@ -80,10 +80,8 @@ class _Api:
         self.font_name = bind("FPDFFont_GetBaseFontName", size, ptr, ptr, size)
         self.object_text = bind("FPDFTextObj_GetText", size, ptr, ptr, ptr, size)
         self.count_objects = bind("FPDFPage_CountObjects", num, ptr)
-        self.page_object = bind("FPDFPage_GetObject", ptr, ptr, num)
         self.count_form_objects = bind("FPDFFormObj_CountObjects", num, ptr)
-        self.form_object = bind("FPDFFormObj_GetObject", ptr, ptr, size)
-        self.object_type = bind("FPDFPageObj_GetType", num, ptr)
+        self.form_object = bind("FPDFFormObj_GetObject", _Handle, ptr, size)
         self.object_matrix = bind("FPDFPageObj_GetMatrix", num, ptr, ptr)
         self.object_bounds = bind("FPDFPageObj_GetBounds", num, ptr, ptr, ptr, ptr, ptr)
         self.clip_path = bind("FPDFPageObj_GetClipPath", ptr, ptr)
@@ -99,6 +97,8 @@ class _Api:
         # types and keeping the GIL: ctypes then passes the C pointer objects and ints it is
         # given as they are, about a third cheaper per call than checking declared types.
         self.char_object = fast("FPDFText_GetTextObject", ptr)
+        self.page_object = fast("FPDFPage_GetObject", _Handle)
+        self.object_type = fast("FPDFPageObj_GetType", num)
         self.char_loose_box = fast("FPDFText_GetLooseCharBox", num)
         self.char_pen = fast("FPDFText_GetCharOrigin", num)
         self.segment_at = fast("FPDFPath_GetPathSegment", _Handle)
@@ -402,13 +402,14 @@ def _multiply(m: Matrix, n: Matrix) -> Matrix:
             e * p + f * r + t, e * q + f * s + u)
 
 
-def _objects(api: _Api, page: int) -> Iterator[tuple[int, int, Matrix]]:
-    """Every page object with its type and its form matrices (form XObjects opened, depth
-    first, where they stand among the page's objects)."""
+def _objects(api: _Api, page: int) -> Iterator[tuple[_Handle, int, Matrix]]:
+    """Every page object (a `_Handle`) with its type and its form matrices (form XObjects
+    opened, depth first, where they stand among the page's objects)."""
     identity: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
     matrix = _raw().FS_MATRIX()
+    handle = ctypes.c_void_p(page)
     for k in range(api.count_objects(page)):
-        obj = api.page_object(page, k)
+        obj = api.page_object(handle, k)
         kind = api.object_type(obj)
         if kind == _FORM:
             yield from _form_objects(api, obj, identity, matrix)
@@ -416,14 +417,14 @@ def _objects(api: _Api, page: int) -> Iterator[tuple[int, int, Matrix]]:
             yield obj, kind, identity
 
 
-def _form_objects(api: _Api, form: int, outer: Matrix, matrix: Any
-                  ) -> Iterator[tuple[int, int, Matrix]]:
+def _form_objects(api: _Api, form: _Handle, outer: Matrix, matrix: Any
+                  ) -> Iterator[tuple[_Handle, int, Matrix]]:
     """The objects of a form XObject, nested forms opened (without recursion: forms nest
     deeply in some files), each with the product of the form matrices around it."""
     matrix_at = ctypes.addressof(matrix)
-    stack: list[tuple[int, int, int, Matrix]] = []
+    stack: list[tuple[_Handle, int, int, Matrix]] = []
 
-    def open_form(obj: int, around: Matrix) -> None:
+    def open_form(obj: _Handle, around: Matrix) -> None:
         api.object_matrix(obj, matrix_at)
         inner = _multiply((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), around)
         stack.append((obj, api.count_form_objects(obj), 0, inner))
@@ -442,18 +443,17 @@ def _form_objects(api: _Api, form: int, outer: Matrix, matrix: Any
             yield obj, kind, around
 
 
-def _path_points(api: _Api, obj: int, m: Matrix, turn: _Turn, budget: list[int], xy: _Floats
+def _path_points(api: _Api, obj: _Handle, m: Matrix, turn: _Turn, budget: list[int], xy: _Floats
                  ) -> list[list[tuple[float, float]]]:
     """The subpaths of a path object as lists of displayed-page points (`xy`: two C floats
     PDFium writes each point into)."""
     values = xy.values
     x_ptr, y_ptr = xy.pointers
-    handle = ctypes.c_void_p(obj)
     count = api.path_segments(obj)
     budget[0] -= count
     a, b, c, d, e, f = m
     get, point_of, kind_of = api.segment_at, api.point_of, api.kind_of
-    segments = [get(handle, k) for k in range(count)]
+    segments = [get(obj, k) for k in range(count)]
     kinds = [kind_of(s) for s in segments]
     subpaths: list[list[tuple[float, float]]] = []
     # An unturned page at the origin maps a point by flipping y: done inline, it is most pages.
@@ -541,7 +541,8 @@ def _page_objects(api: _Api, page: Any, textpage: Any) -> PageObjects:
     lists = {"line": out.lines, "rect": out.rects, "curve": out.curves}
     for obj, kind, outer in _objects(api, _address(page.raw) or 0):
         if kind == _TEXT and chars:
-            (kept if obj in in_text else dropped).append(obj)
+            address = obj.value or 0
+            (kept if address in in_text else dropped).append(address)
         elif kind == _IMAGE:
             out.images += 1
         elif kind == _PATH:
