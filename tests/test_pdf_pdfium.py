@@ -63,6 +63,15 @@ def _plain_api() -> pdf_pdfium._Api:
     def object_type(obj: Any) -> int:
         return int(raw.FPDFPageObj_GetType(_typed(obj, raw.FPDF_PAGEOBJECT)))
 
+    def char_matrix(textpage: Any, index: int, matrix: Any) -> int:
+        return int(raw.FPDFText_GetMatrix(_typed(textpage, raw.FPDF_TEXTPAGE), index,
+                                          _typed(matrix, ctypes.POINTER(raw.FS_MATRIX))))
+
+    def font_size(textpage: Any, index: int) -> float:
+        return float(raw.FPDFText_GetFontSize(_typed(textpage, raw.FPDF_TEXTPAGE), index))
+
+    api.char_matrix = char_matrix
+    api.font_size = font_size
     api.page_object = page_object
     api.object_type = object_type
     api.char_object = char_object

@@ -74,8 +74,6 @@ class _Api:
         self.text_object = bind("FPDFText_GetTextObject", ptr, ptr, num)
         self.loose_box = bind("FPDFText_GetLooseCharBox", num, ptr, num, ptr)
         self.char_origin = bind("FPDFText_GetCharOrigin", num, ptr, num, ptr, ptr)
-        self.char_matrix = bind("FPDFText_GetMatrix", num, ptr, num, ptr)
-        self.font_size = bind("FPDFText_GetFontSize", dbl, ptr, num)
         self.text_font = bind("FPDFTextObj_GetFont", ptr, ptr)
         self.font_name = bind("FPDFFont_GetBaseFontName", size, ptr, ptr, size)
         self.object_text = bind("FPDFTextObj_GetText", size, ptr, ptr, ptr, size)
@@ -101,6 +99,8 @@ class _Api:
         self.object_type = fast("FPDFPageObj_GetType", num)
         self.char_loose_box = fast("FPDFText_GetLooseCharBox", num)
         self.char_pen = fast("FPDFText_GetCharOrigin", num)
+        self.char_matrix = fast("FPDFText_GetMatrix", num)
+        self.font_size = fast("FPDFText_GetFontSize", dbl)
         self.segment_at = fast("FPDFPath_GetPathSegment", _Handle)
         self.point_of = fast("FPDFPathSegment_GetPoint", num)
         self.kind_of = fast("FPDFPathSegment_GetType", num)
@@ -289,7 +289,7 @@ def _chars(api: _Api, textpage: Any, turn: _Turn) -> list[dict[str, Any]]:
     fonts: dict[int | None, str] = {}
     rect = raw.FS_RECTF()
     matrix = raw.FS_MATRIX()
-    matrix_at = ctypes.addressof(matrix)
+    matrix_ptr = ctypes.c_void_p(ctypes.addressof(matrix))
     origin = _Floats(ctypes.c_double, 2)
     origin_xy = origin.values
     xy, box = _Floats(ctypes.c_float, 2), _Floats(ctypes.c_float, 4)
@@ -310,10 +310,10 @@ def _chars(api: _Api, textpage: Any, turn: _Turn) -> list[dict[str, Any]]:
         key = address(handle, i)
         facts = objects.get(key)
         if facts is None:
-            api.char_matrix(page, i, matrix_at)
+            api.char_matrix(handle, i, matrix_ptr)
             m = turn.matrix((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f))
             scale = math.hypot(m[2], m[3]) or 1.0
-            size = api.font_size(page, i) * scale
+            size = api.font_size(handle, i) * scale
             font = api.text_font(key) if key else None
             name = fonts.get(font)
             if name is None:
@@ -324,18 +324,20 @@ def _chars(api: _Api, textpage: Any, turn: _Turn) -> list[dict[str, Any]]:
         if not facts[4]:
             continue
         loose(handle, i, rect_ptr)
-        if flat:
-            x0, top, x1, bottom = rect.left, height - rect.top, rect.right, height - rect.bottom
-        else:
-            x0, top, x1, bottom = turn.box(rect.left, rect.bottom, rect.right, rect.top)
-        if facts[3]:
+        size, name, m, upright, _ = facts
+        if upright:
             # PDFium's box is the ink where a font lacks metrics ("、" a dot) and varies from
             # glyph to glyph, so one line's characters would not share a row. pdfminer's em
             # box stands on the pen's baseline; CJK faces put a tenth of the em below it.
             pen(handle, i, x_ptr, y_ptr)
             here = (origin_xy[0], origin_xy[1])
-            bottom = (height - here[1] if flat else turn.point(*here)[1]) + EM_DESCENT * facts[0]
-            top = bottom - facts[0]
+            if flat:
+                x0, x1 = rect.left, rect.right
+                bottom = height - here[1] + EM_DESCENT * size
+            else:
+                x0, _, x1, _ = turn.box(rect.left, rect.bottom, rect.right, rect.top)
+                bottom = turn.point(*here)[1] + EM_DESCENT * size
+            top = bottom - size
             # The pen's step from a text object's first character to its second tells
             # vertical writing (a vertical font moves it down), as pdfminer's advance does.
             start = first.get(key, here)
@@ -345,7 +347,10 @@ def _chars(api: _Api, textpage: Any, turn: _Turn) -> list[dict[str, Any]]:
                 first[key] = None
                 if start[1] - here[1] > abs(here[0] - start[0]):
                     vertical.add(key)
-        size, name, m, upright, _ = facts
+        elif flat:
+            x0, top, x1, bottom = rect.left, height - rect.top, rect.right, height - rect.bottom
+        else:
+            x0, top, x1, bottom = turn.box(rect.left, rect.bottom, rect.right, rect.top)
         text = "-" if code == SOFT_HYPHEN else chr(code)
         out.append({"text": text, "x0": x0, "top": top, "x1": x1, "bottom": bottom,
                     "size": size, "fontname": name, "upright": upright, "matrix": m,
