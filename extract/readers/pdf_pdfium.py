@@ -68,19 +68,18 @@ class _Api:
         def bind(name: str, restype: Any, *argtypes: Any) -> Any:
             return ctypes.cast(getattr(raw, name), ctypes.CFUNCTYPE(restype, *argtypes))
 
+        def fast(name: str, restype: Any) -> Any:
+            return ctypes.cast(getattr(raw, name), ctypes.PYFUNCTYPE(restype))
+
         self.text_object = bind("FPDFText_GetTextObject", ptr, ptr, num)
         self.loose_box = bind("FPDFText_GetLooseCharBox", num, ptr, num, ptr)
         self.char_origin = bind("FPDFText_GetCharOrigin", num, ptr, num, ptr, ptr)
-        self.char_matrix = bind("FPDFText_GetMatrix", num, ptr, num, ptr)
-        self.font_size = bind("FPDFText_GetFontSize", dbl, ptr, num)
         self.text_font = bind("FPDFTextObj_GetFont", ptr, ptr)
         self.font_name = bind("FPDFFont_GetBaseFontName", size, ptr, ptr, size)
         self.object_text = bind("FPDFTextObj_GetText", size, ptr, ptr, ptr, size)
         self.count_objects = bind("FPDFPage_CountObjects", num, ptr)
-        self.page_object = bind("FPDFPage_GetObject", ptr, ptr, num)
         self.count_form_objects = bind("FPDFFormObj_CountObjects", num, ptr)
-        self.form_object = bind("FPDFFormObj_GetObject", ptr, ptr, size)
-        self.object_type = bind("FPDFPageObj_GetType", num, ptr)
+        self.form_object = bind("FPDFFormObj_GetObject", _Handle, ptr, size)
         self.object_matrix = bind("FPDFPageObj_GetMatrix", num, ptr, ptr)
         self.object_bounds = bind("FPDFPageObj_GetBounds", num, ptr, ptr, ptr, ptr, ptr)
         self.clip_path = bind("FPDFPageObj_GetClipPath", ptr, ptr)
@@ -92,6 +91,25 @@ class _Api:
         self.segment_point = bind("FPDFPathSegment_GetPoint", num, ptr, ptr, ptr)
         self.segment_type = bind("FPDFPathSegment_GetType", num, ptr)
         self.segment_close = bind("FPDFPathSegment_GetClose", num, ptr)
+        # The calls made for every character and path segment, declared without argument
+        # types and keeping the GIL: ctypes then passes the C pointer objects and ints it is
+        # given as they are, about a third cheaper per call than checking declared types.
+        self.char_object = fast("FPDFText_GetTextObject", ptr)
+        self.page_object = fast("FPDFPage_GetObject", _Handle)
+        self.object_type = fast("FPDFPageObj_GetType", num)
+        self.char_loose_box = fast("FPDFText_GetLooseCharBox", num)
+        self.char_pen = fast("FPDFText_GetCharOrigin", num)
+        self.char_matrix = fast("FPDFText_GetMatrix", num)
+        self.font_size = fast("FPDFText_GetFontSize", dbl)
+        self.segment_at = fast("FPDFPath_GetPathSegment", _Handle)
+        self.point_of = fast("FPDFPathSegment_GetPoint", num)
+        self.kind_of = fast("FPDFPathSegment_GetType", num)
+        self.closes = fast("FPDFPathSegment_GetClose", num)
+
+
+class _Handle(ctypes.c_void_p):
+    """A handle PDFium returns, kept as a C pointer object (a subclass of c_void_p is not
+    turned into an int) so it can be passed straight back to calls without argument types."""
 
 
 @cache
@@ -112,6 +130,7 @@ class _Floats:
         self.values = (kind * n)()
         step = ctypes.sizeof(kind)
         self.at = [ctypes.addressof(self.values) + k * step for k in range(n)]
+        self.pointers = [ctypes.c_void_p(at) for at in self.at]
 
 
 def open_pdfium(data: bytes, problems: list[Problem]) -> Any:
@@ -270,11 +289,14 @@ def _chars(api: _Api, textpage: Any, turn: _Turn) -> list[dict[str, Any]]:
     fonts: dict[int | None, str] = {}
     rect = raw.FS_RECTF()
     matrix = raw.FS_MATRIX()
-    rect_at, matrix_at = ctypes.addressof(rect), ctypes.addressof(matrix)
+    matrix_ptr = ctypes.c_void_p(ctypes.addressof(matrix))
     origin = _Floats(ctypes.c_double, 2)
-    origin_at, origin_xy = origin.at, origin.values
+    origin_xy = origin.values
     xy, box = _Floats(ctypes.c_float, 2), _Floats(ctypes.c_float, 4)
-    loose, address, pen = api.loose_box, api.text_object, api.char_origin
+    # The per-character calls take C pointer objects made once here (see `_Api`).
+    handle, rect_ptr = ctypes.c_void_p(page), ctypes.c_void_p(ctypes.addressof(rect))
+    x_ptr, y_ptr = origin.pointers
+    loose, address, pen = api.char_loose_box, api.char_object, api.char_pen
     flat = turn.rotate == 0 and turn.left == 0 and turn.bottom == 0
     height = turn.height
     # The spaces and line breaks PDFium inserts between words and lines are whitespace,
@@ -285,13 +307,13 @@ def _chars(api: _Api, textpage: Any, turn: _Turn) -> list[dict[str, Any]]:
     for i, code in enumerate(_codes(raw, textpage, raw.FPDFText_CountChars(textpage))):
         if code <= 0x20 or 0x7F <= code <= 0x9F or chr(code).isspace():
             continue
-        key = address(page, i)
+        key = address(handle, i)
         facts = objects.get(key)
         if facts is None:
-            api.char_matrix(page, i, matrix_at)
+            api.char_matrix(handle, i, matrix_ptr)
             m = turn.matrix((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f))
             scale = math.hypot(m[2], m[3]) or 1.0
-            size = api.font_size(page, i) * scale
+            size = api.font_size(handle, i) * scale
             font = api.text_font(key) if key else None
             name = fonts.get(font)
             if name is None:
@@ -301,19 +323,21 @@ def _chars(api: _Api, textpage: Any, turn: _Turn) -> list[dict[str, Any]]:
             font_of[key] = font
         if not facts[4]:
             continue
-        loose(page, i, rect_at)
-        if flat:
-            x0, top, x1, bottom = rect.left, height - rect.top, rect.right, height - rect.bottom
-        else:
-            x0, top, x1, bottom = turn.box(rect.left, rect.bottom, rect.right, rect.top)
-        if facts[3]:
+        loose(handle, i, rect_ptr)
+        size, name, m, upright, _ = facts
+        if upright:
             # PDFium's box is the ink where a font lacks metrics ("、" a dot) and varies from
             # glyph to glyph, so one line's characters would not share a row. pdfminer's em
             # box stands on the pen's baseline; CJK faces put a tenth of the em below it.
-            pen(page, i, *origin_at)
+            pen(handle, i, x_ptr, y_ptr)
             here = (origin_xy[0], origin_xy[1])
-            bottom = (height - here[1] if flat else turn.point(*here)[1]) + EM_DESCENT * facts[0]
-            top = bottom - facts[0]
+            if flat:
+                x0, x1 = rect.left, rect.right
+                bottom = height - here[1] + EM_DESCENT * size
+            else:
+                x0, _, x1, _ = turn.box(rect.left, rect.bottom, rect.right, rect.top)
+                bottom = turn.point(*here)[1] + EM_DESCENT * size
+            top = bottom - size
             # The pen's step from a text object's first character to its second tells
             # vertical writing (a vertical font moves it down), as pdfminer's advance does.
             start = first.get(key, here)
@@ -323,7 +347,10 @@ def _chars(api: _Api, textpage: Any, turn: _Turn) -> list[dict[str, Any]]:
                 first[key] = None
                 if start[1] - here[1] > abs(here[0] - start[0]):
                     vertical.add(key)
-        size, name, m, upright, _ = facts
+        elif flat:
+            x0, top, x1, bottom = rect.left, height - rect.top, rect.right, height - rect.bottom
+        else:
+            x0, top, x1, bottom = turn.box(rect.left, rect.bottom, rect.right, rect.top)
         text = "-" if code == SOFT_HYPHEN else chr(code)
         out.append({"text": text, "x0": x0, "top": top, "x1": x1, "bottom": bottom,
                     "size": size, "fontname": name, "upright": upright, "matrix": m,
@@ -380,13 +407,14 @@ def _multiply(m: Matrix, n: Matrix) -> Matrix:
             e * p + f * r + t, e * q + f * s + u)
 
 
-def _objects(api: _Api, page: int) -> Iterator[tuple[int, int, Matrix]]:
-    """Every page object with its type and its form matrices (form XObjects opened, depth
-    first, where they stand among the page's objects)."""
+def _objects(api: _Api, page: int) -> Iterator[tuple[_Handle, int, Matrix]]:
+    """Every page object (a `_Handle`) with its type and its form matrices (form XObjects
+    opened, depth first, where they stand among the page's objects)."""
     identity: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
     matrix = _raw().FS_MATRIX()
+    handle = ctypes.c_void_p(page)
     for k in range(api.count_objects(page)):
-        obj = api.page_object(page, k)
+        obj = api.page_object(handle, k)
         kind = api.object_type(obj)
         if kind == _FORM:
             yield from _form_objects(api, obj, identity, matrix)
@@ -394,14 +422,14 @@ def _objects(api: _Api, page: int) -> Iterator[tuple[int, int, Matrix]]:
             yield obj, kind, identity
 
 
-def _form_objects(api: _Api, form: int, outer: Matrix, matrix: Any
-                  ) -> Iterator[tuple[int, int, Matrix]]:
+def _form_objects(api: _Api, form: _Handle, outer: Matrix, matrix: Any
+                  ) -> Iterator[tuple[_Handle, int, Matrix]]:
     """The objects of a form XObject, nested forms opened (without recursion: forms nest
     deeply in some files), each with the product of the form matrices around it."""
     matrix_at = ctypes.addressof(matrix)
-    stack: list[tuple[int, int, int, Matrix]] = []
+    stack: list[tuple[_Handle, int, int, Matrix]] = []
 
-    def open_form(obj: int, around: Matrix) -> None:
+    def open_form(obj: _Handle, around: Matrix) -> None:
         api.object_matrix(obj, matrix_at)
         inner = _multiply((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), around)
         stack.append((obj, api.count_form_objects(obj), 0, inner))
@@ -420,16 +448,16 @@ def _form_objects(api: _Api, form: int, outer: Matrix, matrix: Any
             yield obj, kind, around
 
 
-def _path_points(api: _Api, obj: int, m: Matrix, turn: _Turn, budget: list[int], xy: _Floats
+def _path_points(api: _Api, obj: _Handle, m: Matrix, turn: _Turn, budget: list[int], xy: _Floats
                  ) -> list[list[tuple[float, float]]]:
     """The subpaths of a path object as lists of displayed-page points (`xy`: two C floats
     PDFium writes each point into)."""
-    x_at, y_at = xy.at
     values = xy.values
+    x_ptr, y_ptr = xy.pointers
     count = api.path_segments(obj)
     budget[0] -= count
     a, b, c, d, e, f = m
-    get, point_of, kind_of = api.path_segment, api.segment_point, api.segment_type
+    get, point_of, kind_of = api.segment_at, api.point_of, api.kind_of
     segments = [get(obj, k) for k in range(count)]
     kinds = [kind_of(s) for s in segments]
     subpaths: list[list[tuple[float, float]]] = []
@@ -437,7 +465,7 @@ def _path_points(api: _Api, obj: int, m: Matrix, turn: _Turn, budget: list[int],
     flat = turn.rotate == 0 and turn.left == 0 and turn.bottom == 0
     height, place = turn.height, turn.point
     for k, segment in enumerate(segments):
-        point_of(segment, x_at, y_at)
+        point_of(segment, x_ptr, y_ptr)
         px, py = values[0], values[1]
         if flat:
             point = (a * px + c * py + e, height - (b * px + d * py + f))
@@ -449,7 +477,7 @@ def _path_points(api: _Api, obj: int, m: Matrix, turn: _Turn, budget: list[int],
             subpaths[-1].append(point)
         # "h" closes a subpath: only its last segment can carry the flag.
         last = k + 1 == count or kinds[k + 1] == _MOVETO
-        if last and api.segment_close(segment) and subpaths[-1][0] != point:
+        if last and api.closes(segment) and subpaths[-1][0] != point:
             subpaths[-1].append(subpaths[-1][0])
     return subpaths
 
@@ -515,9 +543,11 @@ def _page_objects(api: _Api, page: Any, textpage: Any) -> PageObjects:
     in_text = {c["object"] for c in chars}
     kept: list[int] = []
     dropped: list[int] = []
+    lists = {"line": out.lines, "rect": out.rects, "curve": out.curves}
     for obj, kind, outer in _objects(api, _address(page.raw) or 0):
         if kind == _TEXT and chars:
-            (kept if obj in in_text else dropped).append(obj)
+            address = obj.value or 0
+            (kept if address in in_text else dropped).append(address)
         elif kind == _IMAGE:
             out.images += 1
         elif kind == _PATH:
@@ -529,8 +559,7 @@ def _page_objects(api: _Api, page: Any, textpage: Any) -> PageObjects:
                 if len(points) < 2:
                     continue
                 kind_name, shape = _shape(points)
-                {"line": out.lines, "rect": out.rects, "curve": out.curves}[kind_name].append(
-                    shape)
+                lists[kind_name].append(shape)
     doubled = _doubled(api, _address(textpage) or 0, kept, dropped) if dropped and kept \
         else set()
     if doubled:
