@@ -11,9 +11,10 @@ it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import cache
 
-from extract.measures.predicate import states
+from extract.measures.predicate import tokens_state
 from extract.measures.record import Measure
 from extract.measures.targets import phrase_target
 from extract.measures.vocab import vocab
@@ -212,7 +213,7 @@ def prose_measures(text: str, offset: int, page: int | None) -> list[Measure]:
             continue
         found.extend(_verb_form(text, tokens, k, end) or _noun_form(text, tokens, k, end))
         k = end + 1
-    dropped = [(s, e) for s, e in sentences(text) if states(text[s:e])]
+    dropped = _stating_sentences(text, tokens)
     dropped += _outcome_spans(text, tokens)
     measures = [Measure(title, (offset + s, offset + e), page, evidence=[how])
                 for title, s, e, how in found if len(title) >= MIN_MEASURE_CHARS
@@ -229,6 +230,15 @@ def prose_measures(text: str, offset: int, page: int | None) -> list[Measure]:
                 measure.responsible = list(dict.fromkeys(actors))
                 measure.evidence.append("responsible_sentence")
     return measures
+
+
+def _stating_sentences(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
+    """Spans of the sentences of `text` that only state (`predicate.states`), read on the
+    tokens of `text`: `tokenize` reads sentence by sentence, so the tokens within a sentence
+    are those of the sentence alone, and no sentence is tokenized twice."""
+    starts = [t.start for t in tokens]
+    return [(s, e) for s, e in sentences(text) if text[s:e].strip(" \n。")
+            and tokens_state(tokens[bisect_left(starts, s):bisect_left(starts, e)])]
 
 
 def _outcome_spans(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
