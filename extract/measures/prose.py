@@ -36,8 +36,14 @@ def _is_head(tok: Token) -> bool:
 
 
 def _ends_in_action(word: str) -> bool:
-    return len(word) > 2 and any(word.endswith(a) and len(word) > len(a)
-                                 for a in vocab().actions if len(a) >= 2)
+    """True for a word longer than two characters that ends in an action noun of two or more
+    characters and is longer than it: `word[1:]` ends in it exactly then (one C call)."""
+    return len(word) > 2 and word[1:].endswith(_action_suffixes())
+
+
+@cache
+def _action_suffixes() -> tuple[str, ...]:
+    return tuple(sorted(a for a in vocab().actions if len(a) >= 2))
 
 
 def _nounish(tok: Token) -> bool:

@@ -61,9 +61,12 @@ def normalize_blocks(blocks: list[Block]) -> list[Block]:
             cells = tuple("" if is_debris(c) else normalize_line(c) for c in block.cells)
             if not any(cells):
                 continue
-            out.append(replace(block, cells=cells, text="\t".join(cells)))
+            joined = "\t".join(cells)
+            # A block is frozen: one already normal is kept, not copied field by field.
+            same = cells == block.cells and joined == block.text
+            out.append(block if same else replace(block, cells=cells, text=joined))
             continue
         text = normalize_line(block.text)
         if text and not is_debris(text):
-            out.append(replace(block, text=text))
+            out.append(block if text == block.text else replace(block, text=text))
     return out
