@@ -33,6 +33,8 @@ def _kept() -> re.Pattern[str]:
 def normalize_text(text: str) -> str:
     """NFKC of `text` except numbering markers, without invisible characters."""
     text = _INVISIBLE.sub("", text)
+    if _kept().search(text) is None:  # the common case: no marker to keep, one NFKC call
+        return unicodedata.normalize("NFKC", text)
     out: list[str] = []
     last = 0
     for m in _kept().finditer(text):
