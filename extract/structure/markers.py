@@ -245,8 +245,11 @@ def is_caption(text: str) -> bool:
     """True for a figure or table caption or a note: "図1 人口の推移", "※ 見込み", "＊2 …";
     not "図書館". `text` may be raw (full-width forms)."""
     text = normalize_line(text)
-    return any(text.startswith(p) and len(text) > len(p) and not text[len(p)].isalpha()
-               for p in grammar().caption_prefixes)
+    prefixes = grammar().caption_prefixes
+    # One C call rules out the usual line that opens with no caption word at all.
+    return text.startswith(prefixes) and any(
+        text.startswith(p) and len(text) > len(p) and not text[len(p)].isalpha()
+        for p in prefixes)
 
 
 def starts_with_caption_word(text: str) -> bool:
