@@ -36,8 +36,14 @@ def _predicate(tokens: list[Token]) -> list[Token]:
 def states(text: str) -> bool:
     """True when the last sentence of `text` states, defines, requires or asks rather than
     commits to an action: "農地の被害をいう。" → True; "修繕計画を策定します。" → False."""
+    return tokens_state(tokenize(_last_sentence(text)))
+
+
+def tokens_state(tokens: list[Token]) -> bool:
+    """`states` of a sentence read from its Sudachi tokens (the whole sentence, as `tokenize`
+    gives them), for a caller that has them already."""
     v = vocab()
-    tokens = _predicate(tokenize(_last_sentence(text)))
+    tokens = _predicate(tokens)
     if not tokens:
         return False
     last = tokens[-1]

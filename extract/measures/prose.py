@@ -11,9 +11,10 @@ it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import cache
 
-from extract.measures.predicate import states
+from extract.measures.predicate import tokens_state
 from extract.measures.record import Measure
 from extract.measures.targets import phrase_target
 from extract.measures.vocab import vocab
@@ -35,8 +36,14 @@ def _is_head(tok: Token) -> bool:
 
 
 def _ends_in_action(word: str) -> bool:
-    return len(word) > 2 and any(word.endswith(a) and len(word) > len(a)
-                                 for a in vocab().actions if len(a) >= 2)
+    """True for a word longer than two characters that ends in an action noun of two or more
+    characters and is longer than it: `word[1:]` ends in it exactly then (one C call)."""
+    return len(word) > 2 and word[1:].endswith(_action_suffixes())
+
+
+@cache
+def _action_suffixes() -> tuple[str, ...]:
+    return tuple(sorted(a for a in vocab().actions if len(a) >= 2))
 
 
 def _nounish(tok: Token) -> bool:
@@ -212,7 +219,7 @@ def prose_measures(text: str, offset: int, page: int | None) -> list[Measure]:
             continue
         found.extend(_verb_form(text, tokens, k, end) or _noun_form(text, tokens, k, end))
         k = end + 1
-    dropped = [(s, e) for s, e in sentences(text) if states(text[s:e])]
+    dropped = _stating_sentences(text, tokens)
     dropped += _outcome_spans(text, tokens)
     measures = [Measure(title, (offset + s, offset + e), page, evidence=[how])
                 for title, s, e, how in found if len(title) >= MIN_MEASURE_CHARS
@@ -229,6 +236,15 @@ def prose_measures(text: str, offset: int, page: int | None) -> list[Measure]:
                 measure.responsible = list(dict.fromkeys(actors))
                 measure.evidence.append("responsible_sentence")
     return measures
+
+
+def _stating_sentences(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
+    """Spans of the sentences of `text` that only state (`predicate.states`), read on the
+    tokens of `text`: `tokenize` reads sentence by sentence, so the tokens within a sentence
+    are those of the sentence alone, and no sentence is tokenized twice."""
+    starts = [t.start for t in tokens]
+    return [(s, e) for s, e in sentences(text) if text[s:e].strip(" \n。")
+            and tokens_state(tokens[bisect_left(starts, s):bisect_left(starts, e)])]
 
 
 def _outcome_spans(text: str, tokens: list[Token]) -> list[tuple[int, int]]:

@@ -43,6 +43,9 @@ class _Rules:
     drop_phrases: tuple[str, ...]
     drop_exact: frozenset[str]
     footer_starts: tuple[str, ...]
+    # Whether a text holds any of the phrases / footer starts: one search, not one `in` each.
+    any_drop_phrase: re.Pattern[str]
+    any_footer_start: re.Pattern[str]
     survey: re.Pattern[str]
     department: re.Pattern[str]
     metadata: dict[str, re.Pattern[str]]
@@ -60,6 +63,8 @@ def _rules() -> _Rules:
         drop_phrases=tuple(raw["drop_phrases"]),
         drop_exact=frozenset(raw["drop_exact"]),
         footer_starts=tuple(raw["footer_starts"]),
+        any_drop_phrase=_any_of(raw["drop_phrases"]),
+        any_footer_start=_any_of(raw["footer_starts"]),
         survey=re.compile("|".join(raw["survey_patterns"])),
         department=re.compile(rf"^[^\d:：]{{2,}}(?:{suffixes})(?:\s|$)"),
         metadata={k: re.compile(v) for k, v in raw["metadata_patterns"].items()},
@@ -70,6 +75,11 @@ def _rules() -> _Rules:
         breadcrumb_roots=tuple(raw["breadcrumb_roots"]),
         attachment_tag=re.compile(raw["attachment_tag"]),
     )
+
+
+def _any_of(words: list[str]) -> re.Pattern[str]:
+    """A pattern that `search` finds in a text exactly when one of `words` is in it."""
+    return re.compile("|".join(map(re.escape, words)) if words else "(?!)")
 
 
 def is_attachment_tag(text: str) -> bool:
@@ -111,12 +121,13 @@ def _is_address(text: str) -> bool:
     return len(text) < 60 and bool(_ADDRESS.search(text))
 
 
-def _opens_footer(text: str, starts: tuple[str, ...]) -> bool:
+def _opens_footer(text: str, rules: _Rules) -> bool:
     """True for a footer's heading ("このページに関するお問い合わせ"); False for a sentence of
     the content that mentions one ("下記の問い合わせ先までご連絡下さい。")."""
-    if text.startswith(starts):
+    if text.startswith(rules.footer_starts):
         return True
-    return not text.endswith(("。", "。)", "。」")) and any(s in text for s in starts)
+    return (not text.endswith(("。", "。)", "。」"))
+            and rules.any_footer_start.search(text) is not None)
 
 
 def strip_boilerplate(blocks: list[Block]) -> tuple[list[Block], PageFacts]:
@@ -143,7 +154,7 @@ def strip_boilerplate(blocks: list[Block]) -> tuple[list[Block], PageFacts]:
         if meta is not None:
             setattr(facts, meta[0], meta[1].group("value").strip())
             continue
-        if _opens_footer(text, rules.footer_starts):
+        if _opens_footer(text, rules):
             in_footer = True
             continue
         if in_footer:
@@ -154,7 +165,7 @@ def strip_boilerplate(blocks: list[Block]) -> tuple[list[Block], PageFacts]:
             elif facts.address and _is_address(text) and " " not in facts.address:
                 facts.address = f"{facts.address} {text}"
             continue
-        if text in rules.drop_exact or any(p in text for p in rules.drop_phrases):
+        if text in rules.drop_exact or rules.any_drop_phrase.search(text):
             continue
         if not content and is_attachment_tag(text.strip()):
             continue

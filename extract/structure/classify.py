@@ -81,8 +81,8 @@ def _kind(fired: set[str], score: float) -> LineKind:
 def label_line(ctx: Context, i: int) -> Label:
     """The label of line i of the document `ctx`."""
     bias, w = weights()
-    fired = tuple(name for name, feature in FEATURES.items() if feature(ctx, i))
-    score = round(bias + sum(w.get(name, 0.0) for name in fired), 2)
+    fired = tuple([name for name, feature in FEATURES.items() if feature(ctx, i)])
+    score = round(bias + sum([w.get(name, 0.0) for name in fired]), 2)
     return Label(_kind(set(fired), score), score, fired)
 
 

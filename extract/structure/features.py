@@ -76,12 +76,15 @@ _DATE_OR_NUMBER = re.compile(
 ARTICLE_CAPTION = re.compile(r"\(([^()]{1,20})\)")
 _ARTICLE_RANGE = re.compile(r"\(第\d+条(?:の\d+)?(?:\s*[―‐\-~〜・]\s*第\d+条(?:の\d+)?)?\)$")
 _SUPPLEMENTARY = re.compile(r"^附\s*則(?:\s*\(.*\))?\s*(?:抄)?$")
+# Any run of white space, removed before comparing names (compiled once: asked of every line).
+_WHITESPACE = re.compile(r"\s+")
 # Sentences that announce the numbered items after them.
 _LIST_CUES = ("次に掲げる", "次のとおり", "次の各号", "以下のとおり", "次のような")
 
 
 def letters(text: str) -> int:
-    return sum(ch.isalpha() for ch in text)
+    """How many letters `text` holds (`map` over the characters: no generator per call)."""
+    return sum(map(str.isalpha, text))
 
 
 @cache
@@ -95,7 +98,7 @@ def form_section_rank(text: str) -> str | None:
     """"top" for a section name that heads a fixed form's whole text ("主文", "事 実 及 び 理 由"),
     "inner" for one that sits under a numbered heading ("(原告の主張)"), None otherwise
     ("主文の内容", "理由書の提出")."""
-    bare = re.sub(r"\s+", "", text)
+    bare = _WHITESPACE.sub("", text)
     if bare[:1] == "(" and bare[-1:] == ")":
         bare = bare[1:-1]
     top, inner = _section_names()
@@ -424,7 +427,7 @@ def no_letters(ctx: Context, i: int) -> bool:
 def numeric(ctx: Context, i: int) -> bool:
     """Mostly digits: a scale or a figure ("4 月5月6月7月8月", "20 人"). Not: "第2期計画"."""
     text = ctx.lines[i].text.replace(" ", "")
-    return bool(text) and sum(ch.isdigit() for ch in text) >= NUMERIC_SHARE * len(text)
+    return bool(text) and sum(map(str.isdigit, text)) >= NUMERIC_SHARE * len(text)
 
 
 def over_scale(ctx: Context, i: int) -> bool:
@@ -483,7 +486,7 @@ def is_title(ctx: Context, i: int) -> bool:
     outline. Not: the same words later in the text, nor an HTML page's h1 (its root)."""
     line = ctx.lines[i]
     return (ctx.doc_title is not None and line.page == 1
-            and re.sub(r"\s+", "", line.text) == re.sub(r"\s+", "", ctx.doc_title))
+            and _WHITESPACE.sub("", line.text) == _WHITESPACE.sub("", ctx.doc_title))
 
 
 def annotation(ctx: Context, i: int) -> bool:

@@ -84,6 +84,9 @@ class Grammar:
     private_use: re.Pattern[str]  # a symbol-font glyph (Wingdings) read as private use
     brackets: dict[str, str]
     caption_prefixes: tuple[str, ...]
+    # Which outline family's `pattern` matches first, in one match: the outline families'
+    # patterns as lookaheads in order, each with an empty group named by its index.
+    first_outline: re.Pattern[str]
 
 
 def compose(template: str, fragments: dict[str, str]) -> str:
@@ -108,7 +111,23 @@ def grammar() -> Grammar:
     kinds.update((ch, "list") for ch in bullets["dash"])
     return Grammar(tuple(families), bullets["set_apart"] + bullets["list"], kinds,
                    re.compile(raw["private_use_bullet"]), raw["brackets"],
-                   tuple(raw["caption_prefixes"]))
+                   tuple(raw["caption_prefixes"]), _first_of(families))
+
+
+def _first_of(families: list[Family]) -> re.Pattern[str]:
+    """One pattern whose `lastgroup` names (as "f" and its index in `families`) the first
+    outline family whose pattern matches a text: one match in place of one per family.
+    Alternatives are tried in order, so the first that matches wins, as in a loop."""
+    alternatives = [f"(?=(?:{_unnamed(f.pattern.pattern)}))(?P<f{k}>)"
+                    for k, f in enumerate(families) if f.outline]
+    return re.compile("|".join(alternatives))
+
+
+def _unnamed(pattern: str) -> str:
+    """`pattern` with its named groups made plain groups, so several may share one pattern."""
+    if "(?P=" in pattern:
+        raise ValueError(f"a marker pattern refers back to a named group: {pattern}")
+    return re.sub(r"\(\?P<[a-z_]+>", "(?:", pattern)
 
 
 def ordinal(kind: str, text: str) -> int | None:
@@ -141,11 +160,10 @@ def parse_marker(text: str) -> Marker | None:
         inner = text[1:-1].strip()
         if inner and close not in inner:
             return Marker(f"bracket{text[0]}", None, None, None, inner)
-    for family in g.families:
-        found = _parse(family, text) if family.outline else None
-        if found is not None:
-            return found
-    return None
+    first = g.first_outline.match(text)
+    if first is None or first.lastgroup is None:
+        return None
+    return _parse(g.families[int(first.lastgroup[1:])], text)
 
 
 def parse_family(name: str, text: str) -> Marker | None:
@@ -227,8 +245,11 @@ def is_caption(text: str) -> bool:
     """True for a figure or table caption or a note: "図1 人口の推移", "※ 見込み", "＊2 …";
     not "図書館". `text` may be raw (full-width forms)."""
     text = normalize_line(text)
-    return any(text.startswith(p) and len(text) > len(p) and not text[len(p)].isalpha()
-               for p in grammar().caption_prefixes)
+    prefixes = grammar().caption_prefixes
+    # One C call rules out the usual line that opens with no caption word at all.
+    return text.startswith(prefixes) and any(
+        text.startswith(p) and len(text) > len(p) and not text[len(p)].isalpha()
+        for p in prefixes)
 
 
 def starts_with_caption_word(text: str) -> bool:

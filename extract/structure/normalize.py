@@ -33,6 +33,8 @@ def _kept() -> re.Pattern[str]:
 def normalize_text(text: str) -> str:
     """NFKC of `text` except numbering markers, without invisible characters."""
     text = _INVISIBLE.sub("", text)
+    if _kept().search(text) is None:  # the common case: no marker to keep, one NFKC call
+        return unicodedata.normalize("NFKC", text)
     out: list[str] = []
     last = 0
     for m in _kept().finditer(text):
@@ -61,9 +63,12 @@ def normalize_blocks(blocks: list[Block]) -> list[Block]:
             cells = tuple("" if is_debris(c) else normalize_line(c) for c in block.cells)
             if not any(cells):
                 continue
-            out.append(replace(block, cells=cells, text="\t".join(cells)))
+            joined = "\t".join(cells)
+            # A block is frozen: one already normal is kept, not copied field by field.
+            same = cells == block.cells and joined == block.text
+            out.append(block if same else replace(block, cells=cells, text=joined))
             continue
         text = normalize_line(block.text)
         if text and not is_debris(text):
-            out.append(replace(block, text=text))
+            out.append(block if text == block.text else replace(block, text=text))
     return out

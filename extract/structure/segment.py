@@ -69,8 +69,7 @@ def tokenize(text: str) -> list[Token]:
     for s, e in sentences(text):
         for offset, piece in _chunks(text[s:e]):
             base = s + offset
-            for m in tok.tokenize(piece):
-                out.append(Token(m.surface(), base + m.begin(), base + m.end(),
-                                 tuple(m.part_of_speech()), m.normalized_form(),
-                                 m.dictionary_form()))
+            out.extend([Token(m.surface(), base + m.begin(), base + m.end(),
+                              tuple(m.part_of_speech()), m.normalized_form(),
+                              m.dictionary_form()) for m in tok.tokenize(piece)])
     return out
