@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from extract.readers.pdf import _centre_in, _Centres
 from extract.readers.pdf_glyphs import (
     _CELL_PT,
     FAKE_BOLD_MAX_OFFSET_PT,
@@ -17,9 +18,12 @@ from extract.readers.pdf_glyphs import (
     STACK_ALIGN_EM,
     STACK_GAP_EM,
     STACK_OVERLAP_EM,
+    Frame,
+    Glyph,
     _near_cells,
     _stacked,
     page_glyphs,
+    to_frame,
 )
 
 SEEDS = range(40)
@@ -114,3 +118,26 @@ def test_fake_bold_copies_match_plain() -> None:
         assert len(found.glyphs) == len(copies), seed
         assert found.fake_bold == sum(copies) - len(copies), seed
         assert found.fake_bold > 0  # the pages do hold copies
+
+
+def test_table_glyphs_match_plain() -> None:
+    """The glyphs a table box takes: found by x range then y, as by testing each one."""
+    for seed in SEEDS:
+        rng = random.Random(seed)
+        width, height = 600.0, 800.0
+        glyphs = []
+        for _ in range(400):
+            x, y, size = rng.uniform(0, 590), rng.uniform(0, 790), rng.choice((8.0, 10.0))
+            box = to_frame((x, y, x + size, y + size), rng.choice(list(Frame)), width, height)
+            glyphs.append(Glyph("あ", *box, size, "MS-Mincho", False, rng.choice(list(Frame))))
+        centres = _Centres(glyphs)
+        taken: set[int] = set()
+        for _ in range(8):
+            x0, top = rng.uniform(0, 500), rng.uniform(0, 700)
+            box = (x0, top, x0 + rng.uniform(10, 300), top + rng.uniform(10, 300))
+            plain = [k for k, g in enumerate(glyphs) if k not in taken
+                     and _centre_in(g, to_frame(box, g.frame, width, height))]
+            assert centres.inside(box, width, height, taken) == plain, seed
+            if rng.random() < 0.7:
+                taken.update(plain)
+        assert taken
