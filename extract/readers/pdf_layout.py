@@ -19,6 +19,7 @@ from __future__ import annotations
 import itertools
 import re
 import statistics
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cmp_to_key
@@ -218,11 +219,15 @@ def glyphs_to_segments(glyphs: list[Glyph], index: BoxIndex | None = None) -> li
     """Segments of glyphs that share one frame, never straddling the edge of a drawn box."""
     homes: dict[int, int] = {}
     if index is not None and index.boxes:
-        home = index.home
+        # `index.home` of each glyph's centre, written out: this runs once a glyph.
+        grid, boxes = index.grid, index.boxes
         for g in glyphs:
-            k = home((g.x0 + g.x1) / 2, (g.top + g.bottom) / 2)
-            if k >= 0:
-                homes[id(g)] = k
+            x, y = (g.x0 + g.x1) / 2, (g.top + g.bottom) / 2
+            for k in grid.get((int(x // _GRID_PT), int(y // _GRID_PT)), ()):
+                x0, top, x1, bottom = boxes[k]
+                if x0 <= x <= x1 and top <= y <= bottom:
+                    homes[id(g)] = k
+                    break
     out: list[Segment] = []
     around = index.around if index is not None and homes else None
     for row in _rows(glyphs):
@@ -391,8 +396,7 @@ def _split(items: list[Item], cuts: list[float], vertical: bool) -> list[list[It
     parts: list[list[Item]] = [[] for _ in range(len(cuts) + 1)]
     for item in items:
         centre = (item.x0 + item.x1) / 2 if vertical else (item.top + item.bottom) / 2
-        k = sum(centre > c for c in cuts)
-        parts[k].append(item)
+        parts[bisect_left(cuts, centre)].append(item)  # cuts ascend: how many lie before
     return [p for p in parts if p]
 
 
@@ -441,12 +445,16 @@ class _Reader:
     def flush(self, segments: list[Segment], column: tuple[float, float], box: int) -> None:
         """Emit segments no cut separated as lines: one per band of vertical overlap."""
         bands: list[list[Segment]] = []
+        band_top = band_bottom = 0.0  # the extent of the last band, kept as it grows
         for seg in sorted(segments, key=lambda s: (s.top + s.bottom) / 2):
-            last = bands[-1] if bands else None
-            if last is not None and _overlap(last, seg) >= ROW_OVERLAP * (seg.bottom - seg.top):
-                last.append(seg)
+            top, bottom = seg.top, seg.bottom
+            if bands and min(band_bottom, bottom) - max(band_top, top) \
+                    >= ROW_OVERLAP * (bottom - top):
+                bands[-1].append(seg)
+                band_top, band_bottom = min(band_top, top), max(band_bottom, bottom)
             else:
                 bands.append([seg])
+                band_top, band_bottom = top, bottom
         for band in bands:
             band.sort(key=lambda s: s.x0)
             size = _median(g.size for s in band for g in s.glyphs)
@@ -454,10 +462,6 @@ class _Reader:
                 band, join_segments(band), min(s.x0 for s in band), min(s.top for s in band),
                 max(s.x1 for s in band), max(s.bottom for s in band), size, self.frame,
                 column, box)))
-
-
-def _overlap(band: list[Segment], seg: Segment) -> float:
-    return min(max(s.bottom for s in band), seg.bottom) - max(min(s.top for s in band), seg.top)
 
 
 def _before(a: Item, b: Item) -> int:
