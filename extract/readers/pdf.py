@@ -133,25 +133,26 @@ class _Centres:
     """
 
     def __init__(self, glyphs: list[Glyph]) -> None:
-        self.ys = [(g.top + g.bottom) / 2 for g in glyphs]
-        by_frame: dict[Frame, list[tuple[float, int]]] = {}
-        for k, g in enumerate(glyphs):
-            by_frame.setdefault(g.frame, []).append(((g.x0 + g.x1) / 2, k))
+        self.glyphs = glyphs
+        xs = [(g.x0 + g.x1) / 2 for g in glyphs]
+        frames = {g.frame for g in glyphs}
         self.frames: list[tuple[Frame, list[float], list[int]]] = []
-        for frame, pairs in by_frame.items():
-            pairs.sort()
-            self.frames.append((frame, [x for x, _ in pairs], [k for _, k in pairs]))
+        for frame in frames:
+            ks = sorted(range(len(glyphs)) if len(frames) == 1 else
+                        [k for k, g in enumerate(glyphs) if g.frame is frame], key=xs.__getitem__)
+            self.frames.append((frame, [xs[k] for k in ks], ks))
 
     def inside(self, box: Box, width: float, height: float, taken: set[int]) -> list[int]:
         """Indexes (ascending) of the glyphs not yet taken whose centre lies in the page box
         `box`, taken in each glyph's own frame."""
-        ys = self.ys
+        glyphs = self.glyphs
         hits: list[int] = []
         for frame, xs, ks in self.frames:
             x0, top, x1, bottom = to_frame(box, frame, width, height)
             for j in range(bisect_left(xs, x0), bisect_right(xs, x1)):
                 k = ks[j]
-                if top <= ys[k] <= bottom and k not in taken:
+                g = glyphs[k]
+                if top <= (g.top + g.bottom) / 2 <= bottom and k not in taken:
                     hits.append(k)
         hits.sort()
         return hits
