@@ -20,6 +20,7 @@ from __future__ import annotations
 import gc
 import re
 import time
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -124,6 +125,39 @@ def _centre_in(g: Glyph, box: Box) -> bool:
     return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
 
 
+class _Centres:
+    """The centres of a page's glyphs, per frame sorted by x, to find those inside a box.
+
+    A table's glyphs are those whose centre lies in its box (`_centre_in`); two binary
+    searches bound the box's x range, so only glyphs in that vertical strip are tested.
+    """
+
+    def __init__(self, glyphs: list[Glyph]) -> None:
+        self.glyphs = glyphs
+        xs = [(g.x0 + g.x1) / 2 for g in glyphs]
+        frames = {g.frame for g in glyphs}
+        self.frames: list[tuple[Frame, list[float], list[int]]] = []
+        for frame in frames:
+            ks = sorted(range(len(glyphs)) if len(frames) == 1 else
+                        [k for k, g in enumerate(glyphs) if g.frame is frame], key=xs.__getitem__)
+            self.frames.append((frame, [xs[k] for k in ks], ks))
+
+    def inside(self, box: Box, width: float, height: float, taken: set[int]) -> list[int]:
+        """Indexes (ascending) of the glyphs not yet taken whose centre lies in the page box
+        `box`, taken in each glyph's own frame."""
+        glyphs = self.glyphs
+        hits: list[int] = []
+        for frame, xs, ks in self.frames:
+            x0, top, x1, bottom = to_frame(box, frame, width, height)
+            for j in range(bisect_left(xs, x0), bisect_right(xs, x1)):
+                k = ks[j]
+                g = glyphs[k]
+                if top <= (g.top + g.bottom) / 2 <= bottom and k not in taken:
+                    hits.append(k)
+        hits.sort()
+        return hits
+
+
 def _read_page(page: PageObjects, number: int) -> _PageRead:
     """One page's lines and tables in reading order."""
     width, height = page.width, page.height
@@ -139,15 +173,19 @@ def _read_page(page: PageObjects, number: int) -> _PageRead:
     sizes = sorted(g.size for g in glyphs)
     em = sizes[len(sizes) // 2]
     tables: list[TableGrid] = []
-    for grid in find_grids(page):
-        x0, top, x1, bottom = (float(v) for v in grid.bbox)
-        in_frame = {f: to_frame((x0, top, x1, bottom), f, width, height) for f in Frame}
-        inside = [g for g in glyphs if _centre_in(g, in_frame[g.frame])]
-        table = grid_to_table(grid, inside, number, width, height)
-        if table is not None:
-            tables.append(table)
-            taken = set(map(id, inside))
-            glyphs = [g for g in glyphs if id(g) not in taken]
+    grids = find_grids(page)
+    if grids:
+        centres = _Centres(glyphs)
+        taken: set[int] = set()
+        for grid in grids:
+            x0, top, x1, bottom = (float(v) for v in grid.bbox)
+            hits = centres.inside((x0, top, x1, bottom), width, height, taken)
+            table = grid_to_table(grid, [glyphs[k] for k in hits], number, width, height)
+            if table is not None:
+                tables.append(table)
+                taken.update(hits)
+        if taken:
+            glyphs = [g for k, g in enumerate(glyphs) if k not in taken]
     boxes = _boxes(page, em)
     placed: list[tuple[float, list[Placed]]] = []
     for frame in Frame:

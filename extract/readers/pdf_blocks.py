@@ -155,28 +155,35 @@ class DocStyle:
 def doc_style(pages: list[PageContent], furniture: Furniture) -> DocStyle:
     """Body size (by characters), body font face and usual line spacing of a document."""
     sizes: Counter[float] = Counter()
-    families: Counter[str] = Counter()
-    bold: Counter[bool] = Counter()
+    fonts: Counter[str] = Counter()  # glyphs per font, in order of first use
+    bold = 0
+    glyphs = 0
     gaps: list[float] = []
     for page in pages:
         prev: Line | None = None
         for line in page.lines.lines:
             n = len(line.text)
             sizes[round(line.size * 2) / 2] += n
-            for g in line.glyphs:
-                families[font_family(g.font)] += 1
-                bold[g.bold] += 1
+            for s in line.segments:
+                for g in s.glyphs:
+                    fonts[g.font] += 1
+                    bold += g.bold
+                glyphs += len(s.glyphs)
             if prev is not None and prev.box == line.box and line.top - prev.bottom > 0 \
                     and abs(prev.size - line.size) < 0.5:
                 gaps.append((line.top - prev.bottom) / line.size)
             prev = line
     body = sizes.most_common(1)[0][0] if sizes else 10.0
+    # Glyphs per family, summed font by font: the same counts, families in order of first use.
+    families: Counter[str] = Counter()
+    for font, count in fonts.items():
+        families[font_family(font)] += count
     family = families.most_common(1)[0][0] if families else ""
     gap = statistics.median(gaps) if gaps else 0.5
     toc = {heading_key(t) for t in furniture.toc}
     widths = {(p.lines.number, f): p.lines.height if f is not Frame.PAGE else p.lines.width
               for p in pages for f in Frame}
-    return DocStyle(body, family, gap, toc, _margins(pages), bold[True] > bold[False], widths)
+    return DocStyle(body, family, gap, toc, _margins(pages), bold > glyphs - bold, widths)
 
 
 def _margins(pages: list[PageContent]) -> dict[tuple[int, Frame], float]:

@@ -131,13 +131,6 @@ def font_family(name: str) -> str:
     return ""
 
 
-def _frame(char: dict[str, Any]) -> Frame:
-    if not char["upright"]:
-        b = char["matrix"][1]
-        return _UP if b > 0 else _DOWN
-    return _DOWN if char.get("adv", 1.0) < 0 else _PAGE
-
-
 def to_frame(box: tuple[float, float, float, float], frame: Frame, width: float,
              height: float) -> tuple[float, float, float, float]:
     """A page box (x0, top, x1, bottom) in the coordinates of `frame`."""
@@ -160,29 +153,35 @@ def from_frame(box: tuple[float, float, float, float], frame: Frame, width: floa
     return box
 
 
-def _below(prev: dict[str, Any], char: dict[str, Any]) -> bool:
-    """True when the pen moved down from one character to the next: the next starts under the
-    previous one (x within STACK_ALIGN_EM), just below it (gap within the stack limits)."""
-    em: float = max(prev["size"], char["size"], 0.1)
-    dx: float = char["x0"] - prev["x0"]
-    dy: float = char["top"] - prev["bottom"]
-    return abs(dx) < STACK_ALIGN_EM * em and -STACK_OVERLAP_EM * em <= dy < STACK_GAP_EM * em
-
-
 def _stacked(chars: list[dict[str, Any]]) -> set[int]:
     """Indexes of upright characters written one under the other in the content stream:
     vertical writing set with a horizontal font (官報 columns), not the font's own vertical mode.
+
+    `_below` is written out in the loop, each character's fields read once: this runs for
+    every pair of consecutive characters.
     """
     out: set[int] = set()
     run: list[int] = []
-    for k in range(1, len(chars) + 1):
-        if k < len(chars) and chars[k]["upright"] and _below(chars[k - 1], chars[k]):
+    if not chars:
+        return out
+    first = chars[0]
+    px0, pbottom, psize = first["x0"], first["bottom"], first["size"]
+    for k in range(1, len(chars)):
+        char = chars[k]
+        x0, size = char["x0"], char["size"]
+        em: float = max(psize, size, 0.1)
+        dy: float = char["top"] - pbottom
+        if char["upright"] and abs(x0 - px0) < STACK_ALIGN_EM * em \
+                and -STACK_OVERLAP_EM * em <= dy < STACK_GAP_EM * em:
             run = run or [k - 1]
             run.append(k)
-            continue
-        if len(run) >= MIN_STACK:
-            out.update(run)
-        run = []
+        else:
+            if len(run) >= MIN_STACK:
+                out.update(run)
+            run = []
+        px0, pbottom, psize = x0, char["bottom"], size
+    if len(run) >= MIN_STACK:
+        out.update(run)
     return out
 
 
@@ -205,26 +204,17 @@ def _near_cells(value: float, cell: int, tol: float) -> tuple[int, ...]:
     return (cell,)
 
 
-def _duplicate(kept: list[dict[str, Any]], index: dict[tuple[str, int, int], list[int]],
-               text: str, x0: float, top: float, tol: float, cx: int, cy: int) -> int | None:
-    """The kept character `text` printed within `tol` of (x0, top), or None.
-
-    Buckets next to the glyph's own are searched only when it lies within `tol` of their edge.
-    """
-    for bx in _near_cells(x0, cx, tol):
-        for by in _near_cells(top, cy, tol):
-            for k in index.get((text, bx, by), ()):
-                other = kept[k]
-                if abs(other["x0"] - x0) <= tol and abs(other["top"] - top) <= tol:
-                    return k
-    return None
-
-
 def page_glyphs(chars: list[dict[str, Any]], width: float, height: float) -> PageGlyphs:
-    """The clean glyphs of a page's characters, with the counts the quality check needs."""
+    """The clean glyphs of a page's characters, with the counts the quality check needs.
+
+    A character whose text was kept before may be a fake-bold copy: the kept ones of that text
+    within `tol` of its position are looked up in the index buckets it lies in or near (see
+    `_near_cells`), the first found in bucket order being the original.
+    """
     kept: list[dict[str, Any]] = []
     copies: list[int] = []
     index: dict[tuple[str, int, int], list[int]] = {}
+    get = index.get
     texts: set[str] = set()  # of the kept characters: a new one cannot be a copy
     visible = bad = 0
     for char in chars:
@@ -239,18 +229,36 @@ def page_glyphs(chars: list[dict[str, Any]], width: float, height: float) -> Pag
             bad += 1
             continue
         cx, cy = int(x0 // _CELL_PT), int(top // _CELL_PT)
+        key = (text, cx, cy)
         if text in texts:
             tol = min(FAKE_BOLD_MAX_OFFSET_PT, FAKE_BOLD_OFFSET_EM * char["size"])
-            duplicate = _duplicate(kept, index, text, x0, top, tol, cx, cy)
-            if duplicate is not None:
+            duplicate = -1
+            # `_near_cells` of x0 and top, written out
+            near_x = (cx, cx - 1) if x0 - cx * _CELL_PT <= tol else (cx, cx + 1) \
+                if (cx + 1) * _CELL_PT - x0 <= tol else (cx,)
+            near_y = (cy, cy - 1) if top - cy * _CELL_PT <= tol else (cy, cy + 1) \
+                if (cy + 1) * _CELL_PT - top <= tol else (cy,)
+            for bx in near_x:
+                for by in near_y:
+                    for k in get(key if bx == cx and by == cy else (text, bx, by), ()):
+                        other = kept[k]
+                        if abs(other["x0"] - x0) <= tol and abs(other["top"] - top) <= tol:
+                            duplicate = k
+                            break
+                    if duplicate >= 0:
+                        break
+                if duplicate >= 0:
+                    break
+            if duplicate >= 0:
                 copies[duplicate] += 1
                 continue
+            bucket = get(key)
+            if bucket is None:
+                index[key] = [len(kept)]
+            else:
+                bucket.append(len(kept))
         else:
             texts.add(text)
-        key = (text, cx, cy)
-        if key in index:
-            index[key].append(len(kept))
-        else:
             index[key] = [len(kept)]
         kept.append(char)
         copies.append(1)
@@ -261,22 +269,37 @@ def page_glyphs(chars: list[dict[str, Any]], width: float, height: float) -> Pag
 def _glyphs(kept: list[dict[str, Any]], copies: list[int], width: float, height: float
             ) -> list[Glyph]:
     """The kept characters as glyphs in their frames; a character printed more than once
-    is bold."""
+    is bold.
+
+    Glyphs are built with `tuple.__new__`, the same tuple the named tuple's generated
+    `__new__` returns without its extra Python call (this runs once a character).
+    """
     stacked = _stacked(kept)
     fonts: dict[Any, tuple[str, bool]] = {}
     glyphs: list[Glyph] = []
     append = glyphs.append
+    new = tuple.__new__
     for k, char in enumerate(kept):
-        frame = _DOWN if k in stacked else _frame(char)
-        box = (char["x0"], char["top"], char["x1"], char["bottom"])
-        x0, top, x1, bottom = box if frame is _PAGE else to_frame(box, frame, width, height)
-        face = fonts.get(char["fontname"])
+        if k in stacked:
+            frame = _DOWN
+        elif not char["upright"]:
+            frame = _UP if char["matrix"][1] > 0 else _DOWN
+        else:
+            frame = _DOWN if char.get("adv", 1.0) < 0 else _PAGE
+        if frame is _PAGE:
+            x0, top, x1, bottom = char["x0"], char["top"], char["x1"], char["bottom"]
+        else:
+            x0, top, x1, bottom = to_frame((char["x0"], char["top"], char["x1"], char["bottom"]),
+                                           frame, width, height)
+        fontname = char["fontname"]
+        face = fonts.get(fontname)
         if face is None:
-            font = font_name(str(char["fontname"]))
-            face = fonts[char["fontname"]] = (font, font_is_bold(font))
+            font = font_name(str(fontname))
+            face = fonts[fontname] = (font, font_is_bold(font))
         text = char["text"]
         if len(text) > 1 or "\u2e80" <= text <= "\u2fdf":
             text = _clean_text(text)
-        append(Glyph(text, x0, top, x1, bottom, float(char["size"]), face[0],
-                     copies[k] > 1 or face[1] or "doubled" in char, frame, char.get("conf")))
+        append(new(Glyph, (text, x0, top, x1, bottom, float(char["size"]), face[0],
+                           copies[k] > 1 or face[1] or "doubled" in char, frame,
+                           char.get("conf"))))
     return glyphs

@@ -19,6 +19,7 @@ from __future__ import annotations
 import itertools
 import re
 import statistics
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cmp_to_key
@@ -105,23 +106,26 @@ def _median(values: Iterable[float]) -> float:
 
 def segment_text(glyphs: Sequence[Glyph]) -> str:
     """The text of glyphs in reading order, with spaces only where a reader would see one."""
-    parts: list[str] = [glyphs[0].text]
+    prev = glyphs[0]
+    parts: list[str] = [prev.text]
     widest = 0.0  # the widest gap so far: a label's space must stand out from its spacing
-    for prev, cur in itertools.pairwise(glyphs):
+    for k in range(1, len(glyphs)):
+        cur = glyphs[k]
         gap = cur.x0 - prev.x1
-        em = max(prev.size, cur.size)
+        size, cur_size = prev.size, cur.size
+        em = size if size >= cur_size else cur_size
         if gap > SPACE_EM * em:
-            text = "".join(parts)
             latin = not (is_cjk(prev.text[-1]) or is_cjk(cur.text[0])) and not (
                 # digits spread over a cell's width (2,0 50 ,134) are one number
                 gap < DIGIT_SPREAD_EM * em and prev.text[-1] in _NUMERIC
                 and cur.text[0] in _NUMERIC)
-            label = gap > max(LABEL_SPACE_EM * em, widest + SPACE_EM * em) \
-                and label_only(text)
-            if latin or label:
+            if latin or (gap > max(LABEL_SPACE_EM * em, widest + SPACE_EM * em)
+                         and label_only("".join(parts))):
                 parts.append(" ")
-        widest = max(widest, gap)
+        if gap > widest:
+            widest = gap
         parts.append(cur.text)
+        prev = cur
     return "".join(parts)
 
 
@@ -143,71 +147,102 @@ def _split_row(row: list[Glyph], homes: dict[int, int]) -> list[list[Glyph]]:
     their neighbours."""
     gaps = [b.x0 - a.x1 for a, b in itertools.pairwise(row)]
     last = len(gaps) - 1
-    pieces: list[list[Glyph]] = [[row[0]]]
+    piece: list[Glyph] = [row[0]]
+    pieces: list[list[Glyph]] = [piece]
+    prev = row[0]
     for k, gap in enumerate(gaps):
-        em = max(row[k].size, row[k + 1].size)
+        cur = row[k + 1]
+        size, cur_size = prev.size, cur.size
+        em = size if size >= cur_size else cur_size
         # With no gap beside it (a two-glyph run: 職　員) only the absolute width tells.
         wide = gap > SEGMENT_GAP_EM * em
         if not wide and last and gap > SEGMENT_GAP_MIN_EM * em:
             near = [gaps[j] for j in (k - 1, k + 1) if 0 <= j <= last]
             wide = gap > SEGMENT_GAP_RATIO * max(max(near), 0.1 * em)
         # A box edge parts two glyphs only where a gap shows it: text merely overlapping a
-        # decorative box stays whole.
-        edge = gap > BOX_GAP_EM * em and homes.get(id(row[k]), -1) != homes.get(
-            id(row[k + 1]), -1)
-        if wide or edge:
-            pieces.append([])
-        pieces[-1].append(row[k + 1])
+        # decorative box stays whole (no homes: no glyph is in a box, no edge).
+        if wide or (homes and gap > BOX_GAP_EM * em
+                    and homes.get(id(prev), -1) != homes.get(id(cur), -1)):
+            piece = []
+            pieces.append(piece)
+        piece.append(cur)
+        prev = cur
     return pieces
 
 
 def _rows(glyphs: list[Glyph]) -> list[list[Glyph]]:
     """Glyphs grouped into rows by vertical overlap, each row sorted left to right."""
-    ordered = sorted(glyphs, key=lambda g: (g.top + g.bottom) / 2)
+    ordered = sorted(glyphs, key=_centre_y)
     rows: list[list[Glyph]] = []
     tops: list[float] = []  # each row's band: its first glyph's extent
     bottoms: list[float] = []
     open_from = 0
+    count = 0  # len(bottoms)
     for g in ordered:
         top, bottom = g.top, g.bottom
-        h = max(bottom - top, 0.1)
-        while open_from < len(bottoms) and bottoms[open_from] < top:
+        h = bottom - top
+        if h < 0.1:
+            h = 0.1
+        while open_from < count and bottoms[open_from] < top:
             open_from += 1
         best = -1
         best_overlap = 0.0
-        for k in range(open_from, len(bottoms)):
+        for k in range(open_from, count):
             band_top, band_bottom = tops[k], bottoms[k]
-            overlap = min(band_bottom, bottom) - max(band_top, top)
-            if overlap >= ROW_OVERLAP * min(h, band_bottom - band_top) and overlap > best_overlap:
+            overlap = (band_bottom if band_bottom < bottom else bottom) \
+                - (band_top if band_top > top else top)
+            band = band_bottom - band_top
+            if overlap >= ROW_OVERLAP * (h if h <= band else band) and overlap > best_overlap:
                 best, best_overlap = k, overlap
         if best < 0:
             rows.append([g])
             tops.append(top)
             bottoms.append(bottom)
+            count += 1
         else:
             rows[best].append(g)
     for row in rows:
-        row.sort(key=lambda g: g.x0)
+        if len(row) > 1:
+            row.sort(key=_x0)
     return rows
+
+
+def _centre_y(g: Glyph) -> float:
+    return (g.top + g.bottom) / 2
+
+
+def _x0(g: Glyph) -> float:
+    return g.x0
 
 
 def glyphs_to_segments(glyphs: list[Glyph], index: BoxIndex | None = None) -> list[Segment]:
     """Segments of glyphs that share one frame, never straddling the edge of a drawn box."""
     homes: dict[int, int] = {}
     if index is not None and index.boxes:
+        # `index.home` of each glyph's centre, written out: this runs once a glyph.
+        grid, boxes = index.grid, index.boxes
         for g in glyphs:
-            home = index.home((g.x0 + g.x1) / 2, (g.top + g.bottom) / 2)
-            if home >= 0:
-                homes[id(g)] = home
+            x, y = (g.x0 + g.x1) / 2, (g.top + g.bottom) / 2
+            for k in grid.get((int(x // _GRID_PT), int(y // _GRID_PT)), ()):
+                x0, top, x1, bottom = boxes[k]
+                if x0 <= x <= x1 and top <= y <= bottom:
+                    homes[id(g)] = k
+                    break
     out: list[Segment] = []
+    around = index.around if index is not None and homes else None
     for row in _rows(glyphs):
-        for piece in _split_row(row, homes):
-            # A row is sorted by x0: its first glyph has the smallest.
-            box = (piece[0].x0, min(g.top for g in piece), max(g.x1 for g in piece),
-                   max(g.bottom for g in piece))
-            home = index.around(box) if index is not None and homes else -1
-            out.append(Segment(piece, segment_text(piece), *box,
-                               _median(g.size for g in piece), home))
+        for piece in _split_row(row, homes) if len(row) > 1 else [row]:
+            first = piece[0]
+            if len(piece) == 1:
+                box = (first.x0, first.top, first.x1, first.bottom)
+                size = first.size
+            else:
+                # A row is sorted by x0: its first glyph has the smallest.
+                box = (first.x0, min([g.top for g in piece]), max([g.x1 for g in piece]),
+                       max([g.bottom for g in piece]))
+                size = _median([g.size for g in piece])
+            out.append(Segment(piece, segment_text(piece), *box, size,
+                               around(box) if around is not None else -1))
     return out
 
 
@@ -361,8 +396,7 @@ def _split(items: list[Item], cuts: list[float], vertical: bool) -> list[list[It
     parts: list[list[Item]] = [[] for _ in range(len(cuts) + 1)]
     for item in items:
         centre = (item.x0 + item.x1) / 2 if vertical else (item.top + item.bottom) / 2
-        k = sum(centre > c for c in cuts)
-        parts[k].append(item)
+        parts[bisect_left(cuts, centre)].append(item)  # cuts ascend: how many lie before
     return [p for p in parts if p]
 
 
@@ -411,12 +445,16 @@ class _Reader:
     def flush(self, segments: list[Segment], column: tuple[float, float], box: int) -> None:
         """Emit segments no cut separated as lines: one per band of vertical overlap."""
         bands: list[list[Segment]] = []
+        band_top = band_bottom = 0.0  # the extent of the last band, kept as it grows
         for seg in sorted(segments, key=lambda s: (s.top + s.bottom) / 2):
-            last = bands[-1] if bands else None
-            if last is not None and _overlap(last, seg) >= ROW_OVERLAP * (seg.bottom - seg.top):
-                last.append(seg)
+            top, bottom = seg.top, seg.bottom
+            if bands and min(band_bottom, bottom) - max(band_top, top) \
+                    >= ROW_OVERLAP * (bottom - top):
+                bands[-1].append(seg)
+                band_top, band_bottom = min(band_top, top), max(band_bottom, bottom)
             else:
                 bands.append([seg])
+                band_top, band_bottom = top, bottom
         for band in bands:
             band.sort(key=lambda s: s.x0)
             size = _median(g.size for s in band for g in s.glyphs)
@@ -424,10 +462,6 @@ class _Reader:
                 band, join_segments(band), min(s.x0 for s in band), min(s.top for s in band),
                 max(s.x1 for s in band), max(s.bottom for s in band), size, self.frame,
                 column, box)))
-
-
-def _overlap(band: list[Segment], seg: Segment) -> float:
-    return min(max(s.bottom for s in band), seg.bottom) - max(min(s.top for s in band), seg.top)
 
 
 def _before(a: Item, b: Item) -> int:
