@@ -1,5 +1,5 @@
 """PDFium reader speed: this checkout's `extract.readers.pdf_pdfium` against another copy of
-the same module (by default the one in a sibling checkout on branch main), in one process.
+the same module (say, the one of an earlier commit), in one process.
 
 Two measures, each taken for both copies, interleaved document by document so a busy machine
 slows both alike, in CPU seconds (`time.process_time`):
@@ -9,8 +9,9 @@ slows both alike, in CPU seconds (`time.process_time`):
 
 Figures are medians over `--repeats` runs, summed over the documents.
 
-    python bench/pdf_reader.py --base ../main/extract/readers/pdf_pdfium.py
-    python bench/pdf_reader.py --only 一般会計予算 --repeats 5
+    git show HEAD~1:extract/readers/pdf_pdfium.py > /tmp/pdf_pdfium_before.py
+    python bench/pdf_reader.py --base /tmp/pdf_pdfium_before.py
+    python bench/pdf_reader.py --base /tmp/pdf_pdfium_before.py --only 一般会計予算 --repeats 5
 """
 
 from __future__ import annotations
@@ -32,7 +33,6 @@ if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus" / "pdf"
-BASE = ROOT.parent / "main" / "extract" / "readers" / "pdf_pdfium.py"
 
 
 def load_copy(path: Path) -> ModuleType:
@@ -80,7 +80,8 @@ def cpu(run: Callable[[Any, Path], object], module: Any, path: Path) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--base", type=Path, default=BASE, help="the copy to compare against")
+    parser.add_argument("--base", type=Path, required=True,
+                        help="the copy of pdf_pdfium.py to compare against")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--only", action="append", help="keep PDFs whose path contains this")
     parser.add_argument("--no-parse", action="store_true", help="time the reader alone")
