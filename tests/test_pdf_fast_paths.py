@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from extract.readers.pdf import _centre_in, _Centres
+from extract.readers.pdf import _Centres
 from extract.readers.pdf_glyphs import (
     _CELL_PT,
     FAKE_BOLD_MAX_OFFSET_PT,
@@ -118,6 +118,11 @@ def test_fake_bold_copies_match_plain() -> None:
         assert len(found.glyphs) == len(copies), seed
         assert found.fake_bold == sum(copies) - len(copies), seed
         assert found.fake_bold > 0  # the pages do hold copies
+
+
+def _centre_in(g: Glyph, box: tuple[float, float, float, float]) -> bool:
+    cx, cy = (g.x0 + g.x1) / 2, (g.top + g.bottom) / 2
+    return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
 
 
 def test_table_glyphs_match_plain() -> None:

@@ -120,26 +120,19 @@ def _closed(curve: dict[str, Any]) -> bool:
     return bool(abs(ax - bx) < 1.0 and abs(ay - by) < 1.0)
 
 
-def _centre_in(g: Glyph, box: Box) -> bool:
-    cx, cy = (g.x0 + g.x1) / 2, (g.top + g.bottom) / 2
-    return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
-
-
 class _Centres:
     """The centres of a page's glyphs, per frame sorted by x, to find those inside a box.
 
-    A table's glyphs are those whose centre lies in its box (`_centre_in`); two binary
-    searches bound the box's x range, so only glyphs in that vertical strip are tested.
+    A table's glyphs are those whose centre lies in its box; two binary searches bound the
+    box's x range, so only glyphs in that vertical strip are tested.
     """
 
     def __init__(self, glyphs: list[Glyph]) -> None:
         self.glyphs = glyphs
         xs = [(g.x0 + g.x1) / 2 for g in glyphs]
-        frames = {g.frame for g in glyphs}
         self.frames: list[tuple[Frame, list[float], list[int]]] = []
-        for frame in frames:
-            ks = sorted(range(len(glyphs)) if len(frames) == 1 else
-                        [k for k, g in enumerate(glyphs) if g.frame is frame], key=xs.__getitem__)
+        for frame in {g.frame for g in glyphs}:
+            ks = sorted((k for k, g in enumerate(glyphs) if g.frame is frame), key=xs.__getitem__)
             self.frames.append((frame, [xs[k] for k in ks], ks))
 
     def inside(self, box: Box, width: float, height: float, taken: set[int]) -> list[int]:

@@ -204,17 +204,30 @@ def _near_cells(value: float, cell: int, tol: float) -> tuple[int, ...]:
     return (cell,)
 
 
+def _duplicate(kept: list[dict[str, Any]], index: dict[tuple[str, int, int], list[int]],
+               text: str, x0: float, top: float, tol: float, cx: int, cy: int) -> int | None:
+    """The kept character `text` printed within `tol` of (x0, top), or None: the first found
+    in the index buckets it lies in or near (`_near_cells`), in bucket order.
+
+    Buckets next to the glyph's own are searched only when it lies within `tol` of their edge.
+    """
+    for bx in _near_cells(x0, cx, tol):
+        for by in _near_cells(top, cy, tol):
+            for k in index.get((text, bx, by), ()):
+                other = kept[k]
+                if abs(other["x0"] - x0) <= tol and abs(other["top"] - top) <= tol:
+                    return k
+    return None
+
+
 def page_glyphs(chars: list[dict[str, Any]], width: float, height: float) -> PageGlyphs:
     """The clean glyphs of a page's characters, with the counts the quality check needs.
 
-    A character whose text was kept before may be a fake-bold copy: the kept ones of that text
-    within `tol` of its position are looked up in the index buckets it lies in or near (see
-    `_near_cells`), the first found in bucket order being the original.
+    A character whose text was kept before may be a fake-bold copy of it (`_duplicate`).
     """
     kept: list[dict[str, Any]] = []
     copies: list[int] = []
     index: dict[tuple[str, int, int], list[int]] = {}
-    get = index.get
     texts: set[str] = set()  # of the kept characters: a new one cannot be a copy
     visible = bad = 0
     for char in chars:
@@ -232,31 +245,11 @@ def page_glyphs(chars: list[dict[str, Any]], width: float, height: float) -> Pag
         key = (text, cx, cy)
         if text in texts:
             tol = min(FAKE_BOLD_MAX_OFFSET_PT, FAKE_BOLD_OFFSET_EM * char["size"])
-            duplicate = -1
-            # `_near_cells` of x0 and top, written out
-            near_x = (cx, cx - 1) if x0 - cx * _CELL_PT <= tol else (cx, cx + 1) \
-                if (cx + 1) * _CELL_PT - x0 <= tol else (cx,)
-            near_y = (cy, cy - 1) if top - cy * _CELL_PT <= tol else (cy, cy + 1) \
-                if (cy + 1) * _CELL_PT - top <= tol else (cy,)
-            for bx in near_x:
-                for by in near_y:
-                    for k in get(key if bx == cx and by == cy else (text, bx, by), ()):
-                        other = kept[k]
-                        if abs(other["x0"] - x0) <= tol and abs(other["top"] - top) <= tol:
-                            duplicate = k
-                            break
-                    if duplicate >= 0:
-                        break
-                if duplicate >= 0:
-                    break
-            if duplicate >= 0:
+            duplicate = _duplicate(kept, index, text, x0, top, tol, cx, cy)
+            if duplicate is not None:
                 copies[duplicate] += 1
                 continue
-            bucket = get(key)
-            if bucket is None:
-                index[key] = [len(kept)]
-            else:
-                bucket.append(len(kept))
+            index.setdefault(key, []).append(len(kept))
         else:
             texts.add(text)
             index[key] = [len(kept)]

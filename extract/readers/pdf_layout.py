@@ -219,15 +219,10 @@ def glyphs_to_segments(glyphs: list[Glyph], index: BoxIndex | None = None) -> li
     """Segments of glyphs that share one frame, never straddling the edge of a drawn box."""
     homes: dict[int, int] = {}
     if index is not None and index.boxes:
-        # `index.home` of each glyph's centre, written out: this runs once a glyph.
-        grid, boxes = index.grid, index.boxes
         for g in glyphs:
-            x, y = (g.x0 + g.x1) / 2, (g.top + g.bottom) / 2
-            for k in grid.get((int(x // _GRID_PT), int(y // _GRID_PT)), ()):
-                x0, top, x1, bottom = boxes[k]
-                if x0 <= x <= x1 and top <= y <= bottom:
-                    homes[id(g)] = k
-                    break
+            home = index.home((g.x0 + g.x1) / 2, (g.top + g.bottom) / 2)
+            if home >= 0:
+                homes[id(g)] = home
     out: list[Segment] = []
     around = index.around if index is not None and homes else None
     for row in _rows(glyphs):

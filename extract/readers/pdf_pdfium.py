@@ -71,9 +71,6 @@ class _Api:
         def fast(name: str, restype: Any) -> Any:
             return ctypes.cast(getattr(raw, name), ctypes.PYFUNCTYPE(restype))
 
-        self.text_object = bind("FPDFText_GetTextObject", ptr, ptr, num)
-        self.loose_box = bind("FPDFText_GetLooseCharBox", num, ptr, num, ptr)
-        self.char_origin = bind("FPDFText_GetCharOrigin", num, ptr, num, ptr, ptr)
         self.text_font = bind("FPDFTextObj_GetFont", ptr, ptr)
         self.font_name = bind("FPDFFont_GetBaseFontName", size, ptr, ptr, size)
         self.object_text = bind("FPDFTextObj_GetText", size, ptr, ptr, ptr, size)
@@ -87,10 +84,7 @@ class _Api:
         self.clip_segments = bind("FPDFClipPath_CountPathSegments", num, ptr, num)
         self.clip_segment = bind("FPDFClipPath_GetPathSegment", ptr, ptr, num, num)
         self.path_segments = bind("FPDFPath_CountSegments", num, ptr)
-        self.path_segment = bind("FPDFPath_GetPathSegment", ptr, ptr, num)
         self.segment_point = bind("FPDFPathSegment_GetPoint", num, ptr, ptr, ptr)
-        self.segment_type = bind("FPDFPathSegment_GetType", num, ptr)
-        self.segment_close = bind("FPDFPathSegment_GetClose", num, ptr)
         # The calls made for every character and path segment, declared without argument
         # types and keeping the GIL: ctypes then passes the C pointer objects and ints it is
         # given as they are, about a third cheaper per call than checking declared types.
