@@ -34,14 +34,8 @@ from typing import Any
 
 import extract
 from extract import pipeline
-from extract.periods import find_periods
 from extract.plans import FoundPlan, find_plans
-from extract.readers import read
-from extract.structure.boilerplate import strip_boilerplate
-from extract.structure.lines import to_lines
-from extract.structure.normalize import normalize_blocks
-from extract.structure.outline import build_outline
-from extract.structure.title import document_title
+from extract.readers.pdf_pages import PdfOptions
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT.parent / "shared" / "corpus" / "seeds" / "001_30a96376731425c2.txt"
@@ -85,19 +79,9 @@ def invented(chapters: int) -> bytes:
         for k in range(1, chapters + 1))).encode()
 
 
-def _text_args(data: bytes) -> Args:
-    result = read(data, name="bench.txt", media_type="text/plain")
-    blocks, _ = strip_boilerplate(normalize_blocks(result.blocks))
-    title, blocks = document_title(result, blocks, "bench.txt")
-    text, lines = to_lines(blocks)
-    root, _ = build_outline(lines, title)
-    return text, title, root, find_periods(text)
-
-
-def _pdf_args(path: Path) -> Args:
-    """The arguments the pipeline hands the plans stage for one PDF (PDFium, no OCR)."""
-    from extract.readers.pdf_pages import PdfOptions
-
+def stage_args(data: bytes, uri: str, pdf: PdfOptions | None = None) -> Args:
+    """The arguments the pipeline hands the plans stage for one source (`parse_bytes` runs
+    whole, its plans stage called through a wrapper that keeps them)."""
     kept: list[Args] = []
 
     def keep(*args: Any) -> list[FoundPlan]:
@@ -106,7 +90,7 @@ def _pdf_args(path: Path) -> Args:
 
     pipeline.find_plans = keep  # type: ignore[assignment]
     try:
-        pipeline.parse_file(path, PdfOptions("pdfium", ocr=False))
+        pipeline.parse_bytes(data, uri=uri, pdf=pdf)
     finally:
         pipeline.find_plans = find_plans
     return kept[0]
@@ -136,7 +120,7 @@ def growth(texts: list[bytes], sides: dict[str, FindPlans], repeats: int) -> Non
     """Time the sides on each text; ratios are to the first."""
     base: dict[str, float] = {}
     for data in texts:
-        args = _text_args(data)
+        args = stage_args(data, "bench.txt")
         medians = _medians(sides, args, repeats)
         cells = []
         for name, seconds in medians.items():
@@ -153,7 +137,7 @@ def corpus(only: list[str] | None, sides: dict[str, FindPlans], repeats: int) ->
     totals = dict.fromkeys(sides, 0.0)
     differ = []
     for path in paths:
-        args = _pdf_args(path)
+        args = stage_args(path.read_bytes(), path.as_posix(), PdfOptions("pdfium", ocr=False))
         for name, seconds in _medians(sides, args, repeats).items():
             totals[name] += seconds
         if not _same(sides, args):

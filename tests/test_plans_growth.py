@@ -12,34 +12,17 @@ from typing import Any, SupportsIndex
 
 import pytest
 
-from extract.periods import find_periods
+from bench.plans import invented, stage_args
 from extract.plans import candidates, find_plans
-from extract.readers import read
-from extract.structure.boilerplate import strip_boilerplate
-from extract.structure.lines import to_lines
-from extract.structure.normalize import normalize_blocks
-from extract.structure.outline import Section, build_outline
-from extract.structure.title import document_title
 
 SMALL, LARGE = 40, 200  # chapters
 # Linear work grows as the text (5×); quadratic work as its square (25×).
 MAX_GROWTH = 2.5 * LARGE / SMALL
 
 
-def _chapter(k: int) -> str:
-    return (f"第{k}章 ひかり市第{k}地区まちづくり計画\n\n"
-            f"1 計画期間\n\n令和6年度から令和10年度までの5年間とします。\n\n"
-            f"本地区では、ミライ{k}号線整備計画と、アオバ{k}公園計画を進めます。\n\n")
-
-
-def _stage_args(chapters: int) -> tuple[str, str | None, Section, list[Any]]:
-    data = ("ひかり市地区計画集\n\n" + "".join(map(_chapter, range(1, chapters + 1)))).encode()
-    result = read(data, name="hand-made.txt", media_type="text/plain")
-    blocks, _ = strip_boilerplate(normalize_blocks(result.blocks))
-    title, blocks = document_title(result, blocks, "hand-made.txt")
-    text, lines = to_lines(blocks)
-    root, _ = build_outline(lines, title)
-    return text, title, root, find_periods(text)
+def _stage_args(chapters: int) -> tuple[Any, ...]:
+    """What the pipeline hands the plans stage for the invented text of `chapters`."""
+    return stage_args(invented(chapters), "hand-made.txt")
 
 
 class _CountingText(str):
