@@ -70,7 +70,10 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--profile", choices=("glyphs", "page", "assemble"))
     args = parser.parse_args()
-    docs = load(sorted(CORPUS.rglob("*.pdf")))
+    paths = sorted(CORPUS.rglob("*.pdf"))
+    if not paths:
+        sys.exit(f"no corpus PDFs at {CORPUS}")
+    docs = load(paths)
     reads = [[pdf._read_page(p, n) for n, p in enumerate(pages, 1)] for pages in docs]
     stages = {"glyphs": lambda: run_glyphs(docs), "page": lambda: run_page(docs),
               "assemble": lambda: run_assemble(reads)}
